@@ -1,0 +1,203 @@
+"""
+The ``geo-outreach`` command line: the same pipeline as the app, for scripts and schedulers.
+
+Commands: ``analyze`` (all tables), ``map`` (an interactive HTML map), ``validate`` (the
+validation and match report only). With no input flags they run on the bundled DIY data.
+Exit codes: 0 success, 1 a problem in the inputs or outputs, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from geo_outreach import __version__
+from geo_outreach._errors import GeoOutreachError, Problem
+from geo_outreach.bundled import DEMO_LABEL
+from geo_outreach.config import AnalysisParams, ColumnMapping
+from geo_outreach.export import atomic_write, write_outputs
+from geo_outreach.pipeline import InputPaths, analyse, prepare_inputs
+from geo_outreach.result import AnalysisResult
+from geo_outreach.schema import DENOMINATOR_LABELS, DENOMINATORS
+
+
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    inputs = parser.add_argument_group("inputs (default: the bundled DIY data)")
+    inputs.add_argument("--boundaries", type=Path, metavar="FILE",
+                        help="village polygons: GeoJSON, GeoPackage, Shapefile (.shp or .zip) "
+                             "or GeoParquet, any CRS")
+    inputs.add_argument("--participation", type=Path, metavar="FILE",
+                        help="participation per village: CSV or XLSX")
+    inputs.add_argument("--offices", type=Path, metavar="FILE",
+                        help="offices: CSV/XLSX (name, office_type, lat, lon) or a point file")
+    inputs.add_argument("--boundary-columns", metavar="MAP",
+                        help="your headers for the boundary columns, "
+                             "e.g. code=KDEPUM,name=NAMOBJ,district=WADMKC,regency=WADMKK")
+    inputs.add_argument("--participation-columns", metavar="MAP",
+                        help="your headers for the participation columns, "
+                             "e.g. code=KODE,labour_force=AK,participants=PESERTA")
+    inputs.add_argument("--office-columns", metavar="MAP",
+                        help="your headers for the office columns, e.g. lat=LINTANG,lon=BUJUR")
+    analysis = parser.add_argument_group("analysis")
+    analysis.add_argument("--radius-km", type=float, default=5.0,
+                          help="radius around each office in km (default 5)")
+    analysis.add_argument("--target", type=float, default=0.40,
+                          help="coverage target as a fraction (default 0.40)")
+    analysis.add_argument("--denominator", choices=DENOMINATORS, default="labour_force",
+                          help="what coverage is measured against (default labour_force)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with its three commands."""
+    parser = argparse.ArgumentParser(
+        prog="geo-outreach",
+        description="Where BPJS Ketenagakerjaan outreach falls short: coverage per village, "
+                    "the 5 km rule around each office, and priority villages.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    analyze = commands.add_parser("analyze", help="write villages, offices, priority and "
+                                  "match-report tables and a run manifest")
+    _add_input_options(analyze)
+    analyze.add_argument("--out", type=Path, required=True, metavar="DIR",
+                         help="output folder")
+
+    map_command = commands.add_parser("map", help="write an interactive HTML coverage map")
+    _add_input_options(map_command)
+    map_command.add_argument("--regency", metavar="NAME",
+                             help="only this kabupaten/kota, e.g. Sleman or 'Kota Yogyakarta'")
+    map_command.add_argument("--lang", choices=("id", "en"), default="id",
+                             help="map language (default id: Bahasa Indonesia)")
+    map_command.add_argument("--out", type=Path, required=True, metavar="FILE.html")
+
+    validate = commands.add_parser("validate", help="check the inputs and report every problem "
+                                   "and how each participation row was matched")
+    _add_input_options(validate)
+    validate.add_argument("--out", type=Path, metavar="DIR",
+                          help="also write problems.csv and match_report.csv here")
+    return parser
+
+
+def _paths(args: argparse.Namespace) -> InputPaths:
+    return InputPaths(
+        boundaries=args.boundaries,
+        participation=args.participation,
+        offices=args.offices,
+        boundary_columns=ColumnMapping.parse(args.boundary_columns),
+        participation_columns=ColumnMapping.parse(args.participation_columns),
+        office_columns=ColumnMapping.parse(args.office_columns),
+    )
+
+
+def _params(args: argparse.Namespace) -> AnalysisParams:
+    return AnalysisParams(radius_km=args.radius_km, target=args.target,
+                          denominator=args.denominator)
+
+
+def _print_warnings(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+
+
+def _summary(result: AnalysisResult) -> str:
+    """A short plain-text summary of a run, for the terminal."""
+    villages = result.villages
+    denominator = DENOMINATOR_LABELS[result.params.denominator]["en"]
+    label = f"[{DEMO_LABEL}: synthetic participation data] " if result.is_demo else ""
+    lines = [
+        f"{label}{len(villages)} villages, {int(villages['has_data'].sum())} with data; "
+        f"coverage = participants / {denominator}; target {result.params.target:.0%}; "
+        f"radius {result.params.radius_km:g} km",
+        f"uncovered workers inside any radius: "
+        f"{villages['uncovered_within_radius'].sum():,.0f}",
+    ]
+    for office in result.offices.itertuples():
+        approximate = " (approximate location)" if office.approximate else ""
+        coverage = ("n/a" if pd.isna(office.coverage_within_radius)
+                    else f"{office.coverage_within_radius:.1%}")
+        uncovered = (0 if pd.isna(office.uncovered_within_radius)
+                     else office.uncovered_within_radius)
+        lines.append(f"  {office.name}{approximate}: coverage {coverage}, "
+                     f"uncovered within radius {uncovered:,.0f}")
+    return "\n".join(lines)
+
+
+def _problems_table(problems: Sequence[Problem]) -> pd.DataFrame:
+    columns = ["severity", "file", "row", "column", "value", "message", "fix"]
+    return pd.DataFrame([p.to_dict() for p in problems], columns=columns)
+
+
+def run_analyze(args: argparse.Namespace) -> int:
+    """Run ``geo-outreach analyze``."""
+    params = _params(args)
+    prepared = prepare_inputs(_paths(args), radius_km=params.radius_km)
+    result = analyse(prepared, params)
+    _print_warnings(result.problems)
+    written = write_outputs(result, args.out)
+    print(_summary(result))
+    print(f"wrote {len(written)} files to {args.out}")
+    return 0
+
+
+def run_map(args: argparse.Namespace) -> int:
+    """Run ``geo-outreach map``."""
+    from geo_outreach import maps  # noqa: PLC0415 - folium is only needed for maps
+
+    params = _params(args)
+    result = analyse(prepare_inputs(_paths(args), radius_km=params.radius_km), params)
+    _print_warnings(result.problems)
+    path = maps.save_map(maps.coverage_map(result, regency=args.regency, lang=args.lang),
+                         args.out)
+    print(f"wrote {path}")
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Run ``geo-outreach validate``: exit 1 when any error-level problem is found."""
+    prepared = prepare_inputs(_paths(args), radius_km=args.radius_km)
+    for problem in prepared.problems:
+        print(f"{problem.severity}: {problem}")
+    report = prepared.match_report
+    if not report.empty:
+        counts = report["status"].value_counts().to_dict()
+        print("match report: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    if args.out is not None:
+        atomic_write(args.out / "problems.csv",
+                     lambda p: _problems_table(prepared.problems).to_csv(p, index=False))
+        atomic_write(args.out / "match_report.csv", lambda p: report.to_csv(p, index=False))
+        print(f"wrote problems.csv and match_report.csv to {args.out}")
+    errors, warnings = len(prepared.errors), len(prepared.warnings)
+    print(f"{errors} error(s), {warnings} warning(s)")
+    return 1 if errors else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """
+    Run the command line.
+
+    Parameters
+    ----------
+    argv
+        Arguments without the program name; ``sys.argv[1:]`` when None.
+
+    Returns
+    -------
+    int
+        The exit code.
+    """
+    args = build_parser().parse_args(argv)
+    commands = {"analyze": run_analyze, "map": run_map, "validate": run_validate}
+    try:
+        return commands[args.command](args)
+    except GeoOutreachError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,166 @@
+"""
+Write a result to disk: CSV tables, a GeoPackage and the run manifest.
+
+Every file is written atomically: first to a temporary file in the same folder, then
+renamed over the target, so a failed or interrupted run never leaves a half-written
+output behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from geo_outreach import __version__
+from geo_outreach._errors import OutputError
+from geo_outreach.bundled import DEMO_LABEL
+from geo_outreach.result import AnalysisResult
+
+OUTPUT_FILES = ("villages.csv", "villages.gpkg", "offices.csv", "priority.csv",
+                "match_report.csv", "run.json")
+"""What :func:`write_outputs` writes into the output folder."""
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
+    """
+    Write a file through a temporary sibling, then rename it into place.
+
+    Parameters
+    ----------
+    path
+        The final file.
+    write
+        Called with the temporary path; must create that file.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix,
+                                         dir=path.parent)
+    os.close(handle)
+    temporary_path = Path(temporary)
+    try:
+        temporary_path.unlink()  # some writers (GPKG) refuse an existing file
+        write(temporary_path)
+        temporary_path.replace(path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            temporary_path.unlink()
+        raise
+    return path
+
+
+def labelled(table: pd.DataFrame, result: AnalysisResult) -> pd.DataFrame:
+    """
+    Add the columns every shared table carries: the denominator and the data label.
+
+    Parameters
+    ----------
+    table
+        Any result table.
+    result
+        The run it came from.
+
+    Returns
+    -------
+    pd.DataFrame
+        ``table`` plus ``denominator`` (e.g. ``labour_force``) and ``data_label``
+        (``DEMO`` when the participation data is the bundled synthetic table).
+    """
+    out = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
+    out["denominator"] = result.params.denominator
+    out["data_label"] = DEMO_LABEL if result.is_demo else ""
+    return out
+
+
+def run_manifest(result: AnalysisResult) -> dict[str, object]:
+    """
+    Describe a run: inputs with their sha256, parameters, version and headline totals.
+
+    Parameters
+    ----------
+    result
+        The analysis result.
+
+    Returns
+    -------
+    dict
+        JSON-serialisable manifest, written as ``run.json``.
+    """
+    villages = result.villages
+    return {
+        "tool": "geo-outreach",
+        "version": __version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data_label": DEMO_LABEL if result.is_demo else "",
+        "inputs": result.inputs,
+        "parameters": {
+            "radius_km": result.params.radius_km,
+            "target": result.params.target,
+            "denominator": result.params.denominator,
+            "metric_crs": result.metric_crs,
+            "reach_method": "straight-line, village share by area inside the union of discs",
+        },
+        "totals": {
+            "villages": len(villages),
+            "villages_with_data": int(villages["has_data"].sum()),
+            "denominator": float(villages["denominator_value"].sum()),
+            "participants": float(villages["participants"].sum()),
+            "uncovered": float(villages["uncovered"].sum()),
+            "uncovered_within_radius": round(float(villages["uncovered_within_radius"].sum()), 1),
+        },
+        "warnings": [str(p) for p in result.problems],
+    }
+
+
+def write_outputs(result: AnalysisResult, out_dir: Path) -> list[Path]:
+    """
+    Write every output file of ``geo-outreach analyze`` into a folder.
+
+    Parameters
+    ----------
+    result
+        The analysis result.
+    out_dir
+        The folder; created if missing.
+
+    Returns
+    -------
+    list of Path
+        The files written, in :data:`OUTPUT_FILES` order.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir} is a file, not a folder: give --out a folder name")
+    villages_table = labelled(result.villages, result)
+    gpkg = result.villages.copy()
+    gpkg["denominator"] = result.params.denominator
+    gpkg["data_label"] = villages_table["data_label"].to_numpy()
+    manifest = json.dumps(run_manifest(result), indent=2, ensure_ascii=False)
+    writers: dict[str, Callable[[Path], None]] = {
+        "villages.csv": lambda p: villages_table.to_csv(p, index=False),
+        "villages.gpkg": lambda p: gpkg.to_file(p, layer="villages", driver="GPKG"),
+        "offices.csv": lambda p: labelled(result.offices, result).to_csv(p, index=False),
+        "priority.csv": lambda p: labelled(result.priority, result).to_csv(p, index=False),
+        "match_report.csv": lambda p: result.match_report.to_csv(p, index=False),
+        "run.json": lambda p: p.write_text(manifest + "\n", encoding="utf-8"),
+    }
+    try:
+        return [atomic_write(out_dir / name, writers[name]) for name in OUTPUT_FILES]
+    except PermissionError as err:
+        raise OutputError(f"cannot write into {out_dir}: {err.strerror}; "
+                          "choose another --out folder") from err
+
+
+def write_problems(problems_table: pd.DataFrame, path: Path) -> Path:
+    """Write a validation report table atomically as CSV."""
+    return atomic_write(path, lambda p: problems_table.to_csv(p, index=False))

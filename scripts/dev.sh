@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Set up the environment (a venv in .venv, pip only) and run the app or the test suite.
+#   bash scripts/dev.sh app    install, then open the app on the bundled DIY data
+#   bash scripts/dev.sh test   install, then run ruff and the whole test suite
+#   bash scripts/dev.sh setup  install only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+
+setup() {
+    if [ ! -x "$VENV/bin/python" ]; then
+        "$PYTHON" -m venv "$VENV"
+    fi
+    # Install only when pyproject.toml changed since the last install.
+    stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$1"
+    if [ ! -f "$stamp" ]; then
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[$1]"
+        touch "$stamp"
+    fi
+}
+
+case "${1:-}" in
+    app)
+        setup app
+        shift
+        exec "$VENV/bin/streamlit" run app.py --server.address 127.0.0.1 \
+            --browser.gatherUsageStats false "$@"
+        ;;
+    test)
+        setup test
+        shift
+        "$VENV/bin/ruff" check geo_outreach tests app.py benchmarks scripts
+        exec "$VENV/bin/python" -m pytest "$@"
+        ;;
+    setup)
+        setup test
+        ;;
+    *)
+        echo "usage: bash scripts/dev.sh app|test|setup" >&2
+        exit 2
+        ;;
+esac
