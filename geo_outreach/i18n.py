@@ -1,0 +1,599 @@
+"""
+Labels for the app, the CLI and the maps, in Bahasa Indonesia (default) and English.
+
+A plain data module: :data:`LABELS` holds every user-facing text under a key, in both
+languages; :func:`t` looks one up and fills in its placeholders; :data:`GLOSSARY`
+explains the terms users meet (cakupan, angkatan kerja, kapanewon, KCP ...). The number
+formatters write ``1.234.567`` and ``12,5%`` in Indonesian and ``1,234,567`` and
+``12.5%`` in English.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Final, get_args
+
+from geo_outreach.config import Language
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+LANGUAGES: Final[tuple[Language, ...]] = get_args(Language)
+"""The supported languages, default first: ``("id", "en")``."""
+
+LANGUAGE_NAMES: Final[dict[Language, str]] = {"id": "Bahasa Indonesia", "en": "English"}
+
+MISSING_VALUE: Final = "—"
+"""Shown for a number that does not exist (no data, or nothing to divide by)."""
+
+LABELS: Final[dict[str, dict[Language, str]]] = {
+    # --- app and CLI -------------------------------------------------------------
+    "app.title": {
+        "id": "geo-outreach: kesenjangan kepesertaan BPJS Ketenagakerjaan",
+        "en": "geo-outreach: BPJS Ketenagakerjaan participation gaps",
+    },
+    "app.subtitle": {
+        "id": "Kalurahan/kelurahan di DIY dengan cakupan di bawah target, dan radius {radius} "
+              "di sekitar setiap kantor",
+        "en": "Villages in DIY with coverage below the target, and the {radius} radius around "
+              "each office",
+    },
+    "app.region_all": {"id": "Seluruh DIY", "en": "All of DIY"},
+    "sidebar.header": {"id": "Pengaturan", "en": "Settings"},
+    "sidebar.radius": {"id": "Radius dari kantor (km)", "en": "Radius from an office (km)"},
+    "sidebar.target": {"id": "Target cakupan (%)", "en": "Coverage target (%)"},
+    "sidebar.denominator": {"id": "Penyebut cakupan", "en": "Coverage denominator"},
+    "sidebar.regency": {"id": "Kabupaten/kota", "en": "Regency/city"},
+    "sidebar.language": {"id": "Bahasa", "en": "Language"},
+    "sidebar.upload_participation": {
+        "id": "Unggah data kepesertaan (CSV/XLSX)",
+        "en": "Upload participation data (CSV/XLSX)",
+    },
+    "sidebar.upload_offices": {
+        "id": "Unggah koordinat kantor (CSV/XLSX)",
+        "en": "Upload office coordinates (CSV/XLSX)",
+    },
+    "sidebar.upload_boundaries": {
+        "id": "Unggah batas wilayah (GPKG/GeoJSON/SHP zip)",
+        "en": "Upload boundaries (GPKG/GeoJSON/SHP zip)",
+    },
+    "tab.map": {"id": "Peta", "en": "Map"},
+    "tab.priority": {"id": "Prioritas", "en": "Priority"},
+    "tab.data": {"id": "Data", "en": "Data"},
+    "tab.villages": {"id": "Kalurahan/kelurahan", "en": "Villages"},
+    "tab.offices": {"id": "Kantor", "en": "Offices"},
+    "tab.match_report": {"id": "Laporan pencocokan", "en": "Match report"},
+    "tab.problems": {"id": "Peringatan", "en": "Warnings"},
+    "tab.glossary": {"id": "Istilah", "en": "Glossary"},
+    "tab.summary": {"id": "Ringkasan", "en": "Summary"},
+    "kpi.uncovered_within_radius": {
+        "id": "Pekerja belum terdaftar dalam radius",
+        "en": "Uncovered workers within the radius",
+    },
+    "kpi.coverage_within_radius": {
+        "id": "Cakupan dalam radius",
+        "en": "Coverage within the radius",
+    },
+    "kpi.workers_to_target": {
+        "id": "Peserta baru yang dibutuhkan untuk target",
+        "en": "New participants needed to reach the target",
+    },
+    "data.column_mapping": {
+        "id": "Pemetaan kolom untuk {role} (opsional)",
+        "en": "Column mapping for {role} (optional)",
+    },
+    "data.mapping_example.boundaries": {
+        "id": "mis. code=KDEPUM,name=NAMOBJ",
+        "en": "e.g. code=KDEPUM,name=NAMOBJ",
+    },
+    "data.mapping_example.participation": {
+        "id": "mis. code=kode_desa,participants=jumlah_peserta",
+        "en": "e.g. code=kode_desa,participants=jumlah_peserta",
+    },
+    "data.mapping_example.offices": {
+        "id": "mis. name=nama_kantor,lat=lintang,lon=bujur",
+        "en": "e.g. name=nama_kantor,lat=lintang,lon=bujur",
+    },
+    "data.rows": {"id": "Jumlah baris", "en": "Rows"},
+    "button.download": {"id": "Unduh {what}", "en": "Download {what}"},
+    "button.download_map": {"id": "Unduh peta (HTML)", "en": "Download map (HTML)"},
+    "button.run": {"id": "Jalankan analisis", "en": "Run analysis"},
+    "msg.no_problems": {"id": "Tidak ada peringatan.", "en": "No warnings."},
+    "msg.problems_found": {
+        "id": "{count} peringatan dalam data masukan",
+        "en": "{count} warning(s) in the inputs",
+    },
+    "msg.error": {"id": "Data masukan tidak dapat dipakai", "en": "The inputs cannot be used"},
+    "msg.reading": {"id": "Membaca dan menganalisis data …", "en": "Reading and analysing …"},
+    "msg.fix_in_data_tab": {
+        "id": "Perbaiki masalah yang tercantum di tab Data, lalu coba lagi.",
+        "en": "Fix the problems listed in the Data tab, then try again.",
+    },
+    "msg.map_written": {"id": "Peta ditulis ke {path}", "en": "Map written to {path}"},
+    "msg.files_written": {
+        "id": "{count} berkas ditulis ke {path}",
+        "en": "{count} files written to {path}",
+    },
+    # --- banners and notes -------------------------------------------------------
+    "demo.banner": {
+        "id": "DEMO — data kepesertaan sintetis, bukan data BPJS",
+        "en": "DEMO — synthetic participation data, not BPJS data",
+    },
+    "note.approximate": {
+        "id": "Lokasi perkiraan — unggah koordinat kantor yang sebenarnya",
+        "en": "Approximate location — upload the real office coordinates",
+    },
+    "note.approximate_short": {"id": "lokasi perkiraan", "en": "approximate location"},
+    "note.coverage_formula": {
+        "id": "Cakupan = peserta aktif ÷ {denominator}",
+        "en": "Coverage = active participants ÷ {denominator}",
+    },
+    "note.target": {"id": "Target cakupan: {target}", "en": "Coverage target: {target}"},
+    "note.radius": {"id": "Radius kantor: {radius}", "en": "Office radius: {radius}"},
+    "note.radius_rule": {
+        "id": "Tidak boleh ada pekerja dalam radius {radius} dari kantor yang belum terdaftar",
+        "en": "Nobody within {radius} of an office may be left unregistered",
+    },
+    "note.boundary_attribution": {
+        "id": "Batas wilayah: cahyadsn/wilayah_boundaries (MIT)",
+        "en": "Boundaries: cahyadsn/wilayah_boundaries (MIT)",
+    },
+    "note.needs_internet": {"id": "butuh internet", "en": "needs internet"},
+    # --- denominators ------------------------------------------------------------
+    "denominator.labour_force": {"id": "angkatan kerja", "en": "labour force"},
+    "denominator.employed": {"id": "penduduk bekerja", "en": "employed population"},
+    "denominator.labour_force.title": {"id": "Angkatan kerja", "en": "Labour force"},
+    "denominator.employed.title": {"id": "Penduduk bekerja", "en": "Employed population"},
+    # --- office types ------------------------------------------------------------
+    "office_type.KC": {"id": "KC (Kantor Cabang)", "en": "KC (branch office)"},
+    "office_type.KCP": {
+        "id": "KCP (Kantor Cabang Perintis)",
+        "en": "KCP (pioneer branch office)",
+    },
+    "office_type.unknown": {"id": "jenis tidak diketahui", "en": "type not known"},
+    # --- map ---------------------------------------------------------------------
+    "map.layer.villages": {"id": "Cakupan per kalurahan", "en": "Coverage per village"},
+    "map.layer.districts": {"id": "Batas kapanewon", "en": "Kapanewon (district) borders"},
+    "map.layer.regencies": {"id": "Batas kabupaten/kota", "en": "Regency/city borders"},
+    "map.layer.discs": {"id": "Radius {radius} kantor", "en": "Office radius {radius}"},
+    "map.layer.offices": {
+        "id": "Kantor BPJS Ketenagakerjaan",
+        "en": "BPJS Ketenagakerjaan offices",
+    },
+    "map.layer.basemap": {"id": "Peta dasar OpenStreetMap", "en": "OpenStreetMap basemap"},
+    "map.legend.title": {"id": "Cakupan kepesertaan", "en": "Participation coverage"},
+    "map.legend.of_target": {"id": "{share} dari target", "en": "{share} of target"},
+    "map.legend.no_data": {"id": "tanpa data", "en": "no data"},
+    "map.legend.ring": {"id": "radius {radius} kantor", "en": "office radius {radius}"},
+    "map.legend.ring_approximate": {
+        "id": "radius {radius}, lokasi kantor perkiraan",
+        "en": "radius {radius}, approximate office location",
+    },
+    "map.region": {"id": "Wilayah: {region}", "en": "Area: {region}"},
+    "map.within_radius": {"id": "Dalam radius {radius}", "en": "Within {radius}"},
+    "map.share_within_radius": {
+        "id": "Bagian dalam radius {radius}",
+        "en": "Share within {radius}",
+    },
+    "map.uncovered_within_radius": {
+        "id": "Belum terdaftar dalam radius {radius}",
+        "en": "Uncovered within {radius}",
+    },
+    "map.office_type": {"id": "Jenis kantor", "en": "Office type"},
+    "map.villages_within_radius": {
+        "id": "Kalurahan dalam radius",
+        "en": "Villages within the radius",
+    },
+    "map.distance_km": {"id": "{distance} km", "en": "{distance} km"},
+    "map.distance_to_office": {
+        "id": "Jarak ke kantor terdekat",
+        "en": "Distance to nearest office",
+    },
+    "map.gap_below": {"id": "{points} poin persen di bawah target",
+                      "en": "{points} percentage points below target"},
+    "map.gap_above": {"id": "{points} poin persen di atas target",
+                      "en": "{points} percentage points above target"},
+    "map.gap_none": {"id": "tepat pada target", "en": "exactly on target"},
+    # --- column headers ----------------------------------------------------------
+    "col.code": {"id": "Kode wilayah", "en": "Area code"},
+    "col.name": {"id": "Nama", "en": "Name"},
+    "col.villages.name": {"id": "Kalurahan/kelurahan", "en": "Village"},
+    "col.priority.name": {"id": "Kalurahan/kelurahan", "en": "Village"},
+    "col.offices.name": {"id": "Kantor", "en": "Office"},
+    "col.kind": {"id": "Jenis wilayah", "en": "Village type"},
+    "col.district": {"id": "Kapanewon/kemantren", "en": "Kapanewon (district)"},
+    "col.regency": {"id": "Kabupaten/kota", "en": "Regency/city"},
+    "col.population": {"id": "Penduduk", "en": "Population"},
+    "col.labour_force": {"id": "Angkatan kerja", "en": "Labour force"},
+    "col.employed": {"id": "Penduduk bekerja", "en": "Employed population"},
+    "col.denominator_value": {"id": "Penyebut cakupan", "en": "Coverage denominator"},
+    "col.participants": {"id": "Peserta aktif", "en": "Active participants"},
+    "col.pu": {"id": "Peserta PU", "en": "PU participants"},
+    "col.bpu": {"id": "Peserta BPU", "en": "BPU participants"},
+    "col.jakon": {"id": "Peserta Jakon", "en": "Jakon participants"},
+    "col.pmi": {"id": "Peserta PMI", "en": "PMI participants"},
+    "col.coverage": {"id": "Cakupan", "en": "Coverage"},
+    "col.gap_to_target": {"id": "Kesenjangan terhadap target", "en": "Gap to target"},
+    "col.uncovered": {"id": "Pekerja belum terdaftar", "en": "Uncovered workers"},
+    "col.workers_to_target": {
+        "id": "Peserta yang dibutuhkan untuk target",
+        "en": "Participants needed to reach target",
+    },
+    "col.has_data": {"id": "Ada data", "en": "Has data"},
+    "col.share_within_radius": {"id": "Bagian dalam radius", "en": "Share within radius"},
+    "col.uncovered_within_radius": {
+        "id": "Belum terdaftar dalam radius",
+        "en": "Uncovered within radius",
+    },
+    "col.labour_force_within_radius": {
+        "id": "Angkatan kerja dalam radius",
+        "en": "Labour force within radius",
+    },
+    "col.employed_within_radius": {
+        "id": "Penduduk bekerja dalam radius",
+        "en": "Employed within radius",
+    },
+    "col.denominator_within_radius": {
+        "id": "Penyebut dalam radius",
+        "en": "Denominator within radius",
+    },
+    "col.participants_within_radius": {
+        "id": "Peserta aktif dalam radius",
+        "en": "Active participants within radius",
+    },
+    "col.coverage_within_radius": {"id": "Cakupan dalam radius", "en": "Coverage within radius"},
+    "col.workers_to_target_within_radius": {
+        "id": "Peserta yang dibutuhkan dalam radius",
+        "en": "Participants needed within radius",
+    },
+    "col.villages_within_radius": {
+        "id": "Jumlah kalurahan dalam radius",
+        "en": "Villages within radius",
+    },
+    "col.nearest_office": {"id": "Kantor terdekat", "en": "Nearest office"},
+    "col.distance_to_office_km": {"id": "Jarak ke kantor (km)", "en": "Distance to office (km)"},
+    "col.office_id": {"id": "Kode kantor", "en": "Office ID"},
+    "col.office_type": {"id": "Jenis kantor", "en": "Office type"},
+    "col.approximate": {"id": "Lokasi perkiraan", "en": "Approximate location"},
+    "col.location_note": {"id": "Catatan lokasi", "en": "Location note"},
+    "col.address": {"id": "Alamat", "en": "Address"},
+    "col.lat": {"id": "Lintang", "en": "Latitude"},
+    "col.lon": {"id": "Bujur", "en": "Longitude"},
+    "col.rank": {"id": "Peringkat", "en": "Rank"},
+    "col.status": {"id": "Status pencocokan", "en": "Match status"},
+    "col.bps_code": {"id": "Kode BPS", "en": "BPS code"},
+    # problems found in the inputs
+    "col.severity": {"id": "Tingkat", "en": "Severity"},
+    "col.file": {"id": "Berkas", "en": "File"},
+    "col.row": {"id": "Baris", "en": "Row"},
+    "col.column": {"id": "Kolom", "en": "Column"},
+    "col.value": {"id": "Nilai", "en": "Value"},
+    "col.message": {"id": "Masalah", "en": "Problem"},
+    "col.fix": {"id": "Cara memperbaiki", "en": "How to fix"},
+    # --- yes / no ----------------------------------------------------------------
+    "value.yes": {"id": "ya", "en": "yes"},
+    "value.no": {"id": "tidak", "en": "no"},
+}
+"""Every user-facing text: key → language → text, with ``{placeholders}`` for :func:`t`."""
+
+GLOSSARY: Final[dict[str, dict[Language, str]]] = {
+    "cakupan": {
+        "id": "Cakupan kepesertaan: peserta aktif dibagi angkatan kerja (atau penduduk "
+              "bekerja), dalam persen.",
+        "en": "Coverage: active participants divided by the labour force (or the employed "
+              "population), in percent.",
+    },
+    "angkatan kerja": {
+        "id": "Penduduk usia kerja (15 tahun ke atas) yang bekerja atau sedang mencari "
+              "pekerjaan (definisi BPS).",
+        "en": "Labour force: people of working age (15+) who work or are looking for work "
+              "(BPS definition).",
+    },
+    "penduduk bekerja": {
+        "id": "Angkatan kerja yang sedang bekerja, tanpa penganggur terbuka.",
+        "en": "Employed population: the labour force minus the openly unemployed.",
+    },
+    "peserta aktif": {
+        "id": "Pekerja yang terdaftar dan iurannya aktif di BPJS Ketenagakerjaan.",
+        "en": "Active participants: workers registered with BPJS Ketenagakerjaan whose "
+              "contributions are current.",
+    },
+    "PU": {
+        "id": "Penerima Upah: pekerja yang menerima gaji dari pemberi kerja; didaftarkan "
+              "oleh perusahaan.",
+        "en": "Penerima Upah (wage earners): employees registered by their employer.",
+    },
+    "BPU": {
+        "id": "Bukan Penerima Upah: pekerja mandiri/informal (petani, pedagang, ojek) yang "
+              "mendaftar sendiri.",
+        "en": "Bukan Penerima Upah (non-wage earners): self-employed and informal workers "
+              "(farmers, traders, drivers) who register themselves.",
+    },
+    "Jakon": {
+        "id": "Jasa Konstruksi: pekerja proyek konstruksi, didaftarkan per proyek.",
+        "en": "Jasa Konstruksi (construction services): construction workers, registered "
+              "per project.",
+    },
+    "PMI": {
+        "id": "Pekerja Migran Indonesia: warga yang bekerja di luar negeri.",
+        "en": "Pekerja Migran Indonesia: Indonesian migrant workers abroad.",
+    },
+    "kalurahan": {
+        "id": "Desa di kabupaten DIY (sebutan khusus DIY); di Kota Yogyakarta disebut "
+              "kelurahan.",
+        "en": "A village in a DIY regency (DIY's own term for desa); in Kota Yogyakarta the "
+              "unit is a kelurahan.",
+    },
+    "kapanewon": {
+        "id": "Kecamatan di kabupaten DIY; di Kota Yogyakarta disebut kemantren.",
+        "en": "A district (kecamatan) in a DIY regency; in Kota Yogyakarta it is a kemantren.",
+    },
+    "kabupaten": {
+        "id": "Kabupaten/kota: DIY terdiri atas Kulon Progo, Bantul, Gunungkidul, Sleman dan "
+              "Kota Yogyakarta.",
+        "en": "Regency/city: DIY has Kulon Progo, Bantul, Gunungkidul, Sleman and the city of "
+              "Yogyakarta.",
+    },
+    "KC": {
+        "id": "Kantor Cabang BPJS Ketenagakerjaan.",
+        "en": "Kantor Cabang: a BPJS Ketenagakerjaan branch office.",
+    },
+    "KCP": {
+        "id": "Kantor Cabang Perintis: kantor cabang yang lebih kecil.",
+        "en": "Kantor Cabang Perintis: a smaller, pioneer branch office.",
+    },
+    "radius 5 km": {
+        "id": "Aturan jangkauan: tidak boleh ada pekerja dalam radius 5 km (garis lurus) dari "
+              "kantor yang belum terdaftar.",
+        "en": "Reach rule: nobody within 5 km (straight line) of an office may be left "
+              "unregistered.",
+    },
+    "kesenjangan terhadap target": {
+        "id": "Target dikurangi cakupan, dalam poin persen; positif berarti di bawah target.",
+        "en": "Gap to target: the target minus the coverage, in percentage points; positive "
+              "means below the target.",
+    },
+    "pekerja belum terdaftar": {
+        "id": "Angkatan kerja (atau penduduk bekerja) dikurangi peserta aktif.",
+        "en": "Uncovered workers: the labour force (or employed population) minus the active "
+              "participants.",
+    },
+}
+"""Short explanations of the domain terms, term → language → text."""
+
+
+def t(key: str, lang: Language = "id", **fmt: object) -> str:
+    """
+    Look up a label and fill in its placeholders.
+
+    Parameters
+    ----------
+    key
+        A key of :data:`LABELS`, e.g. ``"tab.map"``.
+    lang
+        ``"id"`` (Bahasa Indonesia) or ``"en"``.
+    **fmt
+        Values for the label's ``{placeholders}``.
+
+    Returns
+    -------
+    str
+        The label in ``lang``.
+
+    Raises
+    ------
+    KeyError
+        For an unknown key or language (a programming error, not a user one).
+
+    Examples
+    --------
+    >>> t("note.target", "en", target="40%")
+    'Coverage target: 40%'
+    """
+    _check_language(lang)
+    if key not in LABELS:
+        raise KeyError(f"no label {key!r}; add it to geo_outreach.i18n.LABELS")
+    text = LABELS[key][lang]
+    return text.format(**fmt) if fmt else text
+
+
+def has_label(key: str) -> bool:
+    """
+    Tell whether a label exists.
+
+    Parameters
+    ----------
+    key
+        A candidate key of :data:`LABELS`.
+
+    Returns
+    -------
+    bool
+        True when :func:`t` knows ``key``.
+    """
+    return key in LABELS
+
+
+def column_labels(
+    columns: Iterable[str], lang: Language = "id", *, table: str | None = None
+) -> dict[str, str]:
+    """
+    Map machine column names to display headers.
+
+    Parameters
+    ----------
+    columns
+        Column names, e.g. those of :data:`geo_outreach.schema.VILLAGE_OUTPUT_COLUMNS`.
+    lang
+        ``"id"`` or ``"en"``.
+    table
+        ``"villages"``, ``"offices"`` or ``"priority"`` to prefer that table's own header
+        where one exists (``name`` is "Kalurahan/kelurahan" for villages, "Kantor" for
+        offices).
+
+    Returns
+    -------
+    dict[str, str]
+        Each column to its header; a column without a label keeps its own name.
+
+    Examples
+    --------
+    >>> column_labels(["coverage", "extra"], "en")
+    {'coverage': 'Coverage', 'extra': 'extra'}
+    """
+    _check_language(lang)
+    labels = {}
+    for column in columns:
+        keys = ([f"col.{table}.{column}"] if table else []) + [f"col.{column}"]
+        found = next((key for key in keys if key in LABELS), None)
+        labels[column] = LABELS[found][lang] if found else column
+    return labels
+
+
+def glossary(lang: Language = "id") -> dict[str, str]:
+    """
+    Return the glossary in one language.
+
+    Parameters
+    ----------
+    lang
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    dict[str, str]
+        Term → explanation.
+    """
+    _check_language(lang)
+    return {term: texts[lang] for term, texts in GLOSSARY.items()}
+
+
+def format_number(value: object, lang: Language = "id", *, decimals: int = 0) -> str:
+    """
+    Write a number with the language's separators.
+
+    Parameters
+    ----------
+    value
+        A number; None and NaN give :data:`MISSING_VALUE`.
+    lang
+        ``"id"``: ``1.234.567,8``; ``"en"``: ``1,234,567.8``.
+    decimals
+        Digits after the decimal separator.
+
+    Returns
+    -------
+    str
+        The formatted number.
+
+    Examples
+    --------
+    >>> format_number(1234567.891, "id", decimals=1)
+    '1.234.567,9'
+    """
+    _check_language(lang)
+    number = _as_float(value)
+    if number is None:
+        return MISSING_VALUE
+    text = f"{number:,.{decimals}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]  # no "-0"
+    if lang == "id":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def format_percent(fraction: object, lang: Language = "id", *, decimals: int = 1) -> str:
+    """
+    Write a fraction as a percentage.
+
+    Parameters
+    ----------
+    fraction
+        0.253 for 25.3 %; None and NaN give :data:`MISSING_VALUE`.
+    lang
+        ``"id"`` or ``"en"``.
+    decimals
+        Digits after the decimal separator.
+
+    Returns
+    -------
+    str
+        ``"25,3%"`` in Indonesian, ``"25.3%"`` in English.
+    """
+    number = _as_float(fraction)
+    if number is None:
+        return MISSING_VALUE
+    return f"{format_number(number * 100, lang, decimals=decimals)}%"
+
+
+def format_gap(gap: object, lang: Language = "id", *, decimals: int = 1) -> str:
+    """
+    Describe a gap to the target in percentage points.
+
+    Parameters
+    ----------
+    gap
+        Target minus coverage as a fraction (positive below the target).
+    lang
+        ``"id"`` or ``"en"``.
+    decimals
+        Digits after the decimal separator.
+
+    Returns
+    -------
+    str
+        E.g. ``"12,5 poin persen di bawah target"``.
+    """
+    number = _as_float(gap)
+    if number is None:
+        return MISSING_VALUE
+    if round(abs(number) * 100, decimals) == 0:
+        return t("map.gap_none", lang)
+    points = format_number(abs(number) * 100, lang, decimals=decimals)
+    return t("map.gap_below" if number > 0 else "map.gap_above", lang, points=points)
+
+
+def format_km(value: object, lang: Language = "id", *, decimals: int = 1) -> str:
+    """
+    Write a distance or radius in kilometres, e.g. ``"5 km"`` or ``"2,5 km"``.
+
+    Parameters
+    ----------
+    value
+        Kilometres; None and NaN give :data:`MISSING_VALUE`.
+    lang
+        ``"id"`` or ``"en"``.
+    decimals
+        Maximum digits after the decimal separator; trailing zeros are dropped.
+
+    Returns
+    -------
+    str
+        The distance with its unit.
+    """
+    number = _as_float(value)
+    if number is None:
+        return MISSING_VALUE
+    text = format_number(number, lang, decimals=decimals)
+    separator = "," if lang == "id" else "."
+    if separator in text:
+        text = text.rstrip("0").rstrip(separator)
+    return t("map.distance_km", lang, distance=text)
+
+
+def _as_float(value: object) -> float | None:
+    """Return ``value`` as a finite float, or None for None, NaN, NA and text."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _check_language(lang: str) -> None:
+    """Refuse a language the labels do not have."""
+    if lang not in LANGUAGES:
+        raise KeyError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
