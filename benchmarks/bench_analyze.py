@@ -12,13 +12,16 @@ import argparse
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo_outreach.cli import main as cli_main
 from geo_outreach.config import AnalysisParams
 from geo_outreach.export import write_outputs
 from geo_outreach.pipeline import InputPaths, analyse, prepare_inputs
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def timed(run: Callable[[], object], repeat: int) -> list[float]:
@@ -52,7 +55,7 @@ def main() -> int:
         }
     print(f"\n{len(result.villages)} villages, {len(result.offices)} offices, "
           f"{args.repeat} runs each\n")
-    print(f"| step | median s | min s | max s |\n|---|---|---|---|")
+    print("| step | median s | min s | max s |\n|---|---|---|---|")
     for name, seconds in rows.items():
         print(f"| {name} | {statistics.median(seconds):.3f} | {min(seconds):.3f} | "
               f"{max(seconds):.3f} |")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,8 +21,12 @@ from geo_outreach.bundled import DEMO_LABEL
 from geo_outreach.config import AnalysisParams, ColumnMapping
 from geo_outreach.export import atomic_write, write_outputs
 from geo_outreach.pipeline import InputPaths, analyse, prepare_inputs
-from geo_outreach.result import AnalysisResult
 from geo_outreach.schema import DENOMINATOR_LABELS, DENOMINATORS
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from geo_outreach.result import AnalysisResult
 
 
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
@@ -105,16 +109,16 @@ def _print_warnings(problems: Sequence[Problem]) -> None:
 
 
 def _summary(result: AnalysisResult) -> str:
-    """A short plain-text summary of a run, for the terminal."""
+    """Summarise a run in a few plain-text lines, for the terminal."""
     villages = result.villages
     denominator = DENOMINATOR_LABELS[result.params.denominator]["en"]
     label = f"[{DEMO_LABEL}: synthetic participation data] " if result.is_demo else ""
     lines = [
-        f"{label}{len(villages)} villages, {int(villages['has_data'].sum())} with data; "
+        (f"{label}{len(villages)} villages, {int(villages['has_data'].sum())} with data; "
         f"coverage = participants / {denominator}; target {result.params.target:.0%}; "
-        f"radius {result.params.radius_km:g} km",
-        f"uncovered workers inside any radius: "
-        f"{villages['uncovered_within_radius'].sum():,.0f}",
+        f"radius {result.params.radius_km:g} km"),
+        (f"uncovered workers inside any radius: "
+        f"{villages['uncovered_within_radius'].sum():,.0f}"),
     ]
     for office in result.offices.itertuples():
         approximate = " (approximate location)" if office.approximate else ""

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from geo_outreach._errors import InputError, Problem
-from geo_outreach.config import AnalysisParams
 from geo_outreach.schema import SEGMENTS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo_outreach.config import AnalysisParams
 
 COUNT_COLUMNS = ("labour_force", "employed", "participants", *SEGMENTS)
 """Numeric participation columns carried onto the villages when present."""

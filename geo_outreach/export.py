@@ -11,17 +11,21 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from geo_outreach import __version__
 from geo_outreach._errors import OutputError
 from geo_outreach.bundled import DEMO_LABEL
-from geo_outreach.result import AnalysisResult
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from geo_outreach.result import AnalysisResult
 
 OUTPUT_FILES = ("villages.csv", "villages.gpkg", "offices.csv", "priority.csv",
                 "match_report.csv", "run.json")

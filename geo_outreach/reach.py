@@ -40,7 +40,7 @@ def choose_metric_crs(layer: gpd.GeoDataFrame) -> str:
         ``"EPSG:32749"`` (UTM 49S) when the layer lies in that zone south of the
         equator, as DIY does; otherwise the UTM zone geopandas estimates for it.
     """
-    west, south, east, north = layer.to_crs("EPSG:4326").total_bounds
+    west, _south, east, north = layer.to_crs("EPSG:4326").total_bounds
     if west >= _UTM_49_WEST and east <= _UTM_49_EAST and north <= 0:
         return UTM_49S
     return layer.estimate_utm_crs().to_string()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
-import pandas as pd
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
-from geo_outreach._errors import Problem
-from geo_outreach.config import AnalysisParams
+    from geo_outreach._errors import Problem
+    from geo_outreach.config import AnalysisParams
 
 
 @dataclass(frozen=True)

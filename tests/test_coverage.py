@@ -61,7 +61,7 @@ def test_workers_to_target_rounds_up_and_never_goes_negative():
 
 
 def test_parameters_are_checked():
-    with pytest.raises(InputError, match="write 40 % as 0.40"):
+    with pytest.raises(InputError, match=r"write 40 % as 0\.40"):
         AnalysisParams(target=40)
     with pytest.raises(InputError, match="radius"):
         AnalysisParams(radius_km=0)

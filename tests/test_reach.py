@@ -1,5 +1,6 @@
 import math
 
+import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
@@ -51,8 +52,6 @@ def test_share_inside_measures_area():
 
 
 def test_share_inside_uses_population_weights_when_given():
-    import geopandas as gpd
-
     villages = grid_villages(cols=1, rows=1).to_crs(UTM)
     minx, miny, maxx, maxy = villages.total_bounds
     left_half = shapely.box(minx, miny, (minx + maxx) / 2, maxy)

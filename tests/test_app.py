@@ -1,0 +1,83 @@
+"""The Streamlit app, driven headless with AppTest on the bundled data."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).parent.parent / "app.py")
+
+
+@pytest.fixture
+def app():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def folium_args(at):
+    """The arguments st_folium passed to its component (the map's Leaflet script)."""
+    for element in at.get("component_instance"):
+        if "json_args" in element.proto.DESCRIPTOR.fields_by_name:
+            return json.loads(element.proto.json_args)
+    raise AssertionError("no st_folium map on the page")
+
+
+def metric_value(at, index=0):
+    return at.metric[index].value
+
+
+def test_app_shows_demo_map_and_priority_in_indonesian(app):
+    assert "kesenjangan kepesertaan" in app.title[0].value
+    assert any("DEMO" in w.value for w in app.warning)
+    assert any("perkiraan" in i.value for i in app.info)
+    script = folium_args(app)["script"]
+    assert script.count('"type": "Feature"') + script.count('"type":"Feature"') >= 438
+    assert app.dataframe, "priority and office tables are shown"
+
+
+def test_changing_the_radius_changes_the_numbers(app):
+    before = metric_value(app)
+    app.sidebar.slider(key="radius_km").set_value(10.0).run()
+    assert not app.exception
+    assert metric_value(app) != before
+
+
+def test_english_toggle(app):
+    app.sidebar.radio(key="lang").set_value("en").run()
+    assert not app.exception
+    assert "participation gaps" in app.title[0].value
+
+
+def test_regency_filter_and_denominator(app):
+    app.sidebar.selectbox(key="regency").set_value("Kota Yogyakarta").run()
+    app.sidebar.selectbox(key="denominator").set_value("employed").run()
+    assert not app.exception
+
+
+def uploader(at, key):
+    return next(u for u in at.get("file_uploader") if u.proto.id.endswith(key) or
+                getattr(u, "key", None) == key)
+
+
+def test_uploaded_participation_replaces_the_demo(app):
+    demo = (Path(APP).parent / "boundaries" / "demo_participation.csv").read_bytes()
+    uploader(app, "upload_participation").set_value(("peserta.csv", demo, "text/csv"))
+    app.run()
+    assert not app.exception
+    assert not any("DEMO" in w.value for w in app.warning)
+    assert app.metric
+
+
+def test_bad_upload_shows_the_problems_and_stops_the_analysis(app):
+    bad = (b"kode_wilayah,angkatan_kerja,peserta_aktif\n"
+           b"34.71.03.1001,100,abc\n34.71.03.1002,100,500\n")
+    uploader(app, "upload_participation").set_value(("peserta.csv", bad, "text/csv"))
+    app.run()
+    assert not app.exception
+    assert app.error
+    problems = app.dataframe[0].value
+    assert "peserta.csv" in problems.to_string()
+    assert not app.metric

@@ -1,0 +1,24 @@
+"""The worked notebooks run top to bottom on the bundled data."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+
+NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_top_to_bottom(path, tmp_path):
+    notebook = nbformat.read(path, as_version=4)
+    # The kernel talks over Unix sockets (ipc), so the test needs no network socket.
+    kernel = KernelManager(kernel_name="python3", transport="ipc",
+                           connection_file=str(tmp_path / "kernel.json"))
+    client = NotebookClient(notebook, timeout=300, km=kernel,
+                            resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    errors = [output for cell in notebook.cells if cell.cell_type == "code"
+              for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+    assert not errors
