@@ -152,6 +152,10 @@ LABELS: Final[dict[str, dict[Language, str]]] = {
     },
     "office_type.unknown": {"id": "jenis tidak diketahui", "en": "type not known"},
     # --- map ---------------------------------------------------------------------
+    "map.office_label": {
+        "id": "{uncovered} pekerja belum terdaftar dalam {radius}",
+        "en": "{uncovered} uncovered workers within {radius}",
+    },
     "map.layer.villages": {"id": "Cakupan per kalurahan", "en": "Coverage per village"},
     "map.layer.districts": {"id": "Batas kapanewon", "en": "Kapanewon (district) borders"},
     "map.layer.regencies": {"id": "Batas kabupaten/kota", "en": "Regency/city borders"},

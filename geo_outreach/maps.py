@@ -533,7 +533,23 @@ def _office_layer(offices: gpd.GeoDataFrame, result: AnalysisResult,
             dash_array="3 3" if approximate else None,
             tooltip=folium.Tooltip(_office_tooltip(row, result, lang), sticky=True),
         ).add_to(group)
+        folium.Marker(
+            location=(round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)),
+            icon=folium.DivIcon(html=_office_label(row, result, lang), icon_size=(220, 36),
+                                icon_anchor=(-10, 18), class_name="office-label"),
+            interactive=False,
+        ).add_to(group)
     return group
+
+
+def _office_label(row: object, result: AnalysisResult, lang: Language) -> str:
+    """Write the always-visible label beside an office: its name and uncovered workers."""
+    text = t("map.office_label", lang,
+             uncovered=format_number(_get(row, "uncovered_within_radius"), lang),
+             radius=format_km(result.params.radius_km, lang))
+    return (f'<div style="font:11px/1.25 sans-serif;color:#00313a;text-shadow:0 0 3px #fff,'
+            f'0 0 3px #fff,0 0 3px #fff"><b>{_escape(_get(row, "name"))}</b><br>'
+            f"{_escape(text)}</div>")
 
 
 def _office_tooltip(row: object, result: AnalysisResult, lang: Language) -> str:
