@@ -64,6 +64,44 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     return path
 
 
+FRACTION_DECIMALS = 4
+"""Coverage, gaps and shares: 0.3862 is 38.62 %."""
+COUNT_DECIMALS = 1
+"""Apportioned worker counts keep one decimal, so their totals still add up."""
+KM_DECIMALS = 3
+
+
+def rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """
+    Round a result table for reading: fractions to 4 decimals, km to 3, counts to 1.
+
+    Parameters
+    ----------
+    table
+        A villages, offices or priority table.
+
+    Returns
+    -------
+    pd.DataFrame
+        A rounded copy; whole-number counts become integers where no value is missing.
+    """
+    out = table.copy()
+    for column in out.columns:
+        if not pd.api.types.is_float_dtype(out[column]):
+            continue
+        if column.startswith(("coverage", "gap_to_target", "share_")):
+            out[column] = out[column].round(FRACTION_DECIMALS)
+        elif column.endswith("_km"):
+            out[column] = out[column].round(KM_DECIMALS)
+        elif column in ("lat", "lon"):
+            continue
+        else:
+            values = out[column].round(COUNT_DECIMALS)
+            whole = values.notna().all() and (values % 1 == 0).all()
+            out[column] = values.astype("int64") if whole else values
+    return out
+
+
 def labelled(table: pd.DataFrame, result: AnalysisResult) -> pd.DataFrame:
     """
     Add the columns every shared table carries: the denominator and the data label.
@@ -81,7 +119,7 @@ def labelled(table: pd.DataFrame, result: AnalysisResult) -> pd.DataFrame:
         ``table`` plus ``denominator`` (e.g. ``labour_force``) and ``data_label``
         (``DEMO`` when the participation data is the bundled synthetic table).
     """
-    out = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
+    out = rounded(pd.DataFrame(table.drop(columns="geometry", errors="ignore")))
     out["denominator"] = result.params.denominator
     out["data_label"] = DEMO_LABEL if result.is_demo else ""
     return out

@@ -47,12 +47,19 @@ class InputPaths:
         The user's own headers for canonical columns, where aliases do not find them.
     """
 
-    boundaries: Path | None = None
-    participation: Path | None = None
-    offices: Path | None = None
+    boundaries: Path | str | None = None
+    participation: Path | str | None = None
+    offices: Path | str | None = None
     boundary_columns: ColumnMapping = field(default_factory=ColumnMapping)
     participation_columns: ColumnMapping = field(default_factory=ColumnMapping)
     office_columns: ColumnMapping = field(default_factory=ColumnMapping)
+
+    def __post_init__(self) -> None:
+        """Accept paths given as strings."""
+        for role in ("boundaries", "participation", "offices"):
+            value = getattr(self, role)
+            if value is not None and not isinstance(value, Path):
+                object.__setattr__(self, role, Path(value))
 
 
 @dataclass(frozen=True)
@@ -130,10 +137,11 @@ def _read_boundaries(paths: InputPaths, problems: list[Problem]) -> tuple[
                 bundled.read_units(bundled.DISTRICTS_LAYER),
                 bundled.read_units(bundled.REGENCIES_LAYER))
     try:
-        villages = io.read_boundaries(paths.boundaries, mapping=paths.boundary_columns)
+        villages, notes = io.load_boundaries(paths.boundaries, mapping=paths.boundary_columns)
     except InputError as err:
         problems.extend(err.problems)
         return None, None, None
+    problems.extend(notes)
     return villages, _dissolve_units(villages, "district"), _dissolve_units(villages, "regency")
 
 
@@ -158,15 +166,17 @@ def prepare_inputs(paths: InputPaths, *, radius_km: float = 5.0) -> PreparedInpu
     """
     problems: list[Problem] = []
     villages, districts, regencies = _read_boundaries(paths, problems)
-    is_demo = paths.participation is None
     participation_path = paths.participation or bundled.DEMO_PARTICIPATION
     offices_path = paths.offices or bundled.OFFICES_CSV
     boundaries_path = paths.boundaries or bundled.BOUNDARIES_GPKG
     inputs = {
         "boundaries": _input_record(boundaries_path, is_bundled=paths.boundaries is None),
-        "participation": _input_record(participation_path, is_bundled=is_demo),
+        "participation": _input_record(participation_path,
+                                       is_bundled=paths.participation is None),
         "offices": _input_record(offices_path, is_bundled=paths.offices is None),
     }
+    # The synthetic table stays DEMO whichever way it comes in (bundled, a copy, an upload).
+    is_demo = inputs["participation"]["sha256"] == file_sha256(bundled.DEMO_PARTICIPATION)
 
     participation_table = offices_table = None
     try:

@@ -1,0 +1,75 @@
+"""Shared pytest fixtures. Keep each contributor's fixtures in its own marked section."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from geo_outreach import bundled
+
+# --- io / validate / reconcile fixtures (tests/test_codes.py, test_io.py, test_validate.py,
+# --- test_reconcile.py) ----------------------------------------------------------------
+
+TINY_CELL_DEG = 0.02
+"""Side of a tiny village square in degrees (about 2.2 km)."""
+TINY_ORIGIN = (110.36, -7.80)
+"""Lower-left corner (lon, lat) of the tiny village grid, near Kota Yogyakarta."""
+
+TINY_VILLAGES = (
+    # code, name, kind, district, regency, column, row
+    ("34.71.03.1001", "Demangan", "kelurahan", "Gondokusuman", "Kota Yogyakarta", 0, 0),
+    ("34.71.03.1002", "Kotabaru", "kelurahan", "Gondokusuman", "Kota Yogyakarta", 1, 0),
+    ("34.71.14.1001", "Prenggan", "kelurahan", "Kotagede", "Kota Yogyakarta", 2, 0),
+    ("34.04.07.2001", "Caturtunggal", "desa", "Depok", "Kabupaten Sleman", 0, 1),
+    ("34.04.07.2002", "Maguwoharjo", "desa", "Depok", "Kabupaten Sleman", 1, 1),
+    ("34.04.07.2003", "Sidorejo", "desa", "Depok", "Kabupaten Sleman", 2, 1),
+    ("34.04.06.2001", "Sinduadi", "desa", "Mlati", "Kabupaten Sleman", 0, 2),
+    ("34.04.06.2002", "Sendangadi", "desa", "Mlati", "Kabupaten Sleman", 1, 2),
+    ("34.04.06.2003", "Sidorejo", "desa", "Mlati", "Kabupaten Sleman", 2, 2),
+)
+"""Nine square villages: three kapanewon/kemantren in two kabupaten/kota. "Sidorejo"
+occurs twice (Depok and Mlati), to test ambiguous names."""
+
+
+def tiny_village_frame() -> gpd.GeoDataFrame:
+    """
+    Build the tiny village layer in EPSG:4326 with the canonical boundary columns.
+
+    Returns
+    -------
+    gpd.GeoDataFrame
+        Columns code, name, kind, district, district_code, regency, regency_code,
+        population, geometry.
+    """
+    lon0, lat0 = TINY_ORIGIN
+    records = [{
+        "code": code, "name": name, "kind": kind, "district": district,
+        "district_code": code[:8], "regency": regency, "regency_code": code[:5],
+        "population": 1000 * (i + 1),
+        "geometry": shapely.box(lon0 + col * TINY_CELL_DEG, lat0 + row * TINY_CELL_DEG,
+                                lon0 + (col + 1) * TINY_CELL_DEG,
+                                lat0 + (row + 1) * TINY_CELL_DEG),
+    } for i, (code, name, kind, district, regency, col, row) in enumerate(TINY_VILLAGES)]
+    return gpd.GeoDataFrame(records, crs="EPSG:4326")
+
+
+@pytest.fixture
+def tiny_villages() -> gpd.GeoDataFrame:
+    """Nine hand-built square villages near Yogyakarta (see ``TINY_VILLAGES``)."""
+    return tiny_village_frame()
+
+
+@pytest.fixture(scope="session")
+def bundled_villages() -> gpd.GeoDataFrame:
+    """The 438 bundled DIY villages, EPSG:4326."""
+    return bundled.read_units(bundled.VILLAGES_LAYER)
+
+
+@pytest.fixture(scope="session")
+def gondokusuman_villages() -> gpd.GeoDataFrame:
+    """The 5 real kelurahan of Gondokusuman (Kota Yogyakarta) from the bundled layer."""
+    return gpd.read_file(bundled.BOUNDARIES_GPKG, layer=bundled.VILLAGES_LAYER,
+                         where="district = 'Gondokusuman'")
+
+# --- end of io / validate / reconcile fixtures -----------------------------------------
