@@ -16,11 +16,18 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geo_outreach import __version__
-from geo_outreach._errors import GeoOutreachError, Problem
+from geo_outreach._errors import GeoOutreachError, InputError, Problem
 from geo_outreach.bundled import DEMO_LABEL
 from geo_outreach.config import AnalysisParams, ColumnMapping
 from geo_outreach.export import atomic_write, write_outputs
-from geo_outreach.pipeline import InputPaths, analyse, prepare_inputs
+from geo_outreach.household_reach import HouseholdInputs, prepare_households
+from geo_outreach.households import (
+    DEFAULT_H3_RESOLUTION,
+    DEFAULT_K,
+    HouseholdParams,
+    household_table,
+)
+from geo_outreach.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
 from geo_outreach.schema import DENOMINATOR_LABELS, DENOMINATORS
 
 if TYPE_CHECKING:
@@ -46,6 +53,23 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
                              "e.g. code=KODE,labour_force=AK,participants=PESERTA")
     inputs.add_argument("--office-columns", metavar="MAP",
                         help="your headers for the office columns, e.g. lat=LINTANG,lon=BUJUR")
+    points = parser.add_argument_group("household points (exact counts instead of area shares)")
+    points.add_argument("--households", metavar="FILE",
+                        help="one row per household: CSV, Parquet/GeoParquet or GeoPackage "
+                             "with id, lat, lon (or a geometry), workers, registered; "
+                             "'demo' for the synthetic DEMO layer")
+    points.add_argument("--household-columns", metavar="MAP",
+                        help="your headers for the household columns, "
+                             "e.g. id=NO_KK,workers=ART_BEKERJA,registered=STATUS_BPJS")
+    points.add_argument("--h3-resolution", type=int, default=DEFAULT_H3_RESOLUTION,
+                        help=f"H3 resolution of the hotspot cells "
+                             f"(default {DEFAULT_H3_RESOLUTION})")
+    points.add_argument("--min-cell-households", type=int, default=DEFAULT_K, metavar="K",
+                        help=f"suppress cells with fewer households in shared outputs "
+                             f"(default {DEFAULT_K})")
+    points.add_argument("--dask-scheduler", nargs="?", const="local", metavar="ADDRESS",
+                        help="classify the households on a Dask cluster (tcp://host:8786); "
+                             "without an address, on a local cluster")
     analysis = parser.add_argument_group("analysis")
     analysis.add_argument("--radius-km", type=float, default=5.0,
                           help="radius around each office in km (default 5)")
@@ -70,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(analyze)
     analyze.add_argument("--out", type=Path, required=True, metavar="DIR",
                          help="output folder")
+    analyze.add_argument("--household-details", action="store_true",
+                         help="also write households_classified.parquet: one pseudonymised "
+                              "row per household (no ids, no coordinates) for local analysis; "
+                              "not for sharing")
 
     map_command = commands.add_parser("map", help="write an interactive HTML coverage map")
     _add_input_options(map_command)
@@ -113,6 +141,7 @@ def _summary(result: AnalysisResult) -> str:
     villages = result.villages
     denominator = DENOMINATOR_LABELS[result.params.denominator]["en"]
     label = f"[{DEMO_LABEL}: synthetic participation data] " if result.is_demo else ""
+    summary = result.household_summary
     lines = [
         (f"{label}{len(villages)} villages, {int(villages['has_data'].sum())} with data; "
         f"coverage = participants / {denominator}; target {result.params.target:.0%}; "
@@ -120,6 +149,12 @@ def _summary(result: AnalysisResult) -> str:
         (f"uncovered workers inside any radius: "
         f"{villages['uncovered_within_radius'].sum():,.0f}"),
     ]
+    if summary is not None:
+        demo = f" [{DEMO_LABEL}]" if result.households_demo else ""
+        lines.insert(1, f"household points{demo}: {summary['rows_used']:,} of "
+                        f"{summary['rows_read']:,} rows used, {summary['rows_rejected']:,} "
+                        "set aside (households_rejects.csv); counts inside the radius are "
+                        "exact where a village has points")
     for office in result.offices.itertuples():
         approximate = " (approximate location)" if office.approximate else ""
         coverage = ("n/a" if pd.isna(office.coverage_within_radius)
@@ -136,13 +171,46 @@ def _problems_table(problems: Sequence[Problem]) -> pd.DataFrame:
     return pd.DataFrame([p.to_dict() for p in problems], columns=columns)
 
 
-def run_analyze(args: argparse.Namespace) -> int:
-    """Run ``geo-outreach analyze``."""
+def _households(args: argparse.Namespace, prepared: PreparedInputs,
+                params: AnalysisParams) -> HouseholdInputs | None:
+    """Read and classify the household points, if any were asked for."""
+    if not args.households:
+        return None
+    household_params = HouseholdParams(h3_resolution=args.h3_resolution,
+                                       min_cell_households=args.min_cell_households)
+    path = None if args.households.lower() == "demo" else Path(args.households)
+    mapping = ColumnMapping.parse(args.household_columns)
+    if args.dask_scheduler and path is not None:
+        from geo_outreach.household_dask import prepare_households_dask  # noqa: PLC0415
+
+        return prepare_households_dask(prepared, path, params=household_params, mapping=mapping,
+                                       scheduler=args.dask_scheduler,
+                                       radius_km=params.radius_km)
+    return prepare_households(prepared, path, params=household_params, mapping=mapping,
+                              radius_km=params.radius_km)
+
+
+def _analysis(args: argparse.Namespace) -> tuple[AnalysisResult, HouseholdInputs | None]:
+    """Prepare the inputs (refusing any with errors), then analyse."""
     params = _params(args)
     prepared = prepare_inputs(_paths(args), radius_km=params.radius_km)
-    result = analyse(prepared, params)
+    if prepared.errors:
+        raise InputError(prepared.errors)
+    households = _households(args, prepared, params)
+    return analyse(prepared, params, households=households), households
+
+
+def run_analyze(args: argparse.Namespace) -> int:
+    """Run ``geo-outreach analyze``."""
+    result, households = _analysis(args)
     _print_warnings(result.problems)
+    if households is not None:
+        _print_warnings(households.classification.problems())
     written = write_outputs(result, args.out)
+    if args.household_details and households is not None:
+        table = household_table(households.classification, households.area)
+        written.append(atomic_write(args.out / "households_classified.parquet",
+                                    lambda p: table.to_parquet(p, index=False)))
     print(_summary(result))
     print(f"wrote {len(written)} files to {args.out}")
     return 0
@@ -152,8 +220,7 @@ def run_map(args: argparse.Namespace) -> int:
     """Run ``geo-outreach map``."""
     from geo_outreach import maps  # noqa: PLC0415 - folium is only needed for maps
 
-    params = _params(args)
-    result = analyse(prepare_inputs(_paths(args), radius_km=params.radius_km), params)
+    result, _ = _analysis(args)
     _print_warnings(result.problems)
     path = maps.save_map(maps.coverage_map(result, regency=args.regency, lang=args.lang),
                          args.out)

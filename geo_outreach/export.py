@@ -16,11 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import geopandas as gpd
 import pandas as pd
 
 from geo_outreach import __version__
 from geo_outreach._errors import OutputError
 from geo_outreach.bundled import DEMO_LABEL
+from geo_outreach.households import DEFAULT_K
+from geo_outreach.privacy import shareable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,7 +32,10 @@ if TYPE_CHECKING:
 
 OUTPUT_FILES = ("villages.csv", "villages.gpkg", "offices.csv", "priority.csv",
                 "match_report.csv", "run.json")
-"""What :func:`write_outputs` writes into the output folder."""
+"""What :func:`write_outputs` always writes into the output folder."""
+
+HOUSEHOLD_OUTPUT_FILES = ("hexes.csv", "hexes.gpkg", "households_rejects.csv")
+"""What it adds when household points were given (aggregates and row numbers only)."""
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
@@ -119,10 +125,34 @@ def labelled(table: pd.DataFrame, result: AnalysisResult) -> pd.DataFrame:
         ``table`` plus ``denominator`` (e.g. ``labour_force``) and ``data_label``
         (``DEMO`` when the participation data is the bundled synthetic table).
     """
-    out = rounded(pd.DataFrame(table.drop(columns="geometry", errors="ignore")))
+    k = (int(result.household_summary["min_cell_households"])  # type: ignore[call-overload]
+         if result.household_summary else DEFAULT_K)
+    out = rounded(shareable(pd.DataFrame(table.drop(columns="geometry", errors="ignore")), k))
     out["denominator"] = result.params.denominator
-    out["data_label"] = DEMO_LABEL if result.is_demo else ""
+    out["data_label"] = data_label(result)
     return out
+
+
+def data_label(result: AnalysisResult) -> str:
+    """
+    Say which inputs are synthetic: ``DEMO`` (participation), ``DEMO households`` ...
+
+    Parameters
+    ----------
+    result
+        The run.
+
+    Returns
+    -------
+    str
+        Empty when no input is synthetic.
+    """
+    parts = []
+    if result.is_demo:
+        parts.append(DEMO_LABEL)
+    if result.households_demo:
+        parts.append(f"{DEMO_LABEL} households")
+    return "; ".join(parts)
 
 
 def run_manifest(result: AnalysisResult) -> dict[str, object]:
@@ -144,15 +174,20 @@ def run_manifest(result: AnalysisResult) -> dict[str, object]:
         "tool": "geo-outreach",
         "version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "data_label": DEMO_LABEL if result.is_demo else "",
+        "data_label": data_label(result),
         "inputs": result.inputs,
         "parameters": {
             "radius_km": result.params.radius_km,
             "target": result.params.target,
             "denominator": result.params.denominator,
             "metric_crs": result.metric_crs,
-            "reach_method": "straight-line, village share by area inside the union of discs",
+            "reach_method": (
+                "straight-line; household points counted exactly (villages with points), "
+                "area share inside the union of discs elsewhere"
+                if result.household_summary else
+                "straight-line, village share by area inside the union of discs"),
         },
+        "households": result.household_summary,
         "totals": {
             "villages": len(villages),
             "villages_with_data": int(villages["has_data"].sum()),
@@ -184,9 +219,8 @@ def write_outputs(result: AnalysisResult, out_dir: Path) -> list[Path]:
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir} is a file, not a folder: give --out a folder name")
     villages_table = labelled(result.villages, result)
-    gpkg = result.villages.copy()
-    gpkg["denominator"] = result.params.denominator
-    gpkg["data_label"] = villages_table["data_label"].to_numpy()
+    gpkg = gpd.GeoDataFrame(villages_table, geometry=result.villages.geometry.to_numpy(),
+                            crs=result.villages.crs)
     manifest = json.dumps(run_manifest(result), indent=2, ensure_ascii=False)
     writers: dict[str, Callable[[Path], None]] = {
         "villages.csv": lambda p: villages_table.to_csv(p, index=False),
@@ -196,8 +230,19 @@ def write_outputs(result: AnalysisResult, out_dir: Path) -> list[Path]:
         "match_report.csv": lambda p: result.match_report.to_csv(p, index=False),
         "run.json": lambda p: p.write_text(manifest + "\n", encoding="utf-8"),
     }
+    if result.household_cells is not None:
+        cells = labelled(result.household_cells, result)
+        cells_gpkg = gpd.GeoDataFrame(cells, geometry=result.household_cells.geometry.to_numpy(),
+                                      crs=result.household_cells.crs)
+        rejects = result.household_rejects if result.household_rejects is not None else (
+            pd.DataFrame({"row": [], "reason": [], "detail": []}))
+        writers |= {
+            "hexes.csv": lambda p: cells.to_csv(p, index=False),
+            "hexes.gpkg": lambda p: cells_gpkg.to_file(p, layer="hexes", driver="GPKG"),
+            "households_rejects.csv": lambda p: rejects.to_csv(p, index=False),
+        }
     try:
-        return [atomic_write(out_dir / name, writers[name]) for name in OUTPUT_FILES]
+        return [atomic_write(out_dir / name, write) for name, write in writers.items()]
     except PermissionError as err:
         raise OutputError(f"cannot write into {out_dir}: {err.strerror}; "
                           "choose another --out folder") from err

@@ -21,6 +21,12 @@ from geo_outreach import bundled, io, reconcile, validate
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.config import AnalysisParams, ColumnMapping
 from geo_outreach.coverage import compute_coverage, workers_to_target
+from geo_outreach.household_reach import (
+    HouseholdInputs,
+    apply_households,
+    household_pieces,
+    household_summary,
+)
 from geo_outreach.priority import rank_villages
 from geo_outreach.reach import (
     choose_metric_crs,
@@ -219,6 +225,7 @@ def analyse(
     params: AnalysisParams,
     *,
     weights: gpd.GeoDataFrame | None = None,
+    households: HouseholdInputs | None = None,
 ) -> AnalysisResult:
     """
     Compute coverage, the radius rule and the priority ranking.
@@ -232,6 +239,9 @@ def analyse(
     weights
         Optional population points (EPSG:4326, ``weight`` column): a village's share
         inside the radius is then its share of population, not of area.
+    households
+        Classified household points (:func:`geo_outreach.household_reach.prepare_households`):
+        villages with points get exact counts instead of the area apportionment.
 
     Returns
     -------
@@ -259,9 +269,12 @@ def analyse(
 
     reach_area = shapely.union_all(discs.geometry.to_numpy())
     villages["share_within_radius"] = share_inside(villages, reach_area, weights=weights_metric)
-    for column in ("uncovered", "labour_force", "employed", "participants"):
-        target_column = f"{column}_within_radius"
-        villages[target_column] = villages[column] * villages["share_within_radius"]
+    villages["uncovered_within_radius"] = villages["uncovered"] * villages["share_within_radius"]
+    villages["reach_method"] = "area" if weights is None else "population_points"
+    outcome = (apply_households(villages, households, params.radius_km)
+               if households is not None else None)
+    for column in ("labour_force", "employed", "participants"):
+        villages[f"{column}_within_radius"] = villages[column] * villages["share_within_radius"]
     nearest_id, distance_km = nearest_offices(villages, offices)
     names = offices.set_index("office_id")["name"]
     villages["nearest_office"] = names.reindex(nearest_id).to_numpy()
@@ -269,6 +282,8 @@ def analyse(
 
     catchments = office_catchments(offices, discs)
     pieces = village_office_pieces(villages, catchments, weights=weights_metric)
+    if outcome is not None:
+        pieces = household_pieces(pieces, villages, outcome)
     office_table = _office_totals(offices, villages, pieces, params)
 
     villages_out = villages.to_crs("EPSG:4326")
@@ -287,8 +302,13 @@ def analyse(
         params=params,
         problems=prepared.warnings,
         is_demo=prepared.is_demo,
-        inputs=prepared.inputs,
+        inputs=(prepared.inputs if households is None
+                else {**prepared.inputs, "households": households.record}),
         metric_crs=metric_crs,
+        household_cells=None if outcome is None else outcome.cells,
+        household_summary=None if households is None else household_summary(households),
+        households_demo=households is not None and households.is_demo,
+        household_rejects=None if households is None else households.classification.rejects,
     )
 
 
@@ -316,6 +336,9 @@ def _office_totals(
     joined = pieces.merge(counts, on="code", how="left")
     for column in ("labour_force", "employed", "participants", "uncovered", "denominator_value"):
         joined[column] = joined[column] * joined["share"]
+    if "uncovered_exact" in joined.columns:  # household points: counted, not apportioned
+        exact = joined["uncovered_exact"].notna()
+        joined.loc[exact, "uncovered"] = joined.loc[exact, "uncovered_exact"]
     grouped = joined.groupby("office_id")
     totals = pd.DataFrame({
         "villages_within_radius": grouped["code"].nunique(),
@@ -326,6 +349,9 @@ def _office_totals(
         "uncovered_within_radius": grouped["uncovered"].sum(min_count=1),
         "villages_without_data": grouped["has_data"].apply(lambda has: int((~has).sum())),
     })
+    for column in ("households", "uncovered_households"):
+        if column in joined.columns:
+            totals[f"{column}_within_radius"] = grouped[column].sum().astype("int64")
     table = offices.merge(totals, left_on="office_id", right_index=True, how="left")
     table["villages_within_radius"] = table["villages_within_radius"].fillna(0).astype(int)
     denominator = table["denominator_within_radius"]

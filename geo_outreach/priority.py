@@ -6,6 +6,10 @@ import pandas as pd
 
 from geo_outreach.schema import PRIORITY_OUTPUT_COLUMNS
 
+PRIORITY_EXTRA_COLUMNS = ("reach_method", "households_within_radius",
+                          "uncovered_households_within_radius")
+"""Carried along when present, so shared copies can suppress small household counts."""
+
 
 def rank_villages(villages: pd.DataFrame, *, min_share: float = 0.0) -> pd.DataFrame:
     """
@@ -22,7 +26,8 @@ def rank_villages(villages: pd.DataFrame, *, min_share: float = 0.0) -> pd.DataF
     Returns
     -------
     pd.DataFrame
-        :data:`geo_outreach.schema.PRIORITY_OUTPUT_COLUMNS`, most uncovered workers inside
+        :data:`geo_outreach.schema.PRIORITY_OUTPUT_COLUMNS` (then
+        :data:`PRIORITY_EXTRA_COLUMNS` when present), most uncovered workers inside
         the radius first; ties go to the larger gap to the target, then the code. ``rank``
         starts at 1. Villages without participation data are left out.
     """
@@ -33,4 +38,5 @@ def rank_villages(villages: pd.DataFrame, *, min_share: float = 0.0) -> pd.DataF
         kind="stable",
     ).reset_index(drop=True)
     ranked["rank"] = range(1, len(ranked) + 1)
-    return pd.DataFrame(ranked[list(PRIORITY_OUTPUT_COLUMNS)])
+    extra = [c for c in PRIORITY_EXTRA_COLUMNS if c in ranked.columns]
+    return pd.DataFrame(ranked[[*PRIORITY_OUTPUT_COLUMNS, *extra]])

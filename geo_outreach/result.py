@@ -57,6 +57,17 @@ class AnalysisResult:
         (or ``"bundled:..."``) and sha256.
     metric_crs
         The projected CRS the geometry was measured in, e.g. ``"EPSG:32749"``.
+    household_cells
+        With household points: H3 hexagons (EPSG:4326) with exact counts, cells with
+        fewer than ``k`` households inside the radius suppressed; else None.
+    household_summary
+        With household points: rows read, used and set aside (see
+        :func:`geo_outreach.household_reach.household_summary`); else None.
+    households_demo
+        True when the household points are the synthetic DEMO layer.
+    household_rejects
+        With household points: the rows set aside (``row``, ``reason``, ``detail``; no
+        ids, no coordinates); else None.
     """
 
     villages: gpd.GeoDataFrame
@@ -71,3 +82,7 @@ class AnalysisResult:
     is_demo: bool = False
     inputs: dict[str, dict[str, str]] = field(default_factory=dict)
     metric_crs: str = "EPSG:32749"
+    household_cells: gpd.GeoDataFrame | None = None
+    household_summary: dict[str, object] | None = None
+    households_demo: bool = False
+    household_rejects: pd.DataFrame | None = None

@@ -79,6 +79,19 @@ OFFICE_ALIASES: Final[dict[str, tuple[str, ...]]] = {
     "address": ("address", "alamat"),
 }
 
+# --- household points ---------------------------------------------------------------
+HOUSEHOLD_ALIASES: Final[dict[str, tuple[str, ...]]] = {
+    "id": ("id", "household_id", "id_rumah_tangga", "id_rt", "id_keluarga", "no_kk", "nomor_kk",
+           "kk", "idartbdt", "id_dtks", "id_p3ke"),
+    "lat": OFFICE_ALIASES["lat"],
+    "lon": OFFICE_ALIASES["lon"],
+    "workers": ("workers", "jumlah_pekerja", "pekerja", "anggota_bekerja", "art_bekerja",
+                "jumlah_art_bekerja"),
+    "registered": ("registered", "terdaftar", "jumlah_terdaftar", "peserta", "peserta_bpjs",
+                   "status_bpjs", "bpjs_tk", "terdaftar_bpjs"),
+}
+"""Only these columns are read from a household file: names, NIK and the rest never are."""
+
 # --- outputs ----------------------------------------------------------------------
 VILLAGE_OUTPUT_COLUMNS: Final = (
     "code", "name", "district", "regency", "labour_force", "participants", "coverage",

@@ -1,0 +1,228 @@
+"""
+Read household points in chunks: CSV, Parquet/GeoParquet or GeoPackage.
+
+Only the columns the analysis needs (id, coordinates, workers, registered) are read, so
+names, NIK and other personal fields in a register never enter the analysis. Files are
+streamed ``chunk_rows`` rows at a time, so a file larger than memory can be classified.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pyogrio
+import shapely
+from pyproj import CRS, Transformer
+
+from geo_outreach._errors import InputError, Problem
+from geo_outreach.io import _require, _resolve_columns
+from geo_outreach.schema import HOUSEHOLD_ALIASES
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from geo_outreach.config import ColumnMapping
+
+HOUSEHOLD_FORMATS: Final = "CSV (.csv), Parquet or GeoParquet (.parquet), GeoPackage (.gpkg)"
+OPTION: Final = "--household-columns"
+DEFAULT_CHUNK_ROWS: Final = 1_000_000
+
+_REQUIRED_WITH_GEOMETRY = (("the household id", ("id",)),
+                           ("the registered workers (a count, or a yes/no flag)", ("registered",)))
+_REQUIRED = (*_REQUIRED_WITH_GEOMETRY, ("the latitude (or a geometry)", ("lat",)),
+             ("the longitude (or a geometry)", ("lon",)))
+
+
+@dataclass(frozen=True)
+class HouseholdChunk:
+    """
+    One chunk of household rows, with canonical columns as plain arrays.
+
+    Attributes
+    ----------
+    rows
+        The row number the user sees (CSV: header is row 1; GeoPackage/Parquet: the
+        feature number, from 1).
+    ids
+        The household ids as text.
+    lat, lon
+        Coordinates in degrees (NaN where missing or not a number).
+    workers, registered
+        The values as read (text or numbers); see :mod:`geo_outreach.households`.
+    """
+
+    rows: np.ndarray
+    ids: pd.Series
+    lat: np.ndarray
+    lon: np.ndarray
+    workers: pd.Series | None
+    registered: pd.Series | None
+
+
+def _columns(found: list[str], mapping: ColumnMapping | None, source: str,
+             *, has_geometry: bool) -> dict[str, str]:
+    positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
+    _require(_REQUIRED_WITH_GEOMETRY if has_geometry else _REQUIRED, positions, found,
+             HOUSEHOLD_ALIASES, source=source, option=OPTION)
+    return {canonical: found[i] for canonical, i in positions.items()}
+
+
+def _numeric(values: pd.Series | np.ndarray) -> np.ndarray:
+    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype="float64")
+
+
+def _chunk(frame: pd.DataFrame, headers: dict[str, str], first_row: int,
+           lat: np.ndarray | None = None, lon: np.ndarray | None = None) -> HouseholdChunk:
+    ids = frame[headers["id"]].astype("string").str.strip()
+    return HouseholdChunk(
+        rows=np.arange(first_row, first_row + len(frame), dtype=np.int64),
+        ids=ids.reset_index(drop=True),
+        lat=_numeric(frame[headers["lat"]]) if lat is None else lat,
+        lon=_numeric(frame[headers["lon"]]) if lon is None else lon,
+        workers=frame[headers["workers"]].reset_index(drop=True) if "workers" in headers
+        else None,
+        registered=frame[headers["registered"]].reset_index(drop=True)
+        if "registered" in headers else None,
+    )
+
+
+def _csv_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
+                ) -> Iterator[HouseholdChunk]:
+    source = path.name
+    with path.open("rb") as handle:
+        first_line = handle.readline().decode("utf-8-sig", errors="replace")
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    found = [h.strip().strip('"') for h in first_line.rstrip("\r\n").split(delimiter)]
+    headers = _columns(found, mapping, source, has_geometry=False)
+    first_row = 2
+    with pd.read_csv(path, sep=delimiter, usecols=list(headers.values()),
+                     dtype={headers["id"]: str}, chunksize=chunk_rows, encoding="utf-8-sig",
+                     encoding_errors="replace", keep_default_na=False,
+                     na_values=[""]) as reader:
+        for frame in reader:
+            yield _chunk(frame, headers, first_row)
+            first_row += len(frame)
+
+
+def _geoparquet_crs(metadata: dict[bytes, bytes] | None) -> tuple[str | None, CRS | None]:
+    """Return the primary geometry column and its CRS from GeoParquet metadata."""
+    if not metadata or b"geo" not in metadata:
+        return None, None
+    geo = json.loads(metadata[b"geo"])
+    column = geo.get("primary_column")
+    crs = geo.get("columns", {}).get(column, {}).get("crs", "OGC:CRS84")
+    return column, CRS.from_user_input(crs) if crs is not None else CRS("OGC:CRS84")
+
+
+def _parquet_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
+                    ) -> Iterator[HouseholdChunk]:
+    source = path.name
+    parquet = pq.ParquetFile(path)
+    geometry, crs = _geoparquet_crs(parquet.schema_arrow.metadata)
+    found = [n for n in parquet.schema_arrow.names if n != geometry]
+    positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
+    use_geometry = geometry is not None and not {"lat", "lon"} <= set(positions)
+    headers = _columns(found, mapping, source, has_geometry=use_geometry)
+    columns = list(headers.values()) + ([geometry] if use_geometry else [])
+    to_wgs84 = (Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+                if use_geometry and crs is not None and not crs.equals(CRS("OGC:CRS84")) else None)
+    first_row = 1
+    for batch in parquet.iter_batches(batch_size=chunk_rows, columns=columns):
+        frame = batch.to_pandas()
+        lat = lon = None
+        if use_geometry:
+            x, y = _xy_from_wkb(frame[geometry].to_numpy())
+            if to_wgs84 is not None:
+                x, y = to_wgs84.transform(x, y)
+            lon, lat = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+        yield _chunk(frame, headers, first_row, lat=lat, lon=lon)
+        first_row += len(frame)
+
+
+def _xy_from_wkb(wkb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates of point geometries (NaN for missing, empty or non-point ones)."""
+    geometries = shapely.from_wkb(wkb, on_invalid="ignore")
+    is_point = shapely.get_type_id(geometries) == 0
+    x = np.full(len(geometries), np.nan)
+    y = np.full(len(geometries), np.nan)
+    points = geometries[is_point]
+    x[is_point] = shapely.get_x(points)
+    y[is_point] = shapely.get_y(points)
+    return x, y
+
+
+def _gpkg_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
+                 ) -> Iterator[HouseholdChunk]:
+    source = path.name
+    info = pyogrio.read_info(path)
+    found = [str(f) for f in info["fields"]]
+    has_geometry = info["geometry_type"] is not None
+    positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
+    use_geometry = has_geometry and not {"lat", "lon"} <= set(positions)
+    headers = _columns(found, mapping, source, has_geometry=use_geometry)
+    if use_geometry and info["crs"] is None:
+        raise InputError(Problem(source, None, None, None, "the file has no coordinate "
+                                 "reference system (CRS)", "set it, e.g. ogr2ogr -a_srs "
+                                 "EPSG:4326, or in QGIS: Layer > Set CRS"))
+    to_wgs84 = (Transformer.from_crs(info["crs"], "EPSG:4326", always_xy=True)
+                if use_geometry else None)
+    total = int(info["features"])
+    for start in range(0, total, chunk_rows):
+        frame = pyogrio.read_dataframe(path, columns=list(headers.values()),
+                                       skip_features=start, max_features=chunk_rows,
+                                       read_geometry=use_geometry)
+        lat = lon = None
+        if use_geometry and to_wgs84 is not None:
+            x, y = _xy_from_wkb(shapely.to_wkb(frame.geometry.to_numpy()))
+            lon, lat = (np.asarray(v, dtype="float64") for v in to_wgs84.transform(x, y))
+        yield _chunk(pd.DataFrame(frame), headers, start + 1, lat=lat, lon=lon)
+
+
+def read_household_chunks(
+    path: str | Path,
+    *,
+    mapping: ColumnMapping | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+) -> Iterator[HouseholdChunk]:
+    """
+    Stream a household file in chunks of canonical columns.
+
+    Parameters
+    ----------
+    path
+        A CSV, Parquet/GeoParquet or GeoPackage file with one row per household:
+        ``id``, ``lat`` and ``lon`` (or a point geometry), optionally ``workers`` (default
+        1) and ``registered`` (a count, or a yes/no flag).
+    mapping
+        The user's own headers, e.g. ``id=NO_KK,workers=ART_BEKERJA``.
+    chunk_rows
+        Rows per chunk; memory use grows with it.
+
+    Yields
+    ------
+    HouseholdChunk
+        The next rows.
+
+    Raises
+    ------
+    InputError
+        Missing file, unknown format, or a required column not found.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(Problem(path.name, None, None, str(path), "the file does not exist",
+                                 f"check the path; accepted formats: {HOUSEHOLD_FORMATS}"))
+    suffix = path.suffix.lower()
+    readers = {".csv": _csv_chunks, ".txt": _csv_chunks, ".parquet": _parquet_chunks,
+               ".geoparquet": _parquet_chunks, ".gpkg": _gpkg_chunks}
+    if suffix not in readers:
+        raise InputError(Problem(path.name, None, None, suffix or "(no extension)",
+                                 "this household file format is not supported",
+                                 f"save it as one of: {HOUSEHOLD_FORMATS}"))
+    return readers[suffix](path, mapping, chunk_rows)
