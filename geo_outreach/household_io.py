@@ -184,6 +184,35 @@ def _gpkg_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
         yield _chunk(pd.DataFrame(frame), headers, start + 1, lat=lat, lon=lon)
 
 
+def household_headers(path: str | Path, mapping: ColumnMapping | None = None) -> dict[str, str]:
+    """
+    Find the household columns of a CSV or Parquet file without reading its rows.
+
+    Parameters
+    ----------
+    path
+        The file.
+    mapping
+        The user's own headers.
+
+    Returns
+    -------
+    dict
+        Canonical name to the file's header, for the columns present.
+    """
+    path = Path(path)
+    if path.suffix.lower() in {".parquet", ".geoparquet"}:
+        found = list(pq.ParquetFile(path).schema_arrow.names)
+    else:
+        with path.open("rb") as handle:
+            line = handle.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
+        delimiter = ";" if line.count(";") > line.count(",") else ","
+        found = [h.strip().strip('"') for h in line.split(delimiter)]
+    positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=path.name,
+                                 option=OPTION)
+    return {canonical: found[i] for canonical, i in positions.items()}
+
+
 def read_household_chunks(
     path: str | Path,
     *,

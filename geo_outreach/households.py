@@ -209,12 +209,15 @@ class StudyArea:
         The radius in metres.
     metric_crs
         The projected CRS used.
+    bounds_lonlat
+        The villages' bounds in degrees (west, south, east, north).
     """
 
     village_codes: np.ndarray
     office_ids: np.ndarray
     radius_m: float
     metric_crs: str
+    bounds_lonlat: tuple[float, float, float, float]
     locator: VillageLocator = field(repr=False)
     office_tree: cKDTree = field(repr=False)
     to_metric: Transformer = field(repr=False)
@@ -250,6 +253,7 @@ def build_study_area(villages: gpd.GeoDataFrame, offices: gpd.GeoDataFrame, *,
         office_ids=offices_m["office_id"].to_numpy(dtype=object),
         radius_m=radius_km * 1000.0,
         metric_crs=metric_crs,
+        bounds_lonlat=tuple(float(v) for v in villages.to_crs("EPSG:4326").total_bounds),
         locator=VillageLocator(villages_m.geometry.to_numpy()),
         office_tree=cKDTree(office_xy),
         to_metric=Transformer.from_crs("EPSG:4326", metric_crs, always_xy=True),
@@ -502,6 +506,35 @@ def classify_households(
         rejected.append(rejects)
         ids.append(chunk_ids)
         rows_read += len(chunk.rows)
+    return finish_classification(parts, rejected, ids, rows_read=rows_read,
+                                 name=name or "households")
+
+
+def finish_classification(
+    parts: list[Classified], rejected: list[pd.DataFrame], ids: list[pd.Series], *,
+    rows_read: int, name: str,
+) -> HouseholdClassification:
+    """
+    Join classified chunks (in row order) and set aside duplicate ids after their first row.
+
+    Parameters
+    ----------
+    parts
+        Usable households per chunk, chunks in row order.
+    rejected
+        Rejected rows per chunk (``row``, ``reason``).
+    ids
+        The ids of each chunk's usable households, aligned with ``parts``.
+    rows_read
+        Rows in the file.
+    name
+        The file's name.
+
+    Returns
+    -------
+    HouseholdClassification
+        The whole file's classification.
+    """
     households = Classified.concat(parts)
     all_ids = pd.concat(ids, ignore_index=True) if ids else pd.Series([], dtype="string")
     duplicate = _duplicates(all_ids)
@@ -517,7 +550,7 @@ def classify_households(
         rejects["detail"] = ""
     rejects["detail"] = rejects["detail"].fillna("")
     rejects = rejects.sort_values("row", kind="stable").reset_index(drop=True)
-    return HouseholdClassification(households, rejects, rows_read, name or "households")
+    return HouseholdClassification(households, rejects, rows_read, name)
 
 
 def within_radius(households: Classified, radius_km: float | None) -> Classified:
