@@ -1,7 +1,8 @@
 """
 The geo-outreach Streamlit app: a thin shell over the library.
 
-Run it with ``bash scripts/dev.sh app`` (or ``streamlit run app.py``). Widgets become a
+Run it with ``bash scripts/dev.sh app`` (or ``streamlit run app.py`` from this folder, so
+that ``.streamlit/config.toml`` serves Leaflet from ``static/``). Widgets become a
 :class:`geo_outreach.config.AnalysisParams` and input files; the library does the rest.
 Nothing here is stored at module level: Streamlit sessions share this process.
 """
@@ -22,21 +23,27 @@ from geo_outreach import i18n, maps
 from geo_outreach._errors import GeoOutreachError, Problem
 from geo_outreach.config import AnalysisParams, ColumnMapping, Language
 from geo_outreach.export import labelled
+from geo_outreach.household_reach import HouseholdInputs, prepare_households
 from geo_outreach.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
 
 if TYPE_CHECKING:
+    from streamlit.runtime.uploaded_file_manager import UploadedFile
+
     from geo_outreach.result import AnalysisResult
 
+# Offices farther than this from the study area are refused (the slider's maximum).
 VALIDATION_RADIUS_KM = 20.0
-"""Offices farther than this from the study area are refused (the slider's maximum)."""
-
+# Where Streamlit serves ./static (see .streamlit/config.toml): Leaflet for the map.
+STATIC_URL = "/app/static/"
+ROLES = ("boundaries", "participation", "offices")
 UPLOAD_TYPES = {
     "boundaries": ["gpkg", "geojson", "json", "zip", "parquet"],
     "participation": ["csv", "xlsx"],
     "offices": ["csv", "xlsx", "gpkg", "geojson"],
+    "households": ["csv", "parquet", "gpkg"],
 }
 
-Upload = tuple[str, bytes]
+UploadKey = tuple[str, str, int] | None
 
 
 def _safe_name(name: str) -> str:
@@ -45,38 +52,64 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^\w.\-]", "_", base)[:80]
 
 
+def _key(file: UploadedFile | None) -> UploadKey:
+    """Identify an upload cheaply (no hashing of its bytes on every rerun)."""
+    return None if file is None else (file.name, file.file_id, file.size)
+
+
+def _write(folder: Path, role: str, file: UploadedFile | None) -> Path | None:
+    if file is None:
+        return None
+    target = folder / role
+    target.mkdir()
+    path = target / _safe_name(file.name)
+    path.write_bytes(file.getvalue())
+    return path
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def prepare_cached(
-    uploads: tuple[Upload | None, Upload | None, Upload | None],
+    _files: tuple[UploadedFile | None, ...],
+    keys: tuple[UploadKey, ...],
     mappings: tuple[str, str, str],
 ) -> PreparedInputs:
     """Read and check the inputs once per distinct set of files and column mappings."""
-    folder = Path(tempfile.mkdtemp(prefix="geo-outreach-upload-"))
-    paths: list[Path | None] = []
-    for role, upload in zip(("boundaries", "participation", "offices"), uploads, strict=True):
-        if upload is None:
-            paths.append(None)
-            continue
-        target = folder / role
-        target.mkdir()
-        path = target / _safe_name(upload[0])
-        path.write_bytes(upload[1])
-        paths.append(path)
-    return prepare_inputs(
-        InputPaths(
-            boundaries=paths[0], participation=paths[1], offices=paths[2],
-            boundary_columns=ColumnMapping.parse(mappings[0]),
-            participation_columns=ColumnMapping.parse(mappings[1]),
-            office_columns=ColumnMapping.parse(mappings[2]),
-        ),
-        radius_km=VALIDATION_RADIUS_KM,
-    )
+    del keys  # the cache key; the files themselves are not hashed
+    with tempfile.TemporaryDirectory(prefix="geo-outreach-upload-") as tmp:
+        paths = [_write(Path(tmp), role, file) for role, file in zip(ROLES, _files, strict=True)]
+        return prepare_inputs(
+            InputPaths(
+                boundaries=paths[0], participation=paths[1], offices=paths[2],
+                boundary_columns=ColumnMapping.parse(mappings[0]),
+                participation_columns=ColumnMapping.parse(mappings[1]),
+                office_columns=ColumnMapping.parse(mappings[2]),
+            ),
+            radius_km=VALIDATION_RADIUS_KM,
+        )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def households_cached(
+    _prepared: PreparedInputs,
+    inputs_key: tuple[object, ...],
+    _file: UploadedFile | None,
+    file_key: UploadKey,
+    mapping: str,
+) -> HouseholdInputs:
+    """Classify household points once per inputs and household file (DEMO when None)."""
+    del inputs_key, file_key  # cache keys only
+    if _file is None:
+        return prepare_households(_prepared, None)
+    with tempfile.TemporaryDirectory(prefix="geo-outreach-upload-") as tmp:
+        path = _write(Path(tmp), "households", _file)
+        return prepare_households(_prepared, path, mapping=ColumnMapping.parse(mapping))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def analyse_cached(
     _prepared: PreparedInputs,
-    inputs_key: tuple[Upload | None, ...] | str,
+    _households: HouseholdInputs | None,
+    inputs_key: tuple[object, ...],
     radius_km: float,
     target: float,
     denominator: str,
@@ -85,11 +118,12 @@ def analyse_cached(
     del inputs_key  # part of the cache key only
     params = AnalysisParams(radius_km=radius_km, target=target,
                             denominator=denominator)  # type: ignore[arg-type]
-    return analyse(_prepared, params)
+    return analyse(_prepared, params, households=_households)
 
 
-def sidebar(lang: Language, regencies: list[str]) -> tuple[AnalysisParams, str | None]:
-    """Draw the analysis settings and return them."""
+def sidebar(lang: Language, regencies: list[str], *, can_use_demo: bool,
+            has_upload: bool) -> tuple[AnalysisParams, str | None, str]:
+    """Draw the analysis settings and return them (and the household choice)."""
     st.sidebar.header(i18n.t("sidebar.header", lang))
     radius_km = st.sidebar.slider(i18n.t("sidebar.radius", lang), 1.0, VALIDATION_RADIUS_KM,
                                   5.0, 0.5, key="radius_km")
@@ -101,23 +135,28 @@ def sidebar(lang: Language, regencies: list[str]) -> tuple[AnalysisParams, str |
     everything = i18n.t("app.region_all", lang)
     regency = st.sidebar.selectbox(i18n.t("sidebar.regency", lang), [everything, *regencies],
                                    key="regency")
+    choices = ["none", *(["demo"] if can_use_demo else []), *(["upload"] if has_upload else [])]
+    default = "upload" if has_upload else ("demo" if can_use_demo else "none")
+    households = st.sidebar.radio(i18n.t("sidebar.households", lang), choices,
+                                  index=choices.index(default), key="households",
+                                  format_func=lambda c: i18n.t(f"sidebar.households.{c}", lang))
     params = AnalysisParams(radius_km=radius_km, target=target_pct / 100,
                             denominator=denominator)
-    return params, None if regency == everything else regency
+    return params, None if regency == everything else regency, households
 
 
-def read_uploads(lang: Language) -> tuple[tuple[Upload | None, ...], tuple[str, str, str]]:
+def read_uploads(lang: Language) -> tuple[tuple[UploadedFile | None, ...], tuple[str, ...]]:
     """Draw the upload widgets (in the Data tab) and return the files and mappings."""
-    uploads: list[Upload | None] = []
+    files: list[UploadedFile | None] = []
     mappings: list[str] = []
-    for role in ("boundaries", "participation", "offices"):
-        file = st.file_uploader(i18n.t(f"sidebar.upload_{role}", lang), type=UPLOAD_TYPES[role],
-                                key=f"upload_{role}")
-        uploads.append(None if file is None else (file.name, file.getvalue()))
+    for role in (*ROLES, "households"):
+        label = (i18n.t("data.upload_households", lang) if role == "households"
+                 else i18n.t(f"sidebar.upload_{role}", lang))
+        files.append(st.file_uploader(label, type=UPLOAD_TYPES[role], key=f"upload_{role}"))
         mappings.append(st.text_input(i18n.t("data.column_mapping", lang, role=role),
                                       key=f"mapping_{role}",
                                       placeholder=i18n.t(f"data.mapping_example.{role}", lang)))
-    return tuple(uploads), (mappings[0], mappings[1], mappings[2])
+    return tuple(files), tuple(mappings)
 
 
 def problems_frame(problems: list[Problem], lang: Language) -> pd.DataFrame:
@@ -127,25 +166,43 @@ def problems_frame(problems: list[Problem], lang: Language) -> pd.DataFrame:
     return frame.rename(columns=i18n.column_labels(columns, lang, table="problems"))
 
 
+def _display(table: pd.DataFrame, lang: Language, *, table_name: str) -> pd.DataFrame:
+    """Translate headers and office types for showing a table."""
+    shown = table.drop(columns="geometry", errors="ignore").copy()
+    if "office_type" in shown.columns:
+        shown["office_type"] = shown["office_type"].map(
+            lambda v: i18n.t(f"office_type.{v}", lang) if i18n.has_label(f"office_type.{v}")
+            else v)
+    return shown.rename(columns=i18n.column_labels(shown.columns, lang, table=table_name))
+
+
 def show_summary(result: AnalysisResult, lang: Language) -> None:
-    """KPIs for the whole area and per office."""
+    """Show KPIs for the whole area and per office."""
     offices = result.offices
     inside = offices[["denominator_within_radius", "participants_within_radius",
                       "uncovered_within_radius", "workers_to_target_within_radius"]].sum()
     coverage = (inside["participants_within_radius"] / inside["denominator_within_radius"]
                 if inside["denominator_within_radius"] else float("nan"))
-    first, second, third = st.columns(3)
-    first.metric(i18n.t("kpi.uncovered_within_radius", lang),
-                 i18n.format_number(inside["uncovered_within_radius"], lang))
-    second.metric(i18n.t("kpi.coverage_within_radius", lang),
-                  i18n.format_percent(coverage, lang),
-                  delta=i18n.format_gap(result.params.target - coverage, lang),
-                  delta_color="normal")
-    third.metric(i18n.t("kpi.workers_to_target", lang),
-                 i18n.format_number(inside["workers_to_target_within_radius"], lang))
-    shown = offices.drop(columns="geometry")
-    st.dataframe(shown.rename(columns=i18n.column_labels(shown.columns, lang, table="offices")),
-                 hide_index=True, width="stretch")
+    columns = st.columns(4 if result.household_cells is not None else 3)
+    columns[0].metric(i18n.t("kpi.uncovered_within_radius", lang),
+                      i18n.format_number(inside["uncovered_within_radius"], lang))
+    gap_pp = (coverage - result.params.target) * 100
+    sign = "+" if gap_pp >= 0 else "-"  # Streamlit colours the delta by its sign
+    columns[1].metric(i18n.t("kpi.coverage_within_radius", lang),
+                      i18n.format_percent(coverage, lang),
+                      delta=i18n.t("kpi.vs_target", lang, gap=sign + i18n.format_number(
+                          abs(gap_pp), lang, decimals=1)))
+    columns[2].metric(i18n.t("kpi.workers_to_target", lang),
+                      i18n.format_number(inside["workers_to_target_within_radius"], lang))
+    if result.household_cells is not None and "uncovered_households_within_radius" in offices:
+        columns[3].metric(i18n.t("kpi.households_within_radius", lang), i18n.format_number(
+            offices["uncovered_households_within_radius"].sum(), lang))
+    method = "points" if result.household_cells is not None else "area"
+    st.caption(i18n.t(f"note.reach_method_{method}", lang) + " · " + i18n.t(
+        "note.coverage_formula", lang,
+        denominator=i18n.t(f"denominator.{result.params.denominator}", lang)))
+    st.dataframe(_display(offices, lang, table_name="offices"), hide_index=True,
+                 width="stretch")
 
 
 def show_priority(result: AnalysisResult, lang: Language, regency: str | None) -> None:
@@ -155,37 +212,38 @@ def show_priority(result: AnalysisResult, lang: Language, regency: str | None) -
         table = table[table["regency"] == regency]
     st.caption(i18n.t("note.coverage_formula", lang,
                       denominator=i18n.t(f"denominator.{result.params.denominator}", lang)))
-    st.dataframe(table.rename(columns=i18n.column_labels(table.columns, lang, table="priority")),
-                 hide_index=True, width="stretch")
+    st.dataframe(_display(table, lang, table_name="priority"), hide_index=True, width="stretch")
     export = labelled(table, result)
     left, right = st.columns(2)
     left.download_button(i18n.t("button.download", lang, what="CSV"),
                          export.to_csv(index=False).encode("utf-8"),
-                         file_name="priority.csv", mime="text/csv")
+                         file_name="prioritas.csv", mime="text/csv")
     buffer = io.BytesIO()
     export.to_excel(buffer, index=False, sheet_name="prioritas")
     right.download_button(i18n.t("button.download", lang, what="XLSX"), buffer.getvalue(),
-                          file_name="priority.xlsx",
+                          file_name="prioritas.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def show_map(result: AnalysisResult, lang: Language, regency: str | None) -> None:
-    """Show the coverage map, and its download as one HTML file."""
-    folium_map = maps.coverage_map(result, regency=regency, lang=lang)
-    st_folium(folium_map, height=640, use_container_width=True, returned_objects=[],
+    """Show the coverage map, and its download as one self-contained HTML file."""
+    shown = maps.coverage_map(result, regency=regency, lang=lang, asset_base_url=STATIC_URL)
+    st_folium(shown, height=640, use_container_width=True, returned_objects=[],
               key="coverage_map")
+    # A fresh map for the file: folium adds its scripts again each time a map is rendered.
+    shared = maps.coverage_map(result, regency=regency, lang=lang)
     st.download_button(i18n.t("button.download_map", lang),
-                       folium_map.get_root().render().encode("utf-8"),
+                       shared.get_root().render().encode("utf-8"),
                        file_name="peta-cakupan.html", mime="text/html")
 
 
-def show_data(prepared: PreparedInputs, lang: Language) -> None:
-    """Show the validation report and the match report."""
+def show_data(prepared: PreparedInputs, households: HouseholdInputs | None,
+              lang: Language) -> None:
+    """Show the validation report, the match report and the household rows set aside."""
     if prepared.errors:
         st.error(i18n.t("msg.error", lang))
     if prepared.problems:
-        st.dataframe(problems_frame(prepared.problems, lang), hide_index=True,
-                     width="stretch")
+        st.dataframe(problems_frame(prepared.problems, lang), hide_index=True, width="stretch")
     else:
         st.success(i18n.t("msg.no_problems", lang))
     st.subheader(i18n.t("tab.match_report", lang))
@@ -193,6 +251,41 @@ def show_data(prepared: PreparedInputs, lang: Language) -> None:
     if not report.empty:
         st.write(report["status"].value_counts().rename(i18n.t("data.rows", lang)))
         st.dataframe(report, hide_index=True, width="stretch")
+    if households is not None:
+        st.subheader(i18n.t("data.households_header", lang))
+        classification = households.classification
+        st.write(i18n.t("data.households_summary", lang,
+                        used=i18n.format_number(len(classification.households), lang),
+                        read=i18n.format_number(classification.rows_read, lang),
+                        rejected=i18n.format_number(len(classification.rejects), lang)))
+        if len(classification.rejects):
+            st.caption(i18n.t("data.rejects", lang))
+            st.dataframe(classification.rejects, hide_index=True, width="stretch")
+
+
+def load_households(prepared: PreparedInputs, inputs_key: tuple[object, ...],
+                    file: UploadedFile | None, mapping: str, *, choice: str,
+                    lang: Language) -> HouseholdInputs | None:
+    """Classify the chosen household points (DEMO or uploaded); show an error if unusable."""
+    upload = file if choice == "upload" else None
+    try:
+        with st.spinner(i18n.t("msg.reading", lang)):
+            return households_cached(prepared, inputs_key, upload, _key(upload), mapping)
+    except GeoOutreachError as err:
+        st.error(str(err))
+        return None
+
+
+def show_banners(result: AnalysisResult, lang: Language) -> None:
+    """Say above the tabs what the numbers rest on: DEMO data, approximate offices."""
+    st.caption(i18n.t("app.subtitle", lang, radius=f"{result.params.radius_km:g} km"))
+    demo = [i18n.t(key, lang) for key, used in (("demo.banner", result.is_demo),
+                                                 ("demo.households", result.households_demo))
+            if used]
+    if demo:
+        st.warning("  \n".join(demo))
+    if result.offices["approximate"].any():
+        st.info(i18n.t("note.approximate", lang))
 
 
 def main() -> None:
@@ -202,21 +295,30 @@ def main() -> None:
         "Bahasa / Language", ["id", "en"], format_func=i18n.LANGUAGE_NAMES.__getitem__,
         horizontal=True, key="lang")
     st.title(i18n.t("app.title", lang))
+    banners = st.container()
 
     tab_names = ["tab.summary", "tab.map", "tab.priority", "tab.data", "tab.glossary"]
     summary, map_tab, priority, data, glossary = st.tabs([i18n.t(k, lang) for k in tab_names])
     with data:
-        uploads, mappings = read_uploads(lang)
+        files, mappings = read_uploads(lang)
+    inputs_key = tuple(_key(f) for f in files[:3]) + mappings[:3]
     try:
         with st.spinner(i18n.t("msg.reading", lang)):
-            prepared = prepare_cached(uploads, mappings)  # type: ignore[arg-type]
+            prepared = prepare_cached(files[:3], inputs_key[:3], mappings[:3])
     except GeoOutreachError as err:
         st.error(str(err))
         st.stop()
     regencies = sorted(prepared.regencies["name"]) if not prepared.regencies.empty else []
-    params, regency = sidebar(lang, regencies)
+    params, regency, household_choice = sidebar(
+        lang, regencies, can_use_demo=prepared.is_demo and files[0] is None,
+        has_upload=files[3] is not None)
+    households = None
+    if not prepared.errors and household_choice != "none":
+        with data:
+            households = load_households(prepared, inputs_key, files[3], mappings[3],
+                                         choice=household_choice, lang=lang)
     with data:
-        show_data(prepared, lang)
+        show_data(prepared, households, lang)
     with glossary:
         for term, text in i18n.glossary(lang).items():
             st.markdown(f"**{term}**: {text}")
@@ -225,17 +327,15 @@ def main() -> None:
             tab.error(i18n.t("msg.fix_in_data_tab", lang))
         return
     try:
-        result = analyse_cached(prepared, (*uploads, *mappings), params.radius_km,
-                                params.target, params.denominator)
+        result = analyse_cached(prepared, households,
+                                (*inputs_key, household_choice, _key(files[3])),
+                                params.radius_km, params.target, params.denominator)
     except GeoOutreachError as err:
         st.error(str(err))
         st.stop()
 
-    st.caption(i18n.t("app.subtitle", lang, radius=f"{params.radius_km:g} km"))
-    if result.is_demo:
-        st.warning(i18n.t("demo.banner", lang))
-    if result.offices["approximate"].any():
-        st.info(i18n.t("note.approximate", lang))
+    with banners:
+        show_banners(result, lang)
     with summary:
         show_summary(result, lang)
     with map_tab:

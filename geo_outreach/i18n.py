@@ -95,6 +95,42 @@ LABELS: Final[dict[str, dict[Language, str]]] = {
         "en": "e.g. name=nama_kantor,lat=lintang,lon=bujur",
     },
     "data.rows": {"id": "Jumlah baris", "en": "Rows"},
+    "data.mapping_example.households": {
+        "id": "mis. id=NO_KK,workers=ART_BEKERJA,registered=STATUS_BPJS",
+        "en": "e.g. id=NO_KK,workers=ART_BEKERJA,registered=STATUS_BPJS",
+    },
+    "data.upload_households": {
+        "id": "Unggah titik rumah tangga (CSV/Parquet/GPKG)",
+        "en": "Upload household points (CSV/Parquet/GPKG)",
+    },
+    "data.households_header": {"id": "Titik rumah tangga", "en": "Household points"},
+    "data.households_summary": {
+        "id": "{used} dari {read} baris dipakai; {rejected} disisihkan",
+        "en": "{used} of {read} rows used; {rejected} set aside",
+    },
+    "data.rejects": {"id": "Baris yang disisihkan", "en": "Rows set aside"},
+    "sidebar.households": {"id": "Titik rumah tangga", "en": "Household points"},
+    "sidebar.households.none": {
+        "id": "Tidak dipakai (bagi per luas)", "en": "Not used (area shares)",
+    },
+    "sidebar.households.demo": {"id": "DEMO (sintetis)", "en": "DEMO (synthetic)"},
+    "sidebar.households.upload": {"id": "Berkas yang diunggah", "en": "Uploaded file"},
+    "kpi.vs_target": {
+        "id": "{gap} poin persen terhadap target",
+        "en": "{gap} percentage points against the target",
+    },
+    "kpi.households_within_radius": {
+        "id": "Rumah tangga belum terdaftar dalam radius",
+        "en": "Uncovered households inside the radius",
+    },
+    "note.reach_method_points": {
+        "id": "Jumlah dalam radius dihitung tepat dari titik rumah tangga",
+        "en": "Counts inside the radius are exact, from household points",
+    },
+    "note.reach_method_area": {
+        "id": "Jumlah dalam radius dibagi menurut luas kalurahan di dalam radius",
+        "en": "Counts inside the radius are shared out by the village area inside it",
+    },
     "button.download": {"id": "Unduh {what}", "en": "Download {what}"},
     "button.download_map": {"id": "Unduh peta (HTML)", "en": "Download map (HTML)"},
     "button.run": {"id": "Jalankan analisis", "en": "Run analysis"},
@@ -152,6 +188,23 @@ LABELS: Final[dict[str, dict[Language, str]]] = {
     },
     "office_type.unknown": {"id": "jenis tidak diketahui", "en": "type not known"},
     # --- map ---------------------------------------------------------------------
+    "map.layer.hexes": {
+        "id": "Titik panas: rumah tangga belum terdaftar dalam radius (sel H3)",
+        "en": "Hotspots: uncovered households inside the radius (H3 cells)",
+    },
+    "map.hex.households": {"id": "Rumah tangga dalam radius", "en": "Households inside radius"},
+    "map.hex.uncovered": {
+        "id": "Rumah tangga belum terdaftar",
+        "en": "Uncovered households",
+    },
+    "map.hex.suppressed": {
+        "id": "< {k} rumah tangga (disembunyikan)",
+        "en": "< {k} households (hidden)",
+    },
+    "demo.households": {
+        "id": "DEMO — titik rumah tangga sintetis",
+        "en": "DEMO — synthetic household points",
+    },
     "map.office_label": {
         "id": "{uncovered} pekerja belum terdaftar dalam {radius}",
         "en": "{uncovered} uncovered workers within {radius}",

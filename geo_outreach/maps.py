@@ -181,6 +181,7 @@ def coverage_map(
     lang: Language = "id",
     basemap: bool = True,
     inline_assets: bool = True,
+    asset_base_url: str | None = None,
 ) -> folium.Map:
     """
     Draw coverage per village against the target, with the offices and their radii.
@@ -202,6 +203,9 @@ def coverage_map(
         Write Leaflet into the page so the map needs no network. False keeps folium's
         Leaflet links (for an app that serves Leaflet itself); jQuery, Bootstrap and the
         icon fonts are left out either way.
+    asset_base_url
+        Load Leaflet from ``{asset_base_url}leaflet.js`` and ``leaflet.css`` instead of
+        inlining it: for an app that serves them itself (e.g. ``/app/static/``).
 
     Returns
     -------
@@ -229,6 +233,8 @@ def coverage_map(
                    weight=2.0).add_to(fmap)
     if len(data.discs):
         _disc_layer(data.discs, t("map.layer.discs", lang, radius=radius)).add_to(fmap)
+    if result.household_cells is not None:
+        _hex_layer(result.household_cells, data, lang).add_to(fmap)
     if len(data.offices):
         _office_layer(data.offices, result, lang).add_to(fmap)
     _Control(_title_html(result, data, lang), position="topleft",
@@ -239,7 +245,8 @@ def coverage_map(
               attribution=_escape(t("note.boundary_attribution", lang))).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     _fit(fmap, data)
-    return _offline(fmap, inline=inline_assets)
+    return _offline(fmap, inline=inline_assets and asset_base_url is None,
+                    asset_base_url=asset_base_url)
 
 
 def save_map(m: folium.Map, path: str | Path) -> Path:
@@ -504,6 +511,44 @@ def _outline_layer(layer: gpd.GeoDataFrame, name: str, colour: str, *,
                           interactive=False, smooth_factor=0.5)
 
 
+HEX_BREAKS: Final = (25, 50, 100)
+"""Uncovered households in a cell: 10–24, 25–49, 50–99, 100 and more (below 10: "<10")."""
+HEX_COLOURS: Final = ("#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+SUPPRESSED_COLOUR: Final = "#969696"
+
+
+def _hex_layer(cells: gpd.GeoDataFrame, data: _MapData, lang: Language) -> folium.GeoJson:
+    """H3 hotspots: uncovered households inside the radius per cell, small cells as "<k"."""
+    inside = cells[cells["households_within_radius_label"].astype(str) != "0"]
+    if len(data.villages):
+        shown = shapely.union_all(data.villages.geometry.to_numpy())
+        inside = inside[inside.intersects(shown)]
+    uncovered = inside["uncovered_households_within_radius"]
+    suppressed = uncovered.isna().to_numpy()
+    values = uncovered.fillna(0).to_numpy(dtype=float)
+    classes = np.searchsorted(HEX_BREAKS, values, side="right")
+    properties = [{
+        "c": SUPPRESSED_COLOUR if hidden else HEX_COLOURS[int(k)],
+        "households": _escape(label),
+        "uncovered": _escape(label if hidden else format_number(value, lang)),
+    } for hidden, k, value, label in zip(
+        suppressed, classes, values, inside["households_within_radius_label"].astype(str),
+        strict=True)]
+    collection = _feature_collection(inside.geometry, properties, simplify=False)
+    return folium.GeoJson(
+        collection, name=t("map.layer.hexes", lang),
+        style_function=_hex_style,
+        tooltip=folium.GeoJsonTooltip(
+            fields=["households", "uncovered"],
+            aliases=[t("map.hex.households", lang), t("map.hex.uncovered", lang)]),
+    )
+
+
+def _hex_style(feature: dict[str, Any]) -> dict[str, Any]:
+    return {"fillColor": feature["properties"]["c"], "color": "#ffffff", "weight": 0.4,
+            "fillOpacity": 0.6}
+
+
 def _disc_layer(discs: gpd.GeoDataFrame, name: str) -> folium.GeoJson:
     """Draw the analysis' radius discs as rings; dashed for approximate offices."""
     approximate = [_truthy(value) for value in discs.get("approximate", [False] * len(discs))]
@@ -640,6 +685,8 @@ def _legend_html(result: AnalysisResult, data: _MapData, lang: Language) -> str:
                               dashed=True))
         rows.append(f'<div style="max-width:250px;font-style:italic">'
                     f'{_escape(t("note.approximate", lang))}</div>')
+    if result.household_cells is not None:
+        rows.append(_hex_legend(result, lang))
     target_text = t("note.target", lang, target=_percent_label(target, lang))
     title = _escape(t("map.legend.title", lang))
     head = [f'<div style="font-weight:bold;font-size:13px">{title}</div>',
@@ -647,8 +694,28 @@ def _legend_html(result: AnalysisResult, data: _MapData, lang: Language) -> str:
             f"<div>{_escape(target_text)}</div>"]
     tail = ([f'<div style="{_DEMO_STYLE}">{_escape(t("demo.banner", lang))}</div>']
             if result.is_demo else [])
+    if result.households_demo:
+        tail.append(f'<div style="{_DEMO_STYLE}">{_escape(t("demo.households", lang))}</div>')
     body = "".join(head) + '<div style="margin-top:4px">' + "".join(rows) + "</div>"
     return f'<div style="{_BOX_STYLE}max-width:280px">{body}{"".join(tail)}</div>'
+
+
+def _hex_legend(result: AnalysisResult, lang: Language) -> str:
+    """Write the hotspot rows: uncovered households per cell, and the suppressed class."""
+    k = int(result.household_summary["min_cell_households"]) if result.household_summary else 10
+    bounds = [k, *HEX_BREAKS]
+    labels = [f"{low}{_EN_DASH}{high - 1}" for low, high in itertools.pairwise(bounds)]
+    labels.append(f"≥ {HEX_BREAKS[-1]}")
+    swatches = "".join(
+        f'<div style="white-space:nowrap"><span style="display:inline-block;width:14px;'
+        f'height:12px;background:{colour};margin-right:6px;vertical-align:middle"></span>'
+        f"{_escape(label)}</div>" for colour, label in zip(HEX_COLOURS, labels, strict=True))
+    hidden = (f'<div style="white-space:nowrap"><span style="display:inline-block;width:14px;'
+              f'height:12px;background:{SUPPRESSED_COLOUR};margin-right:6px;'
+              f'vertical-align:middle"></span>{_escape(t("map.hex.suppressed", lang, k=k))}'
+              "</div>")
+    title = _escape(t("map.layer.hexes", lang))
+    return f'<div style="margin-top:6px;max-width:250px"><b>{title}</b>{swatches}{hidden}</div>'
 
 
 def _class_labels(target: float, lang: Language) -> list[str]:
@@ -746,7 +813,8 @@ def _fit(fmap: folium.Map, data: _MapData) -> None:
 
 
 # --- offline ----------------------------------------------------------------------
-def _offline(fmap: folium.Map, *, inline: bool) -> folium.Map:
+def _offline(fmap: folium.Map, *, inline: bool, asset_base_url: str | None = None
+             ) -> folium.Map:
     """Drop folium's unneeded CDN assets; with ``inline``, write Leaflet into the page."""
     for element in _walk(fmap):
         if not isinstance(element, JSCSSMixin):
@@ -760,6 +828,9 @@ def _offline(fmap: folium.Map, *, inline: bool) -> folium.Map:
         if unknown:
             raise ValueError(f"{type(element).__name__} needs external assets {unknown}; "
                              "it cannot be drawn offline")
+        if asset_base_url is not None:
+            keep_js = [(name, f"{asset_base_url}leaflet.js") for name, _ in keep_js]
+            keep_css = [(name, f"{asset_base_url}leaflet.css") for name, _ in keep_css]
         element.default_js = keep_js  # instance attributes: folium's lists stay untouched
         element.default_css = keep_css
     if inline:

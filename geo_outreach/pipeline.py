@@ -123,7 +123,7 @@ def file_sha256(path: Path) -> str:
 
 def _input_record(path: Path, *, is_bundled: bool) -> dict[str, str]:
     label = f"bundled:{path.relative_to(bundled.BUNDLED_DIR.parent)}" if is_bundled else str(path)
-    return {"path": label, "sha256": file_sha256(path)}
+    return {"path": label, "sha256": file_sha256(path) if path.is_file() else ""}
 
 
 def _dissolve_units(villages: gpd.GeoDataFrame, key: str) -> gpd.GeoDataFrame:

@@ -13,29 +13,29 @@ setup() {
     if [ ! -x "$VENV/bin/python" ]; then
         "$PYTHON" -m venv "$VENV"
     fi
-    # Install only when pyproject.toml changed since the last install.
-    stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$1"
+    # One environment for the app and the tests; install only when pyproject.toml changed.
+    stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
     if [ ! -f "$stamp" ]; then
-        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[$1]"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test]"
         touch "$stamp"
     fi
 }
 
 case "${1:-}" in
     app)
-        setup app
+        setup
         shift
         exec "$VENV/bin/streamlit" run app.py --server.address 127.0.0.1 \
             --browser.gatherUsageStats false "$@"
         ;;
     test)
-        setup test
+        setup
         shift
         "$VENV/bin/ruff" check geo_outreach tests app.py benchmarks scripts
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
     setup)
-        setup test
+        setup
         ;;
     *)
         echo "usage: bash scripts/dev.sh app|test|setup" >&2

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo_outreach.maps import leaflet_assets
+
 APP = str(Path(__file__).parent.parent / "app.py")
 
 
@@ -82,3 +84,24 @@ def test_bad_upload_shows_the_problems_and_stops_the_analysis(app):
     problems = app.dataframe[0].value
     assert "peserta.csv" in problems.to_string()
     assert not app.metric
+
+
+def test_demo_households_give_exact_counts_and_hexes(app):
+    assert app.sidebar.radio(key="households").value == "demo"
+    assert any("titik rumah tangga sintetis" in w.value for w in app.warning)
+    script = folium_args(app)["script"]
+    assert "Titik panas" in script
+    app.sidebar.radio(key="households").set_value("none").run()
+    assert not app.exception
+    assert "Titik panas" not in folium_args(app)["script"]
+
+
+def test_app_map_loads_leaflet_from_the_apps_own_static_folder(app):
+    args = folium_args(app)
+    header = json.dumps(args)
+    assert "/app/static/leaflet.js" in header
+    assert "cdn.jsdelivr" not in header
+    static = Path(APP).parent / "static"
+    script, stylesheet = leaflet_assets()
+    assert (static / "leaflet.js").read_text(encoding="utf-8") == script
+    assert (static / "leaflet.css").read_text(encoding="utf-8") == stylesheet
