@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pyogrio
 import shapely
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 
 HOUSEHOLD_FORMATS: Final = "CSV (.csv), Parquet or GeoParquet (.parquet), GeoPackage (.gpkg)"
 OPTION: Final = "--household-columns"
-DEFAULT_CHUNK_ROWS: Final = 1_000_000
+DEFAULT_CHUNK_ROWS: Final = 125_000
 
 _REQUIRED_WITH_GEOMETRY = (("the household id", ("id",)),
                            ("the registered workers (a count, or a yes/no flag)", ("registered",)))
@@ -134,15 +136,29 @@ def _parquet_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
                 if use_geometry and crs is not None and not crs.equals(CRS("OGC:CRS84")) else None)
     first_row = 1
     for batch in parquet.iter_batches(batch_size=chunk_rows, columns=columns):
-        frame = batch.to_pandas()
-        lat = lon = None
         if use_geometry:
-            x, y = _xy_from_wkb(frame[geometry].to_numpy())
+            x, y = _xy_from_wkb(batch.column(geometry).to_numpy(zero_copy_only=False))
             if to_wgs84 is not None:
                 x, y = to_wgs84.transform(x, y)
             lon, lat = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
-        yield _chunk(frame, headers, first_row, lat=lat, lon=lon)
-        first_row += len(frame)
+        else:
+            lat, lon = (_arrow_numbers(batch.column(headers[c])) for c in ("lat", "lon"))
+        yield HouseholdChunk(
+            rows=np.arange(first_row, first_row + batch.num_rows, dtype=np.int64),
+            ids=pd.Series(pd.arrays.ArrowStringArray(pc.utf8_trim_whitespace(
+                pc.cast(batch.column(headers["id"]), pa.large_string())))),
+            lat=lat, lon=lon,
+            workers=(batch.column(headers["workers"]).to_pandas() if "workers" in headers
+                     else None),
+            registered=batch.column(headers["registered"]).to_pandas())
+        first_row += batch.num_rows
+
+
+def _arrow_numbers(column: pa.Array) -> np.ndarray:
+    """Numbers from an Arrow column: floats as they are, text parsed (NaN if not a number)."""
+    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+        return pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+    return _numeric(column.to_pandas())
 
 
 def _xy_from_wkb(wkb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

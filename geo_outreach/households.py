@@ -16,7 +16,8 @@ and cells with fewer than ``k`` households are suppressed (shown as ``"<10"``).
 from __future__ import annotations
 
 import secrets
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -25,6 +26,8 @@ import geopandas as gpd
 import h3
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from h3ronpy.vector import coordinates_to_cells
 from pyproj import Transformer
@@ -35,7 +38,7 @@ from geo_outreach.household_io import DEFAULT_CHUNK_ROWS, HouseholdChunk, read_h
 from geo_outreach.reach import choose_metric_crs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from geo_outreach.config import ColumnMapping
 
@@ -61,6 +64,8 @@ FLAG_FALSE: Final = frozenset({"tidak", "no", "n", "false", "f", "belum", "belum
                                "tidak terdaftar", "nonaktif", "bukan"})
 
 DEFAULT_K: Final = 10
+CLASSIFY_THREADS: Final = 2
+"""Chunks classified at once (the numeric work releases the GIL)."""
 DEFAULT_H3_RESOLUTION: Final = 8
 
 
@@ -103,21 +108,31 @@ class VillageLocator:
 
     A grid of ``cell_m`` cells covers the villages. A cell that no village boundary
     crosses lies wholly inside one village (or none), so its points take that village
-    from a lookup; only points in cells near a boundary get an exact point-in-polygon
-    test. Boundary cells are found by sampling every boundary at half the cell size and
-    marking the cells around each sample, a superset of the cells a boundary crosses.
+    from a lookup. Cells near a boundary keep the list of villages whose polygon touches
+    them (by bounding box), and their points get an exact point-in-polygon test against
+    those only.
+    Boundary cells are found by sampling every boundary at half the cell size and marking
+    the cells around each sample: a superset of the cells a boundary crosses.
     """
 
     def __init__(self, polygons: np.ndarray, *, cell_m: float = 25.0) -> None:
         self.polygons = polygons
+        shapely.prepare(self.polygons)  # once, not on every point-in-polygon call
         self.cell_m = cell_m
-        self.tree = shapely.STRtree(polygons)
         minx, miny, maxx, maxy = shapely.total_bounds(polygons)
         self.origin = (minx - cell_m, miny - cell_m)
         self.shape = (int(np.ceil((maxy - miny) / cell_m)) + 3,
                       int(np.ceil((maxx - minx) / cell_m)) + 3)
         self.labels = self._centre_labels()
-        self.near_boundary = self._boundary_cells()
+        near_cells = np.flatnonzero(self._boundary_cells().ravel())
+        # per grid cell: its row in the candidate lists, or -1 away from any boundary
+        self.near_index = np.full(self.shape[0] * self.shape[1], -1, dtype=np.int32)
+        self.near_index[near_cells] = np.arange(len(near_cells), dtype=np.int32)
+        self.candidate_start, self.candidates = self._candidates(near_cells)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle for Dask workers (shapely geometries pickle as WKB)."""
+        return self.__dict__.copy()
 
     def _cell_of(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         col = np.floor((x - self.origin[0]) / self.cell_m).astype(np.int64)
@@ -152,6 +167,18 @@ class VillageLocator:
                 near |= np.roll(np.roll(marked, dr, axis=0), dc, axis=1)
         return near
 
+    def _candidates(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each boundary cell, the polygons whose bounding box touches it (CSR arrays)."""
+        rows, cols = np.divmod(cells, self.shape[1])
+        x0 = self.origin[0] + cols * self.cell_m
+        y0 = self.origin[1] + rows * self.cell_m
+        boxes = shapely.box(x0, y0, x0 + self.cell_m, y0 + self.cell_m)
+        cell_index, polygon_index = shapely.STRtree(self.polygons).query(boxes)
+        order = np.lexsort((polygon_index, cell_index))
+        cell_index, polygon_index = cell_index[order], polygon_index[order]
+        start = np.searchsorted(cell_index, np.arange(len(cells) + 1))
+        return start, polygon_index.astype(np.int32)
+
     def locate(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """
         Return each point's polygon index, or -1 outside every polygon.
@@ -164,34 +191,39 @@ class VillageLocator:
         Returns
         -------
         np.ndarray
-            int32 polygon indices.
+            int32 polygon indices. A point on a boundary shared by two villages goes to
+            the lower-numbered one.
         """
         result = np.full(len(x), -1, dtype=np.int32)
         row, col = self._cell_of(x, y)
         on_grid = (row >= 0) & (row < self.shape[0]) & (col >= 0) & (col < self.shape[1])
         grid_index = np.flatnonzero(on_grid)
-        r, c = row[grid_index], col[grid_index]
-        result[grid_index] = self.labels[r, c]
-        exact = grid_index[self.near_boundary[r, c]]
+        flat = row[grid_index] * self.shape[1] + col[grid_index]
+        result[grid_index] = self.labels.ravel()[flat]
+        near = self.near_index[flat]
+        is_near = near >= 0
+        exact, cell = grid_index[is_near], near[is_near]
         if len(exact):
-            result[exact] = -1
-            px, py = x[exact], y[exact]
-            point_index, polygon_index = self.tree.query(shapely.points(px, py))
-            hit = shapely.contains_xy(self.polygons[polygon_index], px[point_index],
-                                      py[point_index])
-            # points exactly on a boundary: not inside any polygon, but on one
-            missed = np.isin(point_index, point_index[hit], invert=True)
-            if missed.any():
-                hit[missed] = shapely.intersects_xy(self.polygons[polygon_index[missed]],
-                                                    px[point_index[missed]],
-                                                    py[point_index[missed]])
-            point_index, polygon_index = point_index[hit], polygon_index[hit]
-            # a point on a shared boundary goes to the lowest-numbered village
-            order = np.lexsort((polygon_index, point_index))
-            point_index, polygon_index = point_index[order], polygon_index[order]
-            first = np.r_[True, point_index[1:] != point_index[:-1]]
-            result[exact[point_index[first]]] = polygon_index[first]
+            result[exact] = self._exact(x[exact], y[exact], cell)
         return result
+
+    def _exact(self, x: np.ndarray, y: np.ndarray, cell: np.ndarray) -> np.ndarray:
+        """Test points of boundary cells against their cells' candidate polygons."""
+        counts = self.candidate_start[cell + 1] - self.candidate_start[cell]
+        point = np.repeat(np.arange(len(x)), counts)
+        offsets = np.arange(len(point)) - np.repeat(np.cumsum(counts) - counts, counts)
+        polygon = self.candidates[np.repeat(self.candidate_start[cell], counts) + offsets]
+        hit = shapely.contains_xy(self.polygons[polygon], x[point], y[point])
+        missed = np.isin(point, point[hit], invert=True)  # on a boundary: touches, not inside
+        if missed.any():
+            hit[missed] = shapely.intersects_xy(self.polygons[polygon[missed]],
+                                                x[point[missed]], y[point[missed]])
+        found = np.full(len(x), -1, dtype=np.int32)
+        # candidates are sorted, so the first hit of a point is its lowest-numbered village
+        first = np.flatnonzero(hit)
+        first = first[np.r_[True, point[first][1:] != point[first][:-1]]] if len(first) else first
+        found[point[first]] = polygon[first]
+        return found
 
 
 @dataclass
@@ -387,11 +419,10 @@ def classify_chunk(chunk: HouseholdChunk, area: StudyArea,
         in_range = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)  # noqa: PLR2004
         could_swap = finite & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)  # noqa: PLR2004
     good = np.flatnonzero(finite & in_range)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # H3 runs beside the projection
-        h3_of_good = pool.submit(coordinates_to_cells, lat[good], lon[good],
-                                 params.h3_resolution)
-        x, y = area.to_metric.transform(lon[good], lat[good])
-        cells_good = np.asarray(h3_of_good.result(), dtype=np.uint64)
+    pool = ThreadPoolExecutor(max_workers=1)  # H3 runs beside the rest of the chunk
+    h3_of_good = pool.submit(coordinates_to_cells, lat[good], lon[good], params.h3_resolution)
+    pool.shutdown(wait=False)
+    x, y = area.to_metric.transform(lon[good], lat[good])
     village = np.full(len(lat), -1, dtype=np.int32)
     village[good] = area.locator.locate(np.asarray(x), np.asarray(y))
     outside = finite & in_range & (village < 0)
@@ -410,9 +441,9 @@ def classify_chunk(chunk: HouseholdChunk, area: StudyArea,
     accepted = reasons == ""
     keep = np.flatnonzero(accepted)
     xy = np.column_stack([np.asarray(x), np.asarray(y)])[accepted[good]]
-    distance, office = (area.office_tree.query(xy, workers=-1) if len(keep)
+    distance, office = (area.office_tree.query(xy) if len(keep)
                         else (np.empty(0), np.empty(0)))
-    cells = cells_good[accepted[good]]
+    cells = np.asarray(h3_of_good.result(), dtype=np.uint64)[accepted[good]]
     classified = Classified(
         rows=chunk.rows[keep], village=village[keep], office=np.asarray(office, dtype=np.int32),
         distance_m=np.asarray(distance, dtype=np.float32),
@@ -458,9 +489,22 @@ class HouseholdClassification:
         return found
 
 
-def _duplicates(ids: pd.Series) -> np.ndarray:
-    """Mark every occurrence of an id after its first."""
-    return ids.duplicated(keep="first").to_numpy()
+def _duplicates(ids: list[pd.Series]) -> tuple[pd.Series, np.ndarray]:
+    """Join the chunks' ids and mark every occurrence of an id after its first."""
+    if not ids:
+        return pd.Series([], dtype="string"), np.zeros(0, dtype=bool)
+    series = pd.concat(ids, ignore_index=True)
+    try:  # ids of digits only (KK, DTKS numbers): compare them as integers, much faster
+        numbers = pc.cast(pa.chunked_array([pa.array(chunk.array) for chunk in ids]),
+                          pa.uint64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return series, series.duplicated(keep="first").to_numpy()
+    keys = pd.Series(numbers.to_numpy())
+    # "007" and "7" are different ids: compare the text where the digits agree
+    duplicate = keys.duplicated(keep="first").to_numpy()
+    if duplicate.any():
+        duplicate = series.duplicated(keep="first").to_numpy()
+    return series, duplicate
 
 
 def classify_households(
@@ -500,14 +544,28 @@ def classify_households(
     else:
         chunks = source
     parts, rejected, ids, rows_read = [], [], [], 0
-    for chunk in chunks:
-        classified, rejects, chunk_ids = classify_chunk(chunk, area, params)
+    for classified, rejects, chunk_ids in _classify_in_parallel(chunks, area, params):
         parts.append(classified)
         rejected.append(rejects)
         ids.append(chunk_ids)
-        rows_read += len(chunk.rows)
+        rows_read += len(classified) + len(rejects)
     return finish_classification(parts, rejected, ids, rows_read=rows_read,
                                  name=name or "households")
+
+
+def _classify_in_parallel(
+    chunks: Iterable[HouseholdChunk], area: StudyArea, params: HouseholdParams,
+    *, threads: int = CLASSIFY_THREADS,
+) -> Iterator[tuple[Classified, pd.DataFrame, pd.Series]]:
+    """Classify chunks on a few threads, in order, holding at most ``threads`` ahead."""
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        pending: deque[Future[tuple[Classified, pd.DataFrame, pd.Series]]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(classify_chunk, chunk, area, params))
+            if len(pending) >= threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def finish_classification(
@@ -536,8 +594,7 @@ def finish_classification(
         The whole file's classification.
     """
     households = Classified.concat(parts)
-    all_ids = pd.concat(ids, ignore_index=True) if ids else pd.Series([], dtype="string")
-    duplicate = _duplicates(all_ids)
+    all_ids, duplicate = _duplicates(ids)
     if duplicate.any():
         first_row = pd.Series(households.rows).groupby(all_ids.to_numpy()).transform("first")
         rejected.append(pd.DataFrame({

@@ -93,7 +93,9 @@ def synthetic_households(
     registered = rng.binomial(workers, np.concatenate(probability))
     order = rng.permutation(count)  # households are not listed village by village
     return pd.DataFrame({
-        "id": pd.array(np.char.add("KK", np.arange(1, count + 1).astype(str)), dtype="string"),
+        # 16 digits, like a family card (KK) number; made up, sequential
+        "id": pd.array(np.char.add("34", np.char.zfill(np.arange(1, count + 1).astype(str), 14)),
+                       dtype="string"),
         "lat": np.round(np.asarray(lat)[order], 6),
         "lon": np.round(np.asarray(lon)[order], 6),
         "workers": workers.astype(np.int32),
