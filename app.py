@@ -137,6 +137,8 @@ def sidebar(lang: Language, regencies: list[str], *, can_use_demo: bool,
                                    key="regency")
     choices = ["none", *(["demo"] if can_use_demo else []), *(["upload"] if has_upload else [])]
     default = "upload" if has_upload else ("demo" if can_use_demo else "none")
+    if st.session_state.get("households") not in choices:
+        st.session_state.pop("households", None)
     households = st.sidebar.radio(i18n.t("sidebar.households", lang), choices,
                                   index=choices.index(default), key="households",
                                   format_func=lambda c: i18n.t(f"sidebar.households.{c}", lang))
@@ -309,6 +311,9 @@ def main() -> None:
         st.error(str(err))
         st.stop()
     regencies = sorted(prepared.regencies["name"]) if not prepared.regencies.empty else []
+    if files[3] is not None and st.session_state.get("last_household_upload") != _key(files[3]):
+        st.session_state["last_household_upload"] = _key(files[3])
+        st.session_state["households"] = "upload"  # a new upload is what the user wants shown
     params, regency, household_choice = sidebar(
         lang, regencies, can_use_demo=prepared.is_demo and files[0] is None,
         has_upload=files[3] is not None)

@@ -105,3 +105,15 @@ def test_app_map_loads_leaflet_from_the_apps_own_static_folder(app):
     script, stylesheet = leaflet_assets()
     assert (static / "leaflet.js").read_text(encoding="utf-8") == script
     assert (static / "leaflet.css").read_text(encoding="utf-8") == stylesheet
+
+
+def test_uploaded_household_points_are_used_and_rejects_listed(app):
+    rows = ("no_kk,lintang,bujur,status_bpjs\n"
+            "1,-7.7830,110.3834,tidak\n2,-7.7900,110.3700,ya\n3,110.37,-7.79,tidak\n")
+    uploader(app, "upload_households").set_value(("rt.csv", rows.encode(), "text/csv"))
+    app.run()
+    assert not app.exception
+    assert app.sidebar.radio(key="households").value == "upload"
+    assert not any("titik rumah tangga sintetis" in w.value for w in app.warning)
+    shown = " ".join(str(frame.value.to_dict()) for frame in app.dataframe)
+    assert "swapped_lat_lon" in shown
