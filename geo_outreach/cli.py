@@ -28,6 +28,7 @@ from geo_outreach.households import (
     household_table,
 )
 from geo_outreach.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
+from geo_outreach.routes_cli import add_routes_command, run_routes
 from geo_outreach.schema import DENOMINATOR_LABELS, DENOMINATORS
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(analyze)
     analyze.add_argument("--out", type=Path, required=True, metavar="DIR",
                          help="output folder")
+    _add_road_option(analyze)
     analyze.add_argument("--household-details", action="store_true",
                          help="also write households_classified.parquet: one pseudonymised "
                               "row per household (no ids, no coordinates) for local analysis; "
@@ -106,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     map_command.add_argument("--lang", choices=("id", "en"), default="id",
                              help="map language (default id: Bahasa Indonesia)")
     map_command.add_argument("--out", type=Path, required=True, metavar="FILE.html")
+    _add_road_option(map_command)
+
+    add_routes_command(commands)
 
     validate = commands.add_parser("validate", help="check the inputs and report every problem "
                                    "and how each participation row was matched")
@@ -113,6 +118,25 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--out", type=Path, metavar="DIR",
                           help="also write problems.csv and match_report.csv here")
     return parser
+
+
+def _add_road_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--roads", metavar="FILE",
+                        help="also measure the radius along roads: .osm, .osm.pbf, .graphml or "
+                             "a road line layer (GeoJSON, GPKG, Shapefile); 'bundled' for the "
+                             "bundled Kota Yogyakarta network (© OpenStreetMap contributors)")
+
+
+def _with_roads(args: argparse.Namespace, result: AnalysisResult) -> AnalysisResult:
+    """Add the road-distance measures when ``--roads`` was given."""
+    if not getattr(args, "roads", None):
+        return result
+    from geo_outreach import roads  # noqa: PLC0415 - loads the network stack on demand
+    from geo_outreach.road_reach import road_reach, with_road_reach  # noqa: PLC0415
+
+    network = (roads.bundled_network() if str(args.roads).lower() == "bundled"
+               else roads.load_network(Path(args.roads)))
+    return with_road_reach(result, road_reach(result, network))
 
 
 def _paths(args: argparse.Namespace) -> InputPaths:
@@ -197,7 +221,8 @@ def _analysis(args: argparse.Namespace) -> tuple[AnalysisResult, HouseholdInputs
     if prepared.errors:
         raise InputError(prepared.errors)
     households = _households(args, prepared, params)
-    return analyse(prepared, params, households=households), households
+    result = _with_roads(args, analyse(prepared, params, households=households))
+    return result, households
 
 
 def run_analyze(args: argparse.Namespace) -> int:
@@ -262,7 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit code.
     """
     args = build_parser().parse_args(argv)
-    commands = {"analyze": run_analyze, "map": run_map, "validate": run_validate}
+    commands = {"analyze": run_analyze, "map": run_map, "validate": run_validate,
+                "routes": run_routes}
     try:
         return commands[args.command](args)
     except GeoOutreachError as err:

@@ -24,6 +24,7 @@ from geo_outreach._errors import OutputError
 from geo_outreach.bundled import DEMO_LABEL
 from geo_outreach.households import DEFAULT_K
 from geo_outreach.privacy import shareable
+from geo_outreach.schema import VILLAGE_OUTPUT_COLUMNS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -188,6 +189,7 @@ def run_manifest(result: AnalysisResult) -> dict[str, object]:
                 "straight-line, village share by area inside the union of discs"),
         },
         "households": result.household_summary,
+        "road_network": result.road_network,
         "totals": {
             "villages": len(villages),
             "villages_with_data": int(villages["has_data"].sum()),
@@ -219,6 +221,9 @@ def write_outputs(result: AnalysisResult, out_dir: Path) -> list[Path]:
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir} is a file, not a folder: give --out a folder name")
     villages_table = labelled(result.villages, result)
+    # the contract's columns first, whatever stages added columns in between
+    villages_table = villages_table[[*VILLAGE_OUTPUT_COLUMNS, *(
+        c for c in villages_table.columns if c not in VILLAGE_OUTPUT_COLUMNS)]]
     gpkg = gpd.GeoDataFrame(villages_table, geometry=result.villages.geometry.to_numpy(),
                             crs=result.villages.crs)
     manifest = json.dumps(run_manifest(result), indent=2, ensure_ascii=False)

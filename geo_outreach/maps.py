@@ -42,8 +42,11 @@ from geo_outreach.i18n import (
     has_label,
     t,
 )
+from geo_outreach.route_layers import road_catchment_layer
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import geopandas as gpd
 
     from geo_outreach.config import Language
@@ -182,6 +185,8 @@ def coverage_map(
     basemap: bool = True,
     inline_assets: bool = True,
     asset_base_url: str | None = None,
+    extra_layers: Sequence[folium.FeatureGroup] = (),
+    focus: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
     """
     Draw coverage per village against the target, with the offices and their radii.
@@ -203,6 +208,13 @@ def coverage_map(
         Write Leaflet into the page so the map needs no network. False keeps folium's
         Leaflet links (for an app that serves Leaflet itself); jQuery, Bootstrap and the
         icon fonts are left out either way.
+    extra_layers
+        More layers to draw above the others, e.g. canvassing routes
+        (:func:`geo_outreach.route_layers.route_layers`); they must need no assets of
+        their own.
+    focus
+        Open zoomed to these bounds (west, south, east, north in degrees) instead of
+        the villages shown, e.g. one office's radius.
     asset_base_url
         Load Leaflet from ``{asset_base_url}leaflet.js`` and ``leaflet.css`` instead of
         inlining it: for an app that serves them itself (e.g. ``/app/static/``).
@@ -235,16 +247,22 @@ def coverage_map(
         _disc_layer(data.discs, t("map.layer.discs", lang, radius=radius)).add_to(fmap)
     if result.household_cells is not None:
         _hex_layer(result.household_cells, data, lang).add_to(fmap)
+    if result.road_catchments is not None and len(result.road_catchments):
+        road_catchment_layer(result.road_catchments, lang=lang).add_to(fmap)
+    for layer in extra_layers:
+        layer.add_to(fmap)
     if len(data.offices):
         _office_layer(data.offices, result, lang).add_to(fmap)
     _Control(_title_html(result, data, lang), position="topleft",
              css_class="geo-outreach-title").add_to(fmap)
     _Control(_legend_html(result, data, lang), position="bottomright",
              css_class="geo-outreach-legend").add_to(fmap)
-    _MapSetup(background=BACKGROUND_COLOUR,
-              attribution=_escape(t("note.boundary_attribution", lang))).add_to(fmap)
+    attribution = _escape(t("note.boundary_attribution", lang))
+    if result.road_network and result.road_network.get("attribution"):
+        attribution += " | " + _escape(result.road_network["attribution"])
+    _MapSetup(background=BACKGROUND_COLOUR, attribution=attribution).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
-    _fit(fmap, data)
+    _fit(fmap, data, focus)
     return _offline(fmap, inline=inline_assets and asset_base_url is None,
                     asset_base_url=asset_base_url)
 
@@ -805,9 +823,11 @@ def _bounds(data: _MapData) -> list[list[float]] | None:
     return None
 
 
-def _fit(fmap: folium.Map, data: _MapData) -> None:
-    """Zoom the map to the data shown, at once (no zoom animation on opening)."""
-    bounds = _bounds(data)
+def _fit(fmap: folium.Map, data: _MapData,
+         focus: tuple[float, float, float, float] | None = None) -> None:
+    """Zoom the map to the data shown (or to ``focus``), at once (no zoom animation)."""
+    bounds = ([[focus[1], focus[0]], [focus[3], focus[2]]] if focus is not None
+              else _bounds(data))
     if bounds is not None:
         _FitBounds(bounds).add_to(fmap)
 

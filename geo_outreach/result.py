@@ -68,6 +68,11 @@ class AnalysisResult:
     household_rejects
         With household points: the rows set aside (``row``, ``reason``, ``detail``; no
         ids, no coordinates); else None.
+    road_catchments
+        With a road network: each office's road catchment polygon (EPSG:4326); else None.
+    road_network
+        With a road network: ``source``, ``attribution``, ``radius_km`` and ``directed``
+        for the run manifest and the map; else None.
     """
 
     villages: gpd.GeoDataFrame
@@ -86,3 +91,5 @@ class AnalysisResult:
     household_summary: dict[str, object] | None = None
     households_demo: bool = False
     household_rejects: pd.DataFrame | None = None
+    road_catchments: gpd.GeoDataFrame | None = None
+    road_network: dict[str, object] | None = None

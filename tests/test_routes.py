@@ -1,0 +1,300 @@
+"""Canvassing routes: stops, the time budget, dropped stops, and the routes command."""
+
+from __future__ import annotations
+
+import argparse
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from geo_outreach import road_graph, roads, routes
+from geo_outreach._errors import GeoOutreachError, InputError
+from geo_outreach.pipeline import run_analysis
+from geo_outreach.routes_cli import add_routes_command, read_stops, run_routes
+from tests.road_builders import STEP, UTM, grid_network, grid_stops, lonlat
+
+WALK_MPS = 4.5 / 3.6
+
+
+@pytest.fixture(scope="module")
+def grid() -> roads.RoadNetwork:
+    return grid_network(11)
+
+
+@pytest.fixture(scope="module")
+def kota() -> roads.RoadNetwork:
+    return roads.bundled_network()
+
+
+@pytest.fixture(scope="module")
+def bundled_result():
+    return run_analysis()
+
+
+def _many_stops(count: int, seed: int = 1) -> gpd.GeoDataFrame:
+    rng = np.random.default_rng(seed)
+    cells = [(float(i), float(j), int(h)) for i, j, h in zip(
+        rng.uniform(0, 10, count), rng.integers(0, 11, count), rng.integers(1, 30, count),
+        strict=True)]
+    return grid_stops(cells)
+
+
+def _check_plan(plan: routes.RoutePlan, stops: gpd.GeoDataFrame) -> None:
+    """Every team within budget, no stop twice, every stop either served or listed."""
+    budget = plan.settings.hours * 60
+    served = [stop for route in plan.routes for stop in route.stops["stop_id"]]
+    assert len(served) == len(set(served))
+    assert set(served).isdisjoint(plan.unserved["stop_id"])
+    assert set(served) | set(plan.unserved["stop_id"]) == set(
+        stops.loc[stops["households"] > 0, "stop_id"])
+    for route in plan.routes:
+        assert route.total_min <= budget + 1e-9
+        assert route.total_min == pytest.approx(route.travel_min + route.service_min)
+        assert route.households == route.stops["households_visit"].sum()
+        assert list(route.stops["order"]) == list(range(1, len(route.stops) + 1))
+
+
+def test_routes_respect_the_budget_and_list_what_does_not_fit(grid):
+    stops = _many_stops(40)
+    settings = routes.RouteSettings(teams=3, hours=2.0, time_limit_s=1.0)
+    plan = routes.solve_routes(grid, stops, settings, start=lonlat(5, 5))
+    _check_plan(plan, stops)
+    assert len(plan.unserved) > 0
+    assert "no_time" in set(plan.unserved["reason"])
+    assert set(plan.unserved["reason"]) <= {"no_time", "too_long"}
+    assert plan.households > 0
+    assert plan.solver_status.startswith("ROUTING_")
+    # The dropped stops are the small ones, as far as the budget allows: the served
+    # households are at least those of the biggest stops that fit one team's day alone.
+    assert plan.households >= plan.unserved["households_visit"].max()
+
+
+def test_arrival_times_and_legs_follow_the_road_distances(grid):
+    stops = grid_stops([(1, 0, 10), (3, 2, 5), (0, 4, 8)])
+    settings = routes.RouteSettings(teams=1, hours=8.0, minutes_per_household=2.0,
+                                    time_limit_s=0.5)
+    plan = routes.solve_routes(grid, stops, settings, start=lonlat(0, 0))
+    route = plan.routes[0]
+    assert len(route.stops) == 3
+    points = gpd.GeoSeries(gpd.points_from_xy(route.stops["lon"], route.stops["lat"]),
+                           crs="EPSG:4326").to_crs(UTM)
+    xy = np.vstack([shapely.get_coordinates(
+        gpd.GeoSeries([lonlat(0, 0)], crs="EPSG:4326").to_crs(UTM).to_numpy()),
+        shapely.get_coordinates(points.to_numpy())])
+    distance = road_graph.road_distances(grid, xy, xy)
+    legs = [distance[k, k + 1] for k in range(3)]
+    assert route.stops["leg_km"].to_numpy() * 1000 == pytest.approx(legs, abs=0.5)
+    expected_arrival = []
+    clock = 0.0
+    for leg, households in zip(legs, route.stops["households_visit"], strict=True):
+        clock += leg / WALK_MPS / 60
+        expected_arrival.append(clock)
+        clock += households * 2.0
+    assert route.stops["arrival_min"].to_numpy() == pytest.approx(expected_arrival, abs=0.05)
+    assert route.service_min == pytest.approx(23 * 2.0)
+
+
+def test_one_team_tours_a_block_the_short_way(grid):
+    stops = grid_stops([(1, 0, 1), (1, 1, 1), (0, 1, 1)])
+    plan = routes.solve_routes(grid, stops, routes.RouteSettings(teams=1, time_limit_s=0.5),
+                               start=lonlat(0, 0))
+    # Stops sit 7 m off the road; the route runs between their road points: 4 blocks.
+    assert plan.routes[0].distance_km == pytest.approx(4 * STEP / 1000, abs=0.03)
+    assert list(plan.routes[0].stops["stop_id"]) in (["S01", "S02", "S03"],
+                                                     ["S03", "S02", "S01"])
+    path = plan.routes[0].path
+    assert path is not None
+    assert shapely.Point(path.coords[0]).distance(lonlat(0, 0)) < 1e-6
+
+
+def test_motorbikes_keep_one_way_rules_walkers_do_not():
+    grid = grid_network(3)  # the street from (0, 0) east to (1, 0) is one-way
+    stops = grid_stops([(0.5, 0, 1)])  # on the one-way street
+    walk = routes.solve_routes(grid, stops, routes.RouteSettings(teams=1, time_limit_s=0.3),
+                               start=lonlat(1, 0))
+    ride = routes.solve_routes(grid, stops, routes.RouteSettings(
+        teams=1, mode="motorbike", time_limit_s=0.3), start=lonlat(1, 0))
+    assert walk.routes[0].distance_km == pytest.approx(2 * 0.5 * STEP / 1000, abs=0.02)
+    # Back round the block to (0, 0), then along the one-way street to the stop and on.
+    assert ride.routes[0].distance_km == pytest.approx((3 + 0.5 + 0.5) * STEP / 1000, abs=0.02)
+
+
+def test_stops_that_cannot_be_served_say_why(grid):
+    stops = grid_stops([(1, 1, 5), (2, 2, 500), (40, 40, 5)])
+    settings = routes.RouteSettings(teams=2, hours=3.0, max_households_per_stop=None,
+                                    time_limit_s=0.3)
+    plan = routes.solve_routes(grid, stops, settings, start=lonlat(5, 5))
+    reasons = plan.unserved.set_index("stop_id")["reason"]
+    assert reasons["S02"] == "too_long"  # 500 households × 3 min > 3 h
+    assert reasons["S03"] == "outside_network"
+    assert "S01" not in reasons.index
+    _check_plan(plan, stops)
+
+
+def test_a_cap_splits_big_stops_over_days(grid):
+    stops = grid_stops([(1, 1, 500)])
+    plan = routes.solve_routes(grid, stops, routes.RouteSettings(
+        teams=1, max_households_per_stop=30, time_limit_s=0.3), start=lonlat(0, 0))
+    stop = plan.routes[0].stops.iloc[0]
+    assert stop["households"] == 500
+    assert stop["households_visit"] == 30
+
+
+def test_a_separate_end_point_is_used(grid):
+    stops = grid_stops([(5, 5, 3)])
+    plan = routes.solve_routes(grid, stops, routes.RouteSettings(teams=1, time_limit_s=0.3),
+                               start=lonlat(0, 5), end=lonlat(10, 5))
+    assert plan.routes[0].distance_km == pytest.approx(10 * STEP / 1000, abs=0.03)
+    assert shapely.Point(plan.routes[0].path.coords[-1]).distance(lonlat(10, 5)) < 1e-6
+
+
+def test_a_start_off_the_network_is_refused(grid):
+    with pytest.raises(InputError, match="outside the road network"):
+        routes.solve_routes(grid, grid_stops([(1, 1, 3)]), routes.RouteSettings(),
+                            start=lonlat(50, 50))
+
+
+def test_bad_settings_are_refused_with_every_problem():
+    with pytest.raises(InputError, match=r"(?s)'teams'.*'hours'.*'mode'") as caught:
+        routes.RouteSettings(teams=0, hours=30, mode="bus")  # type: ignore[arg-type]
+    assert len(caught.value.problems) == 3
+
+
+def test_stop_tables_are_checked(grid):
+    good = grid_stops([(1, 1, 3), (2, 2, 0)])
+    prepared = routes.prepare_stops(good)
+    assert list(prepared["stop_id"]) == ["S01"]  # nothing to do at S02
+    assert list(prepared.columns[:5]) == ["stop_id", "label", "village", "district",
+                                          "households"]
+    bad = good.copy()
+    bad["stop_id"] = ["A", "A"]
+    bad["households"] = [-1, 2.5]
+    with pytest.raises(InputError, match=r"(?s)row 2.*stop_id.*occurs more than once"
+                                         r".*row 2.*households.*whole number"):
+        routes.prepare_stops(bad, source="h3.gpkg")
+    with pytest.raises(InputError, match=r"lacks required column.*households"):
+        routes.prepare_stops(good.drop(columns="households"))
+
+
+# --- on the bundled data -----------------------------------------------------------------
+
+
+def test_village_stops_are_the_top_villages_inside_the_office_radius(bundled_result):
+    stops = routes.village_stops(bundled_result, office_id="KC-YGY", top=10)
+    assert len(stops) == 10
+    assert stops.crs == "EPSG:4326"
+    disc = bundled_result.discs.set_index("office_id").geometry["KC-YGY"]
+    assert stops.geometry.within(disc).all()
+    assert stops["households"].is_monotonic_decreasing
+    chosen = routes.village_stops(bundled_result, office_id="KC-YGY",
+                                  codes=["34.71.03.1005", "34.71.08.1001"])
+    assert list(chosen["stop_id"]) == ["34.71.03.1005", "34.71.08.1001"]
+    on_kota = routes.village_stops(bundled_result, office_id="KC-YGY", top=10,
+                                   network=roads.bundled_network())
+    in_city = on_kota["stop_id"].str.startswith("34.71")
+    assert in_city.sum() == 10  # ten on the network ...
+    ranked = routes.village_stops(bundled_result, office_id="KC-YGY", top=len(on_kota))
+    assert list(ranked["stop_id"]) == list(on_kota["stop_id"])  # ... and those above them
+    with pytest.raises(InputError, match=r"99.99.99.9999.*1 village code\(s\) not in"):
+        routes.village_stops(bundled_result, office_id="KC-YGY", codes=["99.99.99.9999"])
+
+
+def test_plan_routes_on_the_bundled_city(bundled_result, kota):
+    plan = routes.plan_routes(bundled_result, kota, office_id="KC-YGY", teams=3, hours=5,
+                              mode="walk", top=20, max_households_per_stop=20,
+                              time_limit_s=1.0)
+    stops = routes.village_stops(bundled_result, office_id="KC-YGY", top=20, network=kota)
+    _check_plan(plan, stops)
+    assert (plan.unserved["reason"] == "outside_network").sum() == len(stops) - 20
+    assert plan.is_demo
+    assert plan.office_name == "KC Yogyakarta"
+    assert "OpenStreetMap" in plan.attribution
+    assert all(len(route.stops) > 0 for route in plan.routes)
+    # Villages beyond the city's network are listed as such, not dropped silently.
+    outside = plan.unserved[plan.unserved["reason"] == "outside_network"]
+    assert len(outside) > 0
+
+
+def test_unknown_or_off_network_offices_are_refused(bundled_result, kota):
+    with pytest.raises(InputError, match=r"unknown office.*KC-YGY"):
+        routes.plan_routes(bundled_result, kota, office_id="KC-XXX", teams=1, hours=4,
+                           mode="walk")
+    with pytest.raises(InputError, match=r"outside the road network.*--roads"):
+        routes.plan_routes(bundled_result, kota, office_id="PH-WONOSARI", teams=1, hours=4,
+                           mode="walk")
+
+
+# --- the routes command -------------------------------------------------------------------
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="geo-outreach")
+    commands = parser.add_subparsers(dest="command", required=True)
+    add_routes_command(commands)
+    return parser.parse_args(argv)
+
+
+def test_routes_command_writes_the_outputs(tmp_path, capsys):
+    args = _parse(["routes", "--office", "KC-YGY", "--teams", "2", "--hours", "4",
+                   "--mode", "motorbike", "--top", "12", "--time-limit", "0.5",
+                   "--out", str(tmp_path)])
+    assert run_routes(args) == 0
+    printed = capsys.readouterr().out
+    assert "team 1:" in printed
+    assert "OpenStreetMap" in printed
+    assert (tmp_path / "ringkasan_tim.csv").is_file()
+    assert (tmp_path / "tim_01_rute.gpx").is_file()
+
+
+def test_routes_command_takes_a_users_stops_and_villages(tmp_path, bundled_result):
+    stops = routes.village_stops(bundled_result, office_id="KC-YGY", top=60)
+    stops = stops[stops["stop_id"].str.startswith("34.71")].head(4)  # in the city
+    table = pd.DataFrame({"stop_id": ["h3-a", "h3-b", "h3-c", "h3-d"],
+                          "label": ["sel a", "sel b", "sel c", "sel d"],
+                          "village": stops["village"], "households": [5, 6, 7, 8],
+                          "lat": stops.geometry.y, "lon": stops.geometry.x})
+    path = tmp_path / "sel_h3.csv"
+    table.to_csv(path, index=False)
+    assert list(read_stops(path)["stop_id"]) == ["h3-a", "h3-b", "h3-c", "h3-d"]
+    args = _parse(["routes", "--office", "KC-YGY", "--stops", str(path), "--teams", "1",
+                   "--time-limit", "0.3", "--out", str(tmp_path / "out")])
+    assert run_routes(args) == 0
+    sheet = pd.read_csv(tmp_path / "out" / "tim_01_lembar_kunjungan.csv", encoding="utf-8-sig")
+    assert set(sheet["Kode titik"]) <= {"h3-a", "h3-b", "h3-c", "h3-d"}
+    args = _parse(["routes", "--office", "KC-YGY", "--villages", "34.71.03.1005",
+                   "--teams", "1", "--time-limit", "0.3", "--out", str(tmp_path / "desa")])
+    assert run_routes(args) == 0
+    sheet = pd.read_csv(tmp_path / "desa" / "tim_01_lembar_kunjungan.csv",
+                        encoding="utf-8-sig", dtype=str)
+    assert list(sheet["Kode titik"]) == ["34.71.03.1005"]
+
+
+def test_routes_command_errors_are_geo_outreach_errors(tmp_path):
+    args = _parse(["routes", "--office", "NOPE", "--out", str(tmp_path)])
+    with pytest.raises(GeoOutreachError, match="unknown office"):
+        run_routes(args)
+    args = _parse(["routes", "--office", "KC-YGY", "--roads", str(tmp_path / "none.osm"),
+                   "--out", str(tmp_path)])
+    with pytest.raises(GeoOutreachError, match="road file not found"):
+        run_routes(args)
+
+
+def test_routes_command_downloads_the_office_area_when_asked(tmp_path, monkeypatch, kota):
+    asked = []
+
+    def fake_download(area, **kwargs):
+        asked.append(area)
+        return kota
+
+    monkeypatch.setattr(roads, "download_network", fake_download)
+    args = _parse(["routes", "--office", "KC-YGY", "--download-roads", "--teams", "1",
+                   "--top", "3", "--time-limit", "0.2", "--out", str(tmp_path)])
+    assert run_routes(args) == 0
+    office = shapely.Point(110.38344, -7.78305)
+    assert asked[0].contains(office)
+    # The radius (5 km) plus the margin, in degrees near the equator: about 6.5 km.
+    assert asked[0].distance(office) == 0
+    assert 0.05 < asked[0].bounds[2] - office.x < 0.07
