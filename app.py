@@ -19,12 +19,15 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from app_routes import routes_tab
 from geo_outreach import i18n, maps
 from geo_outreach._errors import GeoOutreachError, Problem
 from geo_outreach.config import AnalysisParams, ColumnMapping, Language
 from geo_outreach.export import labelled
 from geo_outreach.household_reach import HouseholdInputs, prepare_households
 from geo_outreach.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
+from geo_outreach.road_reach import road_reach, with_road_reach
+from geo_outreach.roads import bundled_network
 
 if TYPE_CHECKING:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
@@ -121,6 +124,13 @@ def analyse_cached(
     return analyse(_prepared, params, households=_households)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def road_reach_cached(_result: AnalysisResult, result_key: tuple[object, ...]) -> AnalysisResult:
+    """Add the road-distance measures on the bundled network, once per analysis."""
+    del result_key  # the cache key
+    return with_road_reach(_result, road_reach(_result, bundled_network()))
+
+
 def sidebar(lang: Language, regencies: list[str], *, can_use_demo: bool,
             has_upload: bool) -> tuple[AnalysisParams, str | None, str]:
     """Draw the analysis settings and return them (and the household choice)."""
@@ -142,6 +152,7 @@ def sidebar(lang: Language, regencies: list[str], *, can_use_demo: bool,
     households = st.sidebar.radio(i18n.t("sidebar.households", lang), choices,
                                   index=choices.index(default), key="households",
                                   format_func=lambda c: i18n.t(f"sidebar.households.{c}", lang))
+    st.sidebar.checkbox(i18n.t("sidebar.road_reach", lang), value=False, key="road_reach")
     params = AnalysisParams(radius_km=radius_km, target=target_pct / 100,
                             denominator=denominator)
     return params, None if regency == everything else regency, households
@@ -299,8 +310,10 @@ def main() -> None:
     st.title(i18n.t("app.title", lang))
     banners = st.container()
 
-    tab_names = ["tab.summary", "tab.map", "tab.priority", "tab.data", "tab.glossary"]
-    summary, map_tab, priority, data, glossary = st.tabs([i18n.t(k, lang) for k in tab_names])
+    tab_names = ["tab.summary", "tab.map", "tab.priority", "tab.routes", "tab.data",
+                 "tab.glossary"]
+    summary, map_tab, priority, routes, data, glossary = st.tabs(
+        [i18n.t(k, lang) for k in tab_names])
     with data:
         files, mappings = read_uploads(lang)
     inputs_key = tuple(_key(f) for f in files[:3]) + mappings[:3]
@@ -331,10 +344,13 @@ def main() -> None:
         for tab in (summary, map_tab, priority):
             tab.error(i18n.t("msg.fix_in_data_tab", lang))
         return
+    result_key = (*inputs_key, household_choice, _key(files[3]))
     try:
-        result = analyse_cached(prepared, households,
-                                (*inputs_key, household_choice, _key(files[3])),
-                                params.radius_km, params.target, params.denominator)
+        result = analyse_cached(prepared, households, result_key, params.radius_km,
+                                params.target, params.denominator)
+        if st.session_state.get("road_reach"):
+            with st.spinner(i18n.t("msg.reading", lang)):
+                result = road_reach_cached(result, (*result_key, params))
     except GeoOutreachError as err:
         st.error(str(err))
         st.stop()
@@ -347,6 +363,8 @@ def main() -> None:
         show_map(result, lang, regency)
     with priority:
         show_priority(result, lang, regency)
+    with routes:
+        routes_tab(result, bundled_network(), lang)
 
 
 if __name__ == "__main__":

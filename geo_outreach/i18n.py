@@ -327,9 +327,153 @@ LABELS: Final[dict[str, dict[Language, str]]] = {
     "col.value": {"id": "Nilai", "en": "Value"},
     "col.message": {"id": "Masalah", "en": "Problem"},
     "col.fix": {"id": "Cara memperbaiki", "en": "How to fix"},
+    # --- the Rute tab (app_routes.py) --------------------------------------------
+    "tab.routes": {"id": "Rute", "en": "Routes"},
+    "routes.intro": {
+        "id": "Rute kunjungan satu hari untuk tim lapangan, di jaringan jalan sebenarnya.",
+        "en": "One day of canvassing routes for the field teams, on the real road network.",
+    },
+    "routes.office": {"id": "Kantor", "en": "Office"},
+    "routes.teams": {"id": "Jumlah tim", "en": "Teams"},
+    "routes.hours": {"id": "Waktu kerja per hari (jam)", "en": "Working hours per day"},
+    "routes.mode": {"id": "Moda", "en": "Travel mode"},
+    "routes.mode.walk": {"id": "jalan kaki", "en": "walking"},
+    "routes.mode.motorbike": {"id": "sepeda motor", "en": "motorbike"},
+    "routes.minutes": {"id": "Menit per rumah tangga", "en": "Minutes per household"},
+    "routes.stops": {"id": "Titik kunjungan", "en": "Stops"},
+    "routes.stops.villages": {"id": "Kalurahan prioritas", "en": "Priority villages"},
+    "routes.stops.cells": {"id": "Sel H3 titik panas", "en": "H3 hotspot cells"},
+    "routes.stops.selection": {"id": "Pilihan sendiri", "en": "My own selection"},
+    "routes.top": {"id": "Jumlah kalurahan teratas", "en": "Top villages"},
+    "routes.selection": {"id": "Kalurahan yang dikunjungi", "en": "Villages to visit"},
+    "routes.time_limit": {"id": "Waktu pencarian rute (detik)", "en": "Solver time (seconds)"},
+    "routes.plan": {"id": "Rencanakan rute", "en": "Plan the routes"},
+    "routes.planning": {"id": "Mencari rute terbaik …", "en": "Searching for the best routes …"},
+    "routes.download": {
+        "id": "Unduh lembar kunjungan dan GPX (ZIP)",
+        "en": "Download walk sheets and GPX (ZIP)",
+    },
+    "routes.unserved": {"id": "Titik yang tidak terlayani", "en": "Stops not served"},
+    "routes.network": {"id": "Jaringan jalan: {network}", "en": "Road network: {network}"},
+    "sidebar.road_reach": {
+        "id": "Juga hitung radius lewat jalan (jaringan jalan Kota Yogyakarta)",
+        "en": "Also measure the radius along roads (Kota Yogyakarta road network)",
+    },
     # --- yes / no ----------------------------------------------------------------
     "value.yes": {"id": "ya", "en": "yes"},
     "value.no": {"id": "tidak", "en": "no"},
+    # --- shared maps (geo_outreach/share.py, static_map.py, app_share.py) -----------
+    "tab.share": {"id": "Bagikan", "en": "Share"},
+    "share.download": {"id": "Unduh peta untuk dibagikan", "en": "Download the map to share"},
+    "share.intro": {
+        "id": "Satu berkas per kabupaten/kota untuk dikirim ke Pemda: hanya wilayah itu, "
+              "dapat dibuka tanpa internet, hanya angka agregat.",
+        "en": "One file per regency/city to send to a district government: only that area, "
+              "opens without internet, aggregates only.",
+    },
+    "share.format": {"id": "Format", "en": "Format"},
+    "share.format.html": {
+        "id": "Peta interaktif (HTML, bisa dibuka tanpa internet)",
+        "en": "Interactive map (HTML, opens without internet)",
+    },
+    "share.format.png": {"id": "Gambar untuk laporan (PNG)", "en": "Picture for reports (PNG)"},
+    "share.format.pdf": {"id": "Dokumen untuk dicetak (PDF)", "en": "Document to print (PDF)"},
+    "share.title": {
+        "id": "Cakupan kepesertaan BPJS Ketenagakerjaan",
+        "en": "BPJS Ketenagakerjaan participation coverage",
+    },
+    "share.created": {"id": "Dibuat {date}", "en": "Created {date}"},
+    "share.months": {
+        "id": "Januari,Februari,Maret,April,Mei,Juni,Juli,Agustus,September,Oktober,"
+              "November,Desember",
+        "en": "January,February,March,April,May,June,July,August,September,October,"
+              "November,December",
+    },
+    "share.search": {"id": "Cari kalurahan/kelurahan …", "en": "Search a village …"},
+    "share.search_not_found": {"id": "Tidak ditemukan", "en": "Not found"},
+    "share.search_cancel": {"id": "Batal", "en": "Cancel"},
+    "share.fullscreen": {"id": "Layar penuh", "en": "Full screen"},
+    "share.fullscreen_exit": {"id": "Keluar dari layar penuh", "en": "Exit full screen"},
+    "share.layer.district_labels": {
+        "id": "Nama kapanewon/kemantren", "en": "Kapanewon (district) names",
+    },
+    "share.layer.village_labels": {
+        "id": "Nama kalurahan/kelurahan (perbesar peta)", "en": "Village names (zoom in)",
+    },
+    "share.layer.outside_offices": {
+        "id": "Kantor di luar wilayah ini", "en": "Offices outside this area",
+    },
+    "share.office_outside": {
+        "id": "{office} berada di luar {region}; hanya bagian radiusnya di dalam wilayah ini "
+              "yang ditampilkan",
+        "en": "{office} lies outside {region}; only the part of its radius inside this area "
+              "is shown",
+    },
+    "share.office_outside_label": {
+        "id": "{office}: kantor di luar wilayah ({distance} dari batas)",
+        "en": "{office}: office outside this area ({distance} from the border)",
+    },
+    "share.sources.title": {"id": "Sumber data dan metode", "en": "Data sources and method"},
+    "share.source.boundaries_file": {
+        "id": "Batas wilayah: berkas {file}", "en": "Boundaries: file {file}",
+    },
+    "share.source.bundled_figures": {
+        "id": "Penduduk per kalurahan: Dukcapil, Desember 2019; angkatan kerja per kabupaten: "
+              "BPS Sakernas, Agustus 2023",
+        "en": "Population per village: Dukcapil, December 2019; labour force per regency: "
+              "BPS Sakernas, August 2023",
+    },
+    "share.source.participation_demo": {
+        "id": "Kepesertaan: DEMO sintetis (bukan data BPJS)",
+        "en": "Participation: synthetic DEMO data (not BPJS data)",
+    },
+    "share.source.participation_file": {
+        "id": "Kepesertaan: berkas {file}", "en": "Participation: file {file}",
+    },
+    "share.source.offices_bundled": {
+        "id": "Kantor: data bawaan, lokasi perkiraan",
+        "en": "Offices: bundled data, approximate locations",
+    },
+    "share.source.offices_file": {"id": "Kantor: berkas {file}", "en": "Offices: file {file}"},
+    "share.source.households_demo": {
+        "id": "Titik rumah tangga: DEMO sintetis", "en": "Household points: synthetic DEMO data",
+    },
+    "share.source.households_file": {
+        "id": "Titik rumah tangga: berkas {file}", "en": "Household points: file {file}",
+    },
+    "share.method.radius": {
+        "id": "Radius {radius} diukur garis lurus dari setiap kantor",
+        "en": "The {radius} radius is measured in a straight line from each office",
+    },
+    "share.method.hexes": {
+        "id": "Rumah tangga dirangkum per sel H3 (resolusi {resolution}); sel di tepi dipotong "
+              "pada batas wilayah, angkanya untuk seluruh sel",
+        "en": "Households are summed per H3 cell (resolution {resolution}); cells on the edge "
+              "are cut at the border, their numbers are for the whole cell",
+    },
+    "share.privacy": {
+        "id": "Hanya angka agregat per kalurahan dan per sel; kelompok dengan kurang dari {k} "
+              "rumah tangga disembunyikan. Tidak ada data pribadi, nama, NIK atau koordinat "
+              "rumah tangga.",
+        "en": "Aggregates per village and per cell only; groups of fewer than {k} households "
+              "are hidden. No personal data, names, NIK or household coordinates.",
+    },
+    "share.suppressed": {"id": "< {k} rumah tangga", "en": "< {k} households"},
+    "share.tool": {"id": "geo-outreach {version}",
+                   "en": "geo-outreach {version}"},
+    "share.north": {"id": "U", "en": "N"},
+    "share.layer.catchments": {
+        "id": "Jangkauan {radius} lewat jalan", "en": "{radius} along roads",
+    },
+    "share.catchment_tip": {
+        "id": "{office}: jalan yang terjangkau dalam {radius}",
+        "en": "{office}: roads within {radius}",
+    },
+    "share.source.roads": {
+        "id": "Jaringan jalan: {source} ({attribution})",
+        "en": "Road network: {source} ({attribution})",
+    },
+    # --- end of shared maps ------------------------------------------------------
 }
 """Every user-facing text: key → language → text, with ``{placeholders}`` for :func:`t`."""
 

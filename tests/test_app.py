@@ -117,3 +117,20 @@ def test_uploaded_household_points_are_used_and_rejects_listed(app):
     assert not any("titik rumah tangga sintetis" in w.value for w in app.warning)
     shown = " ".join(str(frame.value.to_dict()) for frame in app.dataframe)
     assert "swapped_lat_lon" in shown
+
+
+def test_routes_tab_plans_walk_sheets_for_the_teams(app):
+    app.number_input(key="route_teams").set_value(2)
+    app.slider(key="route_time").set_value(2)
+    app.button(key="route_plan").click().run()
+    assert not app.exception
+    assert any(len(frame.value) == 2 for frame in app.dataframe)  # one row per team
+    downloads = [b for b in app.get("download_button") if "ZIP" in str(b.proto.label)]
+    assert downloads
+
+
+def test_road_reach_adds_the_road_columns(app):
+    app.sidebar.checkbox(key="road_reach").check().run()
+    assert not app.exception
+    offices = " ".join(str(frame.value.columns.tolist()) for frame in app.dataframe)
+    assert "jalan" in offices.lower() or "road" in offices.lower()

@@ -1,0 +1,123 @@
+"""
+The app's "Rute" tab: one day of canvassing routes for an office's field teams.
+
+A thin shell over :func:`geo_outreach.routes.plan_routes`: widgets become the team
+settings; the plan is kept in this session's state (never at module level) until the
+settings change, and is drawn on the map and offered as a ZIP of walk sheets and GPX.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo_outreach import i18n, maps
+from geo_outreach._errors import GeoOutreachError
+from geo_outreach.route_layers import route_layers
+from geo_outreach.routes import plan_routes
+from geo_outreach.routes_cli import cell_stops
+from geo_outreach.walksheets import write_route_outputs
+
+if TYPE_CHECKING:
+    from geo_outreach.config import Language
+    from geo_outreach.result import AnalysisResult
+    from geo_outreach.roads import RoadNetwork
+    from geo_outreach.routes import RoutePlan
+
+STATIC_URL = "/app/static/"
+
+
+def _zip_outputs(plan: RoutePlan, lang: Language) -> bytes:
+    """Write the walk sheets and GPX files into a ZIP, in memory."""
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="geo-outreach-routes-") as tmp, zipfile.ZipFile(
+            buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in write_route_outputs(plan, Path(tmp), lang=lang):
+            archive.write(path, path.name)
+    return buffer.getvalue()
+
+
+def _settings(result: AnalysisResult, lang: Language) -> dict[str, object]:
+    """Draw the team settings and return them."""
+    offices = result.offices
+    left, middle, right = st.columns(3)
+    office_id = left.selectbox(
+        i18n.t("routes.office", lang), offices["office_id"].astype(str).tolist(),
+        format_func=dict(zip(offices["office_id"].astype(str), offices["name"],
+                             strict=True)).__getitem__, key="route_office")
+    teams = middle.number_input(i18n.t("routes.teams", lang), 1, 20, 2, key="route_teams")
+    hours = right.number_input(i18n.t("routes.hours", lang), 1.0, 12.0, 6.0, 0.5,
+                               key="route_hours")
+    mode = left.radio(i18n.t("routes.mode", lang), ["walk", "motorbike"], horizontal=True,
+                      format_func=lambda m: i18n.t(f"routes.mode.{m}", lang), key="route_mode")
+    minutes = middle.number_input(i18n.t("routes.minutes", lang), 1.0, 30.0, 3.0, 0.5,
+                                  key="route_minutes")
+    time_limit = right.slider(i18n.t("routes.time_limit", lang), 2, 30, 5, key="route_time")
+    kinds = ["villages", *(["cells"] if result.household_cells is not None else []),
+             "selection"]
+    kind = st.radio(i18n.t("routes.stops", lang), kinds, horizontal=True,
+                    format_func=lambda k: i18n.t(f"routes.stops.{k}", lang), key="route_stops")
+    top, codes = 30, None
+    if kind == "villages":
+        top = st.slider(i18n.t("routes.top", lang), 5, 100, 30, key="route_top")
+    elif kind == "selection":
+        ranked = result.priority
+        names = dict(zip(ranked["code"], ranked["name"] + " (" + ranked["district"] + ")",
+                         strict=True))
+        codes = st.multiselect(i18n.t("routes.selection", lang), list(names),
+                               format_func=names.__getitem__, key="route_codes") or None
+    return {"office_id": office_id, "teams": int(teams), "hours": float(hours), "mode": mode,
+            "minutes_per_household": float(minutes), "time_limit_s": float(time_limit),
+            "top": top, "codes": codes, "cells": kind == "cells"}
+
+
+def routes_tab(result: AnalysisResult, network: RoadNetwork, lang: Language) -> None:
+    """
+    Draw the Rute tab.
+
+    Parameters
+    ----------
+    result
+        The current analysis.
+    network
+        The road network to route on.
+    lang
+        ``"id"`` or ``"en"``.
+    """
+    st.caption(i18n.t("routes.intro", lang) + " " + i18n.t(
+        "routes.network", lang, network=network.describe()))
+    settings = _settings(result, lang)
+    key = (repr(sorted(settings.items())), result.params)
+    if st.button(i18n.t("routes.plan", lang), type="primary", key="route_plan"):
+        cells = cell_stops(result, str(settings["office_id"])) if settings["cells"] else None
+        arguments = {k: v for k, v in settings.items() if k != "cells"}
+        try:
+            with st.spinner(i18n.t("routes.planning", lang)):
+                plan = plan_routes(result, network, stops=cells, **arguments)  # type: ignore[arg-type]
+        except GeoOutreachError as err:
+            st.error(str(err))
+            return
+        st.session_state["planned_routes"] = (key, plan)
+    stored = st.session_state.get("planned_routes")
+    if stored is None or stored[0] != key:
+        return
+    plan = stored[1]
+    st.dataframe(plan.summary(), hide_index=True, width="stretch")
+    if len(plan.unserved):
+        with st.expander(f"{i18n.t('routes.unserved', lang)} ({len(plan.unserved)})"):
+            st.dataframe(plan.unserved, hide_index=True, width="stretch")
+    disc = result.discs[result.discs["office_id"].astype(str) == settings["office_id"]]
+    shown = maps.coverage_map(result, lang=lang, asset_base_url=STATIC_URL,
+                              extra_layers=route_layers(plan, lang=lang),
+                              focus=tuple(disc.total_bounds) if len(disc) else None)
+    st_folium(shown, height=560, use_container_width=True, returned_objects=[],
+              key="route_map")
+    st.download_button(i18n.t("routes.download", lang), _zip_outputs(plan, lang),
+                       file_name=f"rute_{settings['office_id']}.zip",
+                       mime="application/zip")
