@@ -21,6 +21,18 @@ setup() {
     fi
 }
 
+system_packages() {
+    # Browser tests drive Debian's chromium; GPX files are checked with gpsbabel.
+    # Installed when missing and this user may (root, as on CI); else those tests skip.
+    missing=()
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    command -v gpsbabel >/dev/null 2>&1 || missing+=(gpsbabel)
+    if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
 case "${1:-}" in
     app)
         setup
@@ -30,6 +42,7 @@ case "${1:-}" in
         ;;
     test)
         setup
+        system_packages
         shift
         "$VENV/bin/ruff" check geo_outreach tests app.py benchmarks scripts
         exec "$VENV/bin/python" -m pytest "$@"
