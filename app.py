@@ -20,6 +20,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_routes import routes_tab
+from app_share import share_tab
 from geo_outreach import i18n, maps
 from geo_outreach._errors import GeoOutreachError, Problem
 from geo_outreach.config import AnalysisParams, ColumnMapping, Language
@@ -301,6 +302,28 @@ def show_banners(result: AnalysisResult, lang: Language) -> None:
         st.info(i18n.t("note.approximate", lang))
 
 
+def run_analysis(prepared: PreparedInputs, households: HouseholdInputs | None,
+                 result_key: tuple[object, ...], params: AnalysisParams,
+                 lang: Language) -> AnalysisResult:
+    """Analyse (cached), adding the road measures when asked; stop with the error if any."""
+    try:
+        result = analyse_cached(prepared, households, result_key, params.radius_km,
+                                params.target, params.denominator)
+        if st.session_state.get("road_reach"):
+            with st.spinner(i18n.t("msg.reading", lang)):
+                result = road_reach_cached(result, (*result_key, params))
+    except GeoOutreachError as err:
+        st.error(str(err))
+        st.stop()
+    return result
+
+
+def show_glossary(lang: Language) -> None:
+    """Explain the terms the app uses."""
+    for term, text in i18n.glossary(lang).items():
+        st.markdown(f"**{term}**: {text}")
+
+
 def main() -> None:
     """Draw the app."""
     st.set_page_config(page_title="geo-outreach", page_icon="🗺️", layout="wide")
@@ -310,9 +333,9 @@ def main() -> None:
     st.title(i18n.t("app.title", lang))
     banners = st.container()
 
-    tab_names = ["tab.summary", "tab.map", "tab.priority", "tab.routes", "tab.data",
-                 "tab.glossary"]
-    summary, map_tab, priority, routes, data, glossary = st.tabs(
+    tab_names = ["tab.summary", "tab.map", "tab.priority", "tab.routes", "tab.share",
+                 "tab.data", "tab.glossary"]
+    summary, map_tab, priority, routes, share, data, glossary = st.tabs(
         [i18n.t(k, lang) for k in tab_names])
     with data:
         files, mappings = read_uploads(lang)
@@ -338,23 +361,13 @@ def main() -> None:
     with data:
         show_data(prepared, households, lang)
     with glossary:
-        for term, text in i18n.glossary(lang).items():
-            st.markdown(f"**{term}**: {text}")
+        show_glossary(lang)
     if prepared.errors:
-        for tab in (summary, map_tab, priority):
+        for tab in (summary, map_tab, priority, routes, share):
             tab.error(i18n.t("msg.fix_in_data_tab", lang))
         return
-    result_key = (*inputs_key, household_choice, _key(files[3]))
-    try:
-        result = analyse_cached(prepared, households, result_key, params.radius_km,
-                                params.target, params.denominator)
-        if st.session_state.get("road_reach"):
-            with st.spinner(i18n.t("msg.reading", lang)):
-                result = road_reach_cached(result, (*result_key, params))
-    except GeoOutreachError as err:
-        st.error(str(err))
-        st.stop()
-
+    result = run_analysis(prepared, households, (*inputs_key, household_choice, _key(files[3])),
+                          params, lang)
     with banners:
         show_banners(result, lang)
     with summary:
@@ -365,6 +378,8 @@ def main() -> None:
         show_priority(result, lang, regency)
     with routes:
         routes_tab(result, bundled_network(), lang)
+    with share:
+        share_tab(result, lang, regencies)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from geo_outreach.households import (
 from geo_outreach.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
 from geo_outreach.routes_cli import add_routes_command, run_routes
 from geo_outreach.schema import DENOMINATOR_LABELS, DENOMINATORS
+from geo_outreach.share_cli import add_share_command, run_share
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_road_option(map_command)
 
     add_routes_command(commands)
+    add_share_command(commands)
 
     validate = commands.add_parser("validate", help="check the inputs and report every problem "
                                    "and how each participation row was matched")
@@ -288,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     commands = {"analyze": run_analyze, "map": run_map, "validate": run_validate,
-                "routes": run_routes}
+                "routes": run_routes, "share": run_share}
     try:
         return commands[args.command](args)
     except GeoOutreachError as err:

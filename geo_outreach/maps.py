@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import html
 import itertools
 import re
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from geo_outreach._errors import InputError, OutputError, Problem
+from geo_outreach._html import escape_html
 from geo_outreach.export import atomic_write
 from geo_outreach.i18n import (
     MISSING_VALUE,
@@ -899,8 +899,7 @@ def _escape(value: object) -> str:
     """
     if _missing(value):
         return MISSING_VALUE
-    text = html.escape(str(value), quote=True)
-    return text.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+    return escape_html(value)
 
 
 def _get(row: object, column: str) -> object:

@@ -9,12 +9,12 @@ past eight teams the lines also get dash patterns.
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, Final
 
 import folium
 import numpy as np
 
+from geo_outreach._html import escape_html
 from geo_outreach.i18n import format_number
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def road_catchment_layer(
     group = folium.FeatureGroup(name=LABELS["catchments"][lang].format(radius=radius),
                                 show=show)
     for row in catchments.to_crs("EPSG:4326").itertuples(index=False):
-        tip = LABELS["catchment_tip"][lang].format(name=html.escape(str(row.name)),
+        tip = LABELS["catchment_tip"][lang].format(name=escape_html(row.name),
                                                    radius=f"{float(row.radius_km):g}")
         folium.GeoJson(
             row.geometry.__geo_interface__,
@@ -137,7 +137,7 @@ def route_layers(plan: RoutePlan, *, lang: Language = "id") -> list[folium.Featu
         stops not served (grey, hollow) if any. The start/end is drawn in every team's group.
     """
     groups = []
-    esc = html.escape
+    esc = escape_html
     for route in plan.routes:
         if route.stops.empty:
             continue

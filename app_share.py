@@ -1,0 +1,81 @@
+"""
+The app's "Bagikan" (share) tab: download the map of one kabupaten/kota for its Pemda.
+
+Streamlit code only; the map itself is made by :mod:`geo_outreach.share` (HTML that works
+offline) and :mod:`geo_outreach.static_map` (PNG/PDF). ``app.py`` calls
+:func:`share_tab` inside its "Bagikan" tab. The file is made when the button is clicked
+(in Streamlit's download thread), so moving a slider never waits for it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import streamlit as st
+
+from geo_outreach import i18n
+from geo_outreach.households import DEFAULT_K
+from geo_outreach.share import share_file_name, share_html
+from geo_outreach.static_map import static_map_bytes
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from geo_outreach.config import Language
+    from geo_outreach.result import AnalysisResult
+
+FORMATS: Final = ("html", "png", "pdf")
+MIME: Final = {"html": "text/html", "png": "image/png", "pdf": "application/pdf"}
+
+
+def share_tab(result: AnalysisResult, lang: Language, regency_names: Sequence[str]) -> None:
+    """
+    Draw the share tab: kabupaten/kota, format, and a download button.
+
+    Parameters
+    ----------
+    result
+        The analysis shown in the other tabs.
+    lang
+        ``"id"`` or ``"en"``.
+    regency_names
+        The kabupaten/kota to choose from, as in the boundary data (the sidebar's choice
+        is preselected when it is one of them).
+    """
+    st.caption(i18n.t("share.intro", lang))
+    names = list(regency_names)
+    if not names:
+        st.info(i18n.t("msg.fix_in_data_tab", lang))
+        return
+    chosen = st.session_state.get("regency")
+    left, right = st.columns(2)
+    region = left.selectbox(i18n.t("sidebar.regency", lang), names,
+                            index=names.index(chosen) if chosen in names else 0,
+                            key="share_regency")
+    file_format = right.radio(i18n.t("share.format", lang), FORMATS,
+                              format_func=lambda f: i18n.t(f"share.format.{f}", lang),
+                              key="share_format")
+    summary = result.household_summary or {}
+    k = int(summary.get("min_cell_households", DEFAULT_K))  # type: ignore[call-overload]
+    st.caption(i18n.t("share.privacy", lang, k=k))
+    st.download_button(
+        i18n.t("share.download", lang),
+        data=_maker(result, region, file_format, lang),
+        file_name=share_file_name(region, f".{file_format}"),
+        mime=MIME[file_format],
+        on_click="ignore",
+        type="primary",
+        key="share_download",
+    )
+
+
+def _maker(result: AnalysisResult, region: str, file_format: str,
+           lang: Language) -> Callable[[], bytes]:
+    """Return a function that makes the file when the button is clicked."""
+    def make() -> bytes:
+        if file_format == "html":
+            return share_html(result, region, lang=lang).encode("utf-8")
+        return static_map_bytes(result, region, "pdf" if file_format == "pdf" else "png",
+                                lang=lang)
+
+    return make
