@@ -28,7 +28,7 @@ from geo_outreach.export import labelled
 from geo_outreach.household_reach import HouseholdInputs, prepare_households
 from geo_outreach.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
 from geo_outreach.road_reach import road_reach, with_road_reach
-from geo_outreach.roads import bundled_network
+from geo_outreach.roads import RoadNetwork, bundled_network, load_network
 
 if TYPE_CHECKING:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
@@ -45,6 +45,7 @@ UPLOAD_TYPES = {
     "participation": ["csv", "xlsx"],
     "offices": ["csv", "xlsx", "gpkg", "geojson"],
     "households": ["csv", "parquet", "gpkg"],
+    "roads": ["osm", "pbf", "graphml", "geojson", "gpkg", "zip"],
 }
 
 UploadKey = tuple[str, str, int] | None
@@ -109,6 +110,18 @@ def households_cached(
         return prepare_households(_prepared, path, mapping=ColumnMapping.parse(mapping))
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def network_cached(_file: UploadedFile | None, file_key: UploadKey) -> RoadNetwork:
+    """Read an uploaded road network once (the bundled Kota Yogyakarta one when None)."""
+    del file_key  # the cache key
+    if _file is None:
+        return bundled_network()
+    with tempfile.TemporaryDirectory(prefix="geo-outreach-upload-") as tmp:
+        path = _write(Path(tmp), "roads", _file)
+        assert path is not None
+        return load_network(path)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def analyse_cached(
     _prepared: PreparedInputs,
@@ -126,10 +139,11 @@ def analyse_cached(
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def road_reach_cached(_result: AnalysisResult, result_key: tuple[object, ...]) -> AnalysisResult:
-    """Add the road-distance measures on the bundled network, once per analysis."""
+def road_reach_cached(_result: AnalysisResult, _network: RoadNetwork,
+                      result_key: tuple[object, ...]) -> AnalysisResult:
+    """Add the road-distance measures, once per analysis and network."""
     del result_key  # the cache key
-    return with_road_reach(_result, road_reach(_result, bundled_network()))
+    return with_road_reach(_result, road_reach(_result, _network))
 
 
 def sidebar(lang: Language, regencies: list[str], *, can_use_demo: bool,
@@ -170,6 +184,8 @@ def read_uploads(lang: Language) -> tuple[tuple[UploadedFile | None, ...], tuple
         mappings.append(st.text_input(i18n.t("data.column_mapping", lang, role=role),
                                       key=f"mapping_{role}",
                                       placeholder=i18n.t(f"data.mapping_example.{role}", lang)))
+    files.append(st.file_uploader(i18n.t("data.upload_roads", lang), type=UPLOAD_TYPES["roads"],
+                                  key="upload_roads"))
     return tuple(files), tuple(mappings)
 
 
@@ -198,16 +214,19 @@ def show_summary(result: AnalysisResult, lang: Language) -> None:
     coverage = (inside["participants_within_radius"] / inside["denominator_within_radius"]
                 if inside["denominator_within_radius"] else float("nan"))
     columns = st.columns(4 if result.household_cells is not None else 3)
+    glossary = i18n.glossary(lang)
     columns[0].metric(i18n.t("kpi.uncovered_within_radius", lang),
-                      i18n.format_number(inside["uncovered_within_radius"], lang))
+                      i18n.format_number(inside["uncovered_within_radius"], lang),
+                      help=glossary.get("pekerja belum terdaftar"))
     gap_pp = (coverage - result.params.target) * 100
     sign = "+" if gap_pp >= 0 else "-"  # Streamlit colours the delta by its sign
     columns[1].metric(i18n.t("kpi.coverage_within_radius", lang),
-                      i18n.format_percent(coverage, lang),
+                      i18n.format_percent(coverage, lang), help=glossary.get("cakupan"),
                       delta=i18n.t("kpi.vs_target", lang, gap=sign + i18n.format_number(
                           abs(gap_pp), lang, decimals=1)))
     columns[2].metric(i18n.t("kpi.workers_to_target", lang),
-                      i18n.format_number(inside["workers_to_target_within_radius"], lang))
+                      i18n.format_number(inside["workers_to_target_within_radius"], lang),
+                      help=glossary.get("kesenjangan terhadap target"))
     if result.household_cells is not None and "uncovered_households_within_radius" in offices:
         columns[3].metric(i18n.t("kpi.households_within_radius", lang), i18n.format_number(
             offices["uncovered_households_within_radius"].sum(), lang))
@@ -303,15 +322,16 @@ def show_banners(result: AnalysisResult, lang: Language) -> None:
 
 
 def run_analysis(prepared: PreparedInputs, households: HouseholdInputs | None,
-                 result_key: tuple[object, ...], params: AnalysisParams,
-                 lang: Language) -> AnalysisResult:
+                 result_key: tuple[object, ...], params: AnalysisParams, *,
+                 network: RoadNetwork, lang: Language) -> AnalysisResult:
     """Analyse (cached), adding the road measures when asked; stop with the error if any."""
     try:
         result = analyse_cached(prepared, households, result_key, params.radius_km,
                                 params.target, params.denominator)
         if st.session_state.get("road_reach"):
             with st.spinner(i18n.t("msg.reading", lang)):
-                result = road_reach_cached(result, (*result_key, params))
+                result = road_reach_cached(result, network, (*result_key, params,
+                                                             network.source))
     except GeoOutreachError as err:
         st.error(str(err))
         st.stop()
@@ -366,8 +386,14 @@ def main() -> None:
         for tab in (summary, map_tab, priority, routes, share):
             tab.error(i18n.t("msg.fix_in_data_tab", lang))
         return
+    try:
+        network = network_cached(files[4], _key(files[4]))
+    except GeoOutreachError as err:
+        with data:
+            st.error(str(err))
+        network = bundled_network()
     result = run_analysis(prepared, households, (*inputs_key, household_choice, _key(files[3])),
-                          params, lang)
+                          params, network=network, lang=lang)
     with banners:
         show_banners(result, lang)
     with summary:
@@ -377,7 +403,7 @@ def main() -> None:
     with priority:
         show_priority(result, lang, regency)
     with routes:
-        routes_tab(result, bundled_network(), lang)
+        routes_tab(result, network, lang)
     with share:
         share_tab(result, lang, regencies)
 

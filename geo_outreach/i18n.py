@@ -355,9 +355,13 @@ LABELS: Final[dict[str, dict[Language, str]]] = {
     },
     "routes.unserved": {"id": "Titik yang tidak terlayani", "en": "Stops not served"},
     "routes.network": {"id": "Jaringan jalan: {network}", "en": "Road network: {network}"},
+    "data.upload_roads": {
+        "id": "Unggah jaringan jalan (OSM, PBF, GraphML, atau garis jalan GeoJSON/GPKG/SHP zip)",
+        "en": "Upload a road network (OSM, PBF, GraphML, or road lines GeoJSON/GPKG/SHP zip)",
+    },
     "sidebar.road_reach": {
-        "id": "Juga hitung radius lewat jalan (jaringan jalan Kota Yogyakarta)",
-        "en": "Also measure the radius along roads (Kota Yogyakarta road network)",
+        "id": "Juga hitung radius lewat jalan (jaringan yang diunggah, atau Kota Yogyakarta)",
+        "en": "Also measure the radius along roads (the uploaded network, or Kota Yogyakarta)",
     },
     # --- yes / no ----------------------------------------------------------------
     "value.yes": {"id": "ya", "en": "yes"},

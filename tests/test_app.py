@@ -134,3 +134,13 @@ def test_road_reach_adds_the_road_columns(app):
     assert not app.exception
     offices = " ".join(str(frame.value.columns.tolist()) for frame in app.dataframe)
     assert "jalan" in offices.lower() or "road" in offices.lower()
+
+
+def test_a_users_own_road_network_is_used_for_routes(app):
+    osm = (Path(APP).parent / "tests" / "data" / "roads").glob("*.osm")
+    path = next(iter(osm))
+    uploader(app, "upload_roads").set_value((path.name, path.read_bytes(), "text/xml"))
+    app.run()
+    assert not app.exception
+    captions = " ".join(c.value for c in app.caption)
+    assert path.name in captions or "nodes" in captions
