@@ -263,10 +263,11 @@ def show_map(result: AnalysisResult, lang: Language, regency: str | None) -> Non
     shown = maps.coverage_map(result, regency=regency, lang=lang, asset_base_url=STATIC_URL)
     st_folium(shown, height=640, use_container_width=True, returned_objects=[],
               key="coverage_map")
-    # A fresh map for the file: folium adds its scripts again each time a map is rendered.
-    shared = maps.coverage_map(result, regency=regency, lang=lang)
+    # Built only when clicked, and as a fresh map: folium adds its scripts again each time
+    # a map is rendered.
     st.download_button(i18n.t("button.download_map", lang),
-                       shared.get_root().render().encode("utf-8"),
+                       lambda: maps.coverage_map(result, regency=regency, lang=lang)
+                       .get_root().render().encode("utf-8"),
                        file_name="peta-cakupan.html", mime="text/html")
 
 
