@@ -246,16 +246,20 @@ def show_priority(result: AnalysisResult, lang: Language, regency: str | None) -
     st.caption(i18n.t("note.coverage_formula", lang,
                       denominator=i18n.t(f"denominator.{result.params.denominator}", lang)))
     st.dataframe(_display(table, lang, table_name="priority"), hide_index=True, width="stretch")
-    export = labelled(table, result)
     left, right = st.columns(2)
+    # built only when clicked, not on every rerun
     left.download_button(i18n.t("button.download", lang, what="CSV"),
-                         export.to_csv(index=False).encode("utf-8"),
+                         lambda: labelled(table, result).to_csv(index=False).encode("utf-8"),
                          file_name="prioritas.csv", mime="text/csv")
-    buffer = io.BytesIO()
-    export.to_excel(buffer, index=False, sheet_name="prioritas")
-    right.download_button(i18n.t("button.download", lang, what="XLSX"), buffer.getvalue(),
-                          file_name="prioritas.xlsx",
+    right.download_button(i18n.t("button.download", lang, what="XLSX"),
+                          lambda: _xlsx(labelled(table, result)), file_name="prioritas.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _xlsx(table: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    table.to_excel(buffer, index=False, sheet_name="prioritas")
+    return buffer.getvalue()
 
 
 def show_map(result: AnalysisResult, lang: Language, regency: str | None) -> None:

@@ -11,7 +11,7 @@ without points keeps the area apportionment (``reach_method`` ``area``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,8 @@ from geo_outreach.households import (
     build_study_area,
     cell_polygons,
     classify_households,
+    h3_text,
+    hexagons,
     village_office_counts,
 )
 from geo_outreach.synthetic import DEMO_HOUSEHOLDS, synthetic_households
@@ -60,6 +62,9 @@ class HouseholdInputs:
         True for the bundled synthetic layer.
     record
         ``{"path": ..., "sha256": ...}`` for the run manifest.
+    cell_shapes
+        The hexagon of every H3 cell with households, drawn once here: the cells do not
+        change with the radius, only their counts do.
     """
 
     classification: HouseholdClassification
@@ -67,6 +72,12 @@ class HouseholdInputs:
     params: HouseholdParams
     is_demo: bool
     record: dict[str, str]
+    cell_shapes: gpd.GeoSeries = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Draw the cells' hexagons once per classification."""
+        cells = h3_text(np.unique(self.classification.households.h3))
+        object.__setattr__(self, "cell_shapes", hexagons(cells))
 
 
 def demo_households(prepared: PreparedInputs, *, count: int = DEMO_HOUSEHOLDS) -> pd.DataFrame:
@@ -196,7 +207,8 @@ def apply_households(villages: gpd.GeoDataFrame, households: HouseholdInputs,
         villages["uncovered"] * villages["share_within_radius"])
     pieces = village_office_counts(households.classification, households.area,
                                    radius_km=radius_km)
-    return HouseholdOutcome(aggregates, cell_polygons(aggregates.cells), pieces)
+    return HouseholdOutcome(aggregates, cell_polygons(aggregates.cells, households.cell_shapes),
+                            pieces)
 
 
 def household_pieces(area_pieces: pd.DataFrame, villages: pd.DataFrame,

@@ -780,7 +780,26 @@ def suppress_small(table: pd.DataFrame, k: int) -> pd.DataFrame:
     return out
 
 
-def cell_polygons(cells: pd.DataFrame) -> gpd.GeoDataFrame:
+def hexagons(cell_ids: Iterable[str]) -> gpd.GeoSeries:
+    """
+    Draw H3 cells as hexagon polygons (EPSG:4326), indexed by their id.
+
+    Parameters
+    ----------
+    cell_ids
+        H3 cell ids as text.
+
+    Returns
+    -------
+    gpd.GeoSeries
+        One hexagon per id.
+    """
+    ids = list(cell_ids)
+    shapes = [shapely.Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)]) for c in ids]
+    return gpd.GeoSeries(shapes, index=pd.Index(ids, name="h3"), crs="EPSG:4326")
+
+
+def cell_polygons(cells: pd.DataFrame, shapes: gpd.GeoSeries | None = None) -> gpd.GeoDataFrame:
     """
     Turn H3 cell aggregates into hexagon polygons (EPSG:4326).
 
@@ -788,15 +807,16 @@ def cell_polygons(cells: pd.DataFrame) -> gpd.GeoDataFrame:
     ----------
     cells
         With an ``h3`` column of cell ids as text.
+    shapes
+        Hexagons drawn before (:func:`hexagons`), reused instead of drawn again.
 
     Returns
     -------
     gpd.GeoDataFrame
         ``cells`` with hexagon geometry.
     """
-    shapes = [shapely.Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(c)])
-              for c in cells["h3"]]
-    return gpd.GeoDataFrame(cells.copy(), geometry=shapes, crs="EPSG:4326")
+    shapes = hexagons(cells["h3"]) if shapes is None else shapes.reindex(cells["h3"])
+    return gpd.GeoDataFrame(cells.copy(), geometry=shapes.to_numpy(), crs="EPSG:4326")
 
 
 def pseudonyms(rows: np.ndarray, key: int | None = None) -> np.ndarray:
