@@ -19,7 +19,7 @@ from geo_outreach import __version__
 from geo_outreach._errors import GeoOutreachError, InputError, Problem
 from geo_outreach.bundled import DEMO_LABEL
 from geo_outreach.config import AnalysisParams, ColumnMapping
-from geo_outreach.export import atomic_write, write_outputs
+from geo_outreach.export import OUTPUT_FILES, write_outputs
 from geo_outreach.household_reach import HouseholdInputs, prepare_households
 from geo_outreach.households import (
     DEFAULT_H3_RESOLUTION,
@@ -27,6 +27,7 @@ from geo_outreach.households import (
     HouseholdParams,
     household_table,
 )
+from geo_outreach.outputs import OutputPolicy, staged_outputs
 from geo_outreach.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
 from geo_outreach.routes_cli import add_routes_command, run_routes
 from geo_outreach.schema import DENOMINATOR_LABELS, DENOMINATORS
@@ -81,6 +82,23 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
                           help="what coverage is measured against (default labour_force)")
 
 
+INPUT_OPTIONS = ("boundaries", "participation", "offices", "households", "roads", "stops")
+"""The options that name input files: what ``--force`` never lets a command replace."""
+
+
+def _add_force_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true",
+                        help="replace output files that already exist (input files are "
+                             "never replaced)")
+
+
+def _output_policy(args: argparse.Namespace) -> OutputPolicy:
+    """Allow replacing existing outputs only with ``--force``, and never the inputs."""
+    inputs = [Path(value) for option in INPUT_OPTIONS
+              if (value := getattr(args, option, None)) and Path(value).is_file()]
+    return OutputPolicy(overwrite=getattr(args, "force", False), inputs=tuple(inputs))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with its three commands."""
     parser = argparse.ArgumentParser(
@@ -96,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(analyze)
     analyze.add_argument("--out", type=Path, required=True, metavar="DIR",
                          help="output folder")
+    _add_force_option(analyze)
     _add_road_option(analyze)
     analyze.add_argument("--household-details", action="store_true",
                          help="also write households_classified.parquet: one pseudonymised "
@@ -109,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     map_command.add_argument("--lang", choices=("id", "en"), default="id",
                              help="map language (default id: Bahasa Indonesia)")
     map_command.add_argument("--out", type=Path, required=True, metavar="FILE.html")
+    _add_force_option(map_command)
     _add_road_option(map_command)
 
     add_routes_command(commands)
@@ -119,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(validate)
     validate.add_argument("--out", type=Path, metavar="DIR",
                           help="also write problems.csv and match_report.csv here")
+    _add_force_option(validate)
     return parser
 
 
@@ -229,15 +250,18 @@ def _analysis(args: argparse.Namespace) -> tuple[AnalysisResult, HouseholdInputs
 
 def run_analyze(args: argparse.Namespace) -> int:
     """Run ``geo-outreach analyze``."""
+    policy = _output_policy(args)
+    policy.check(args.out / name for name in OUTPUT_FILES)  # before the work, not after
     result, households = _analysis(args)
     _print_warnings(result.problems)
     if households is not None:
         _print_warnings(households.classification.problems())
-    written = write_outputs(result, args.out)
-    if args.household_details and households is not None:
-        table = household_table(households.classification, households.area)
-        written.append(atomic_write(args.out / "households_classified.parquet",
-                                    lambda p: table.to_parquet(p, index=False)))
+    with staged_outputs(args.out, policy) as staging:
+        written = write_outputs(result, staging)
+        if args.household_details and households is not None:
+            table = household_table(households.classification, households.area)
+            table.to_parquet(staging / "households_classified.parquet", index=False)
+            written.append(staging / "households_classified.parquet")
     print(_summary(result))
     print(f"wrote {len(written)} files to {args.out}")
     return 0
@@ -247,11 +271,14 @@ def run_map(args: argparse.Namespace) -> int:
     """Run ``geo-outreach map``."""
     from geo_outreach import maps  # noqa: PLC0415 - folium is only needed for maps
 
+    policy = _output_policy(args)
+    policy.check([args.out])
     result, _ = _analysis(args)
     _print_warnings(result.problems)
-    path = maps.save_map(maps.coverage_map(result, regency=args.regency, lang=args.lang),
-                         args.out)
-    print(f"wrote {path}")
+    page = maps.coverage_map(result, regency=args.regency, lang=args.lang)
+    with staged_outputs(args.out.parent, policy) as staging:
+        maps.save_map(page, staging / args.out.name)
+    print(f"wrote {args.out}")
     return 0
 
 
@@ -265,9 +292,9 @@ def run_validate(args: argparse.Namespace) -> int:
         counts = report["status"].value_counts().to_dict()
         print("match report: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     if args.out is not None:
-        atomic_write(args.out / "problems.csv",
-                     lambda p: _problems_table(prepared.problems).to_csv(p, index=False))
-        atomic_write(args.out / "match_report.csv", lambda p: report.to_csv(p, index=False))
+        with staged_outputs(args.out, _output_policy(args)) as staging:
+            _problems_table(prepared.problems).to_csv(staging / "problems.csv", index=False)
+            report.to_csv(staging / "match_report.csv", index=False)
         print(f"wrote problems.csv and match_report.csv to {args.out}")
     errors, warnings = len(prepared.errors), len(prepared.warnings)
     print(f"{errors} error(s), {warnings} warning(s)")

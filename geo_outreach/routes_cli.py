@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from geo_outreach._errors import InputError, Problem
+from geo_outreach.outputs import staged_outputs
 from geo_outreach.routes import DEFAULT_SPEED_KMH, TRAVEL_MODES, plan_routes, prepare_stops
 
 if TYPE_CHECKING:
@@ -64,7 +65,10 @@ def add_routes_command(
     argparse.ArgumentParser
         The ``routes`` parser.
     """
-    from geo_outreach.cli import _add_input_options  # noqa: PLC0415 - cli imports this module
+    from geo_outreach.cli import (  # noqa: PLC0415 - cli imports this module
+        _add_force_option,
+        _add_input_options,
+    )
 
     routes = commands.add_parser(
         "routes", help="plan one day of canvassing routes for an office's field teams: "
@@ -112,6 +116,7 @@ def add_routes_command(
                         help="language of the walk sheets (default id: Bahasa Indonesia)")
     routes.add_argument("--out", type=Path, required=True, metavar="DIR",
                         help="output folder")
+    _add_force_option(routes)
     return routes
 
 
@@ -235,7 +240,7 @@ def run_routes(args: argparse.Namespace) -> int:
         which :func:`geo_outreach.cli.main` turns into one line and exit code 1).
     """
     from geo_outreach import maps  # noqa: PLC0415
-    from geo_outreach.cli import _analysis, _print_warnings  # noqa: PLC0415
+    from geo_outreach.cli import _analysis, _output_policy, _print_warnings  # noqa: PLC0415
     from geo_outreach.route_layers import route_layers  # noqa: PLC0415
     from geo_outreach.walksheets import write_route_outputs  # noqa: PLC0415
 
@@ -254,12 +259,13 @@ def run_routes(args: argparse.Namespace) -> int:
         minutes_per_household=args.minutes_per_household,
         max_households_per_stop=args.max_households_per_stop, start=args.start, end=args.end,
         time_limit_s=args.time_limit)
-    written = write_route_outputs(plan, args.out, lang=args.lang)
     disc = result.discs[result.discs["office_id"].astype(str) == args.office]
     route_map = maps.coverage_map(
         result, lang=args.lang, extra_layers=route_layers(plan, lang=args.lang),
         focus=tuple(disc.total_bounds) if len(disc) else None)
-    written.append(maps.save_map(route_map, args.out / "peta_rute.html"))
+    with staged_outputs(args.out, _output_policy(args)) as staging:
+        written = write_route_outputs(plan, staging, lang=args.lang)
+        written.append(maps.save_map(route_map, staging / "peta_rute.html"))
     label = "[DEMO: synthetic participation data] " if plan.is_demo else ""
     _say(f"{label}{plan.office_name}: {args.teams} team(s), {args.hours:g} h, {args.mode}; "
           f"roads: {network.describe()}")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from geo_outreach._errors import InputError, Problem
+from geo_outreach.outputs import staged_outputs
 
 if TYPE_CHECKING:
     import argparse
@@ -41,7 +42,10 @@ def add_share_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     argparse.ArgumentParser
         The new command's parser, with the usual input and analysis options.
     """
-    from geo_outreach.cli import _add_input_options  # noqa: PLC0415 - cli imports this module
+    from geo_outreach.cli import (  # noqa: PLC0415 - cli imports this module
+        _add_force_option,
+        _add_input_options,
+    )
 
     share = commands.add_parser(
         "share", help="write the map of one kabupaten/kota to share with its district "
@@ -63,6 +67,7 @@ def add_share_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
                             "they need the internet)")
     share.add_argument("--dpi", type=int, default=200,
                        help="resolution of a PNG (default 200)")
+    _add_force_option(share)
     return share
 
 
@@ -86,19 +91,28 @@ def run_share(args: argparse.Namespace) -> int:
         When the inputs have errors, the kabupaten/kota is unknown or the suffix is not
         ``.html``, ``.png`` or ``.pdf``.
     """
-    from geo_outreach.cli import _analysis, _print_warnings  # noqa: PLC0415 - import cycle
+    from geo_outreach.cli import _analysis, _output_policy, _print_warnings  # noqa: PLC0415
     from geo_outreach.maps import regency_names  # noqa: PLC0415 - folium only when mapping
     from geo_outreach.share import share_file_name  # noqa: PLC0415
 
+    policy = _output_policy(args)
+    every_regency = args.regency.strip().lower() in ALL_REGENCIES
+    if not every_regency:
+        policy.check([args.out])  # before the work, not after
     result, _ = _analysis(args)
     _print_warnings(result.problems)
-    if args.regency.strip().lower() in ALL_REGENCIES:
+    if every_regency:
         suffix = f".{args.share_format}"
-        written = [_write(result, region, args.out / share_file_name(region, suffix), args)
-                   for region in regency_names(result)]
+        names = [(region, share_file_name(region, suffix)) for region in regency_names(result)]
+        folder = args.out
     else:
-        written = [_write(result, args.regency, args.out, args)]
-    for path in written:
+        names = [(args.regency, args.out.name)]
+        folder = args.out.parent
+    with staged_outputs(folder, policy) as staging:
+        for region, name in names:
+            _write(result, region, staging / name, args)
+    for _, name in names:
+        path = folder / name
         print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")  # noqa: T201 - a CLI
     return 0
 
