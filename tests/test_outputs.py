@@ -213,3 +213,23 @@ def test_an_interrupted_first_run_leaves_no_output_folder(tmp_path, monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         main(["analyze", "--out", str(tmp_path / "hasil")])
     assert not (tmp_path / "hasil").exists()
+
+
+def test_routes_keep_last_weeks_walk_sheets_without_force(tmp_path, capsys):
+    command = ["routes", "--office", "KC-YGY", "--teams", "1", "--hours", "2", "--top", "5",
+               "--time-limit", "0.5", "--out", str(tmp_path)]
+    assert main(command) == 0
+    before = snapshot(tmp_path)
+    assert main(command) == 1
+    assert "already exist" in capsys.readouterr().err
+    assert snapshot(tmp_path) == before
+    assert not leftovers(tmp_path)
+
+
+def test_sharing_every_regency_replaces_nothing_without_force(tmp_path, capsys):
+    (tmp_path / "peta-kabupaten-sleman.html").write_text("sent to Pemda last month")
+    before = snapshot(tmp_path)
+    assert main(["share", "--regency", "all", "--out", str(tmp_path)]) == 1
+    assert "peta-kabupaten-sleman.html" in capsys.readouterr().err
+    assert snapshot(tmp_path) == before
+    assert not leftovers(tmp_path)
