@@ -20,10 +20,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pyogrio
 import shapely
+from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj import CRS, Transformer
 
 from geo_outreach._errors import InputError, Problem
-from geo_outreach.io import _require, _resolve_columns
+from geo_outreach.io import _require, _resolve_columns, check_file
 from geo_outreach.schema import HOUSEHOLD_ALIASES
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 HOUSEHOLD_FORMATS: Final = "CSV (.csv), Parquet or GeoParquet (.parquet), GeoPackage (.gpkg)"
 OPTION: Final = "--household-columns"
 DEFAULT_CHUNK_ROWS: Final = 125_000
+MAX_HEADER_BYTES: Final = 1024 * 1024
+"""A CSV header line longer than this (1 MB) means the file is not a CSV table."""
 
 _REQUIRED_WITH_GEOMETRY = (("the household id", ("id",)),
                            ("the registered workers (a count, or a yes/no flag)", ("registered",)))
@@ -76,7 +79,24 @@ def _columns(found: list[str], mapping: ColumnMapping | None, source: str,
 
 
 def _numeric(values: pd.Series | np.ndarray) -> np.ndarray:
-    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype="float64")
+    """Coordinates as floats; a decimal comma (``-7,78``, as Indonesian Excel writes) is read."""
+    series = pd.Series(values)
+    if not pd.api.types.is_numeric_dtype(series):
+        series = series.astype("string").str.replace(",", ".", regex=False)
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64")
+
+
+def _header_line(path: Path) -> str:
+    """Return the first line of a CSV file, refusing one too long to be a header."""
+    with path.open("rb") as handle:
+        line = handle.readline(MAX_HEADER_BYTES)
+    if len(line) >= MAX_HEADER_BYTES and not line.endswith(b"\n"):
+        raise InputError(Problem(path.name, 1, None, None,
+                                 f"the first line is longer than {MAX_HEADER_BYTES // 1024:,} KB "
+                                 "without a line break, so it is not the header of a CSV table",
+                                 f"check that this is the household file; save it as "
+                                 f"{HOUSEHOLD_FORMATS}"))
+    return line.decode("utf-8-sig", errors="replace").rstrip("\r\n")
 
 
 def _chunk(frame: pd.DataFrame, headers: dict[str, str], first_row: int,
@@ -97,10 +117,9 @@ def _chunk(frame: pd.DataFrame, headers: dict[str, str], first_row: int,
 def _csv_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
                 ) -> Iterator[HouseholdChunk]:
     source = path.name
-    with path.open("rb") as handle:
-        first_line = handle.readline().decode("utf-8-sig", errors="replace")
+    first_line = _header_line(path)
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    found = [h.strip().strip('"') for h in first_line.rstrip("\r\n").split(delimiter)]
+    found = [h.strip().strip('"') for h in first_line.split(delimiter)]
     headers = _columns(found, mapping, source, has_geometry=False)
     first_row = 2
     with pd.read_csv(path, sep=delimiter, usecols=list(headers.values()),
@@ -125,7 +144,13 @@ def _geoparquet_crs(metadata: dict[bytes, bytes] | None) -> tuple[str | None, CR
 def _parquet_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
                     ) -> Iterator[HouseholdChunk]:
     source = path.name
-    parquet = pq.ParquetFile(path)
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as err:
+        raise InputError(Problem(source, None, None, None,
+                                 f"the file cannot be read as Parquet ({err})",
+                                 "the file may be cut off or not Parquet: export it again, "
+                                 f"or give one of: {HOUSEHOLD_FORMATS}")) from err
     geometry, crs = _geoparquet_crs(parquet.schema_arrow.metadata)
     found = [n for n in parquet.schema_arrow.names if n != geometry]
     positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
@@ -176,7 +201,13 @@ def _xy_from_wkb(wkb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _gpkg_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
                  ) -> Iterator[HouseholdChunk]:
     source = path.name
-    info = pyogrio.read_info(path)
+    try:
+        info = pyogrio.read_info(path)
+    except (DataSourceError, DataLayerError) as err:
+        raise InputError(Problem(source, None, None, None,
+                                 f"the file cannot be read as a GeoPackage ({err})",
+                                 "the file may be cut off or not a GeoPackage: export it "
+                                 f"again, or give one of: {HOUSEHOLD_FORMATS}")) from err
     found = [str(f) for f in info["fields"]]
     has_geometry = info["geometry_type"] is not None
     positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
@@ -220,8 +251,7 @@ def household_headers(path: str | Path, mapping: ColumnMapping | None = None) ->
     if path.suffix.lower() in {".parquet", ".geoparquet"}:
         found = list(pq.ParquetFile(path).schema_arrow.names)
     else:
-        with path.open("rb") as handle:
-            line = handle.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
+        line = _header_line(path)
         delimiter = ";" if line.count(";") > line.count(",") else ","
         found = [h.strip().strip('"') for h in line.split(delimiter)]
     positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=path.name,
@@ -257,12 +287,11 @@ def read_household_chunks(
     Raises
     ------
     InputError
-        Missing file, unknown format, or a required column not found.
+        Missing or empty file, unknown format, a file that is not what its name says,
+        or a required column not found.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(Problem(path.name, None, None, str(path), "the file does not exist",
-                                 f"check the path; accepted formats: {HOUSEHOLD_FORMATS}"))
+    check_file(path, HOUSEHOLD_FORMATS, what="the household points")
     suffix = path.suffix.lower()
     readers = {".csv": _csv_chunks, ".txt": _csv_chunks, ".parquet": _parquet_chunks,
                ".geoparquet": _parquet_chunks, ".gpkg": _gpkg_chunks}

@@ -61,6 +61,23 @@ MIN_HEADER_MATCHES: Final = 2
 """Known headers a row needs to be taken as the header row."""
 LISTED_ROWS: Final = 5
 """How many row numbers a grouped message lists before 'and N more'."""
+MAX_TABLE_BYTES: Final = 64 * 1024 * 1024
+"""The largest participation, office or stops table read (64 MB): one row per village of
+all Indonesia (about 84,000) takes under 20 MB. Household points have no such limit."""
+MAX_TABLE_ROWS: Final = 100_000
+"""The most data rows a participation, office or stops table may have: Indonesia has
+about 84,000 villages, DIY 438."""
+
+_BINARY_SIGNATURES: Final = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip archive", ".xlsx"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)", ".xls"),
+    (b"\x89PNG", "a PNG picture", ".png"),
+    (b"\xff\xd8\xff", "a JPEG picture", ".jpg"),
+    (b"%PDF", "a PDF document", ".pdf"),
+    (b"SQLite format 3", "a GeoPackage or SQLite database", ".gpkg"),
+    (b"PAR1", "a Parquet file", ".parquet"),
+)
+"""The first bytes of files that are not text tables, what they are, and their suffix."""
 
 BOUNDARIES_OPTION: Final = "--boundary-columns"
 PARTICIPATION_OPTION: Final = "--participation-columns"
@@ -91,11 +108,15 @@ class InputTable:
         The file name, for messages.
     headers
         Canonical name to the user's own header, so messages can name the user's column.
+    notes
+        Warnings about how the file was read (title rows skipped, a guessed encoding),
+        for the validators to report.
     """
 
     data: pd.DataFrame
     source: str
     headers: dict[str, str] = field(default_factory=dict)
+    notes: tuple[Problem, ...] = ()
 
     def header(self, column: str) -> str:
         """Return the user's header for a canonical column (the canonical name if absent)."""
@@ -109,6 +130,9 @@ class _Grid:
     rows: list[list[object]]
     numbers: list[int]
     where: str  # "" for CSV, " (sheet 'Data')" for Excel
+    encoding: str = "utf-8"
+    cut_off: bool = False  # the file ends inside its last row (no line break after it)
+    merged: tuple[tuple[str, int, int], ...] = ()  # (range, first row, last row), Excel only
 
 
 # --- helpers shared with validate ------------------------------------------------------
@@ -241,8 +265,9 @@ def _require(
             source, None, None, None,
             f"no column for {label} ('{canonical}') was found; the file's columns are: "
             f"{', '.join(str(c) for c in found if c) or '(none)'}",
-            f"name the column one of: {_alias_hint(aliases, canonical)}; or map your own "
-            f"header with {option} {canonical}=YOUR_HEADER"))
+            f"name the column one of: {_alias_hint(aliases, canonical)}"
+            + (f"; or map your own header with {option} {canonical}=YOUR_HEADER"
+               if option else "")))
     if problems:
         raise InputError(problems)
 
@@ -253,6 +278,44 @@ def _require(
 def _not_found(path: Path, source: str, formats: str) -> InputError:
     return InputError(Problem(source, None, None, str(path), "the file does not exist",
                               f"check the path and the file name; accepted formats: {formats}"))
+
+
+def check_file(path: Path, formats: str, *, max_bytes: int | None = None,
+               what: str = "file") -> None:
+    """
+    Refuse a missing file, an empty (0-byte) one, or one larger than ``max_bytes``.
+
+    Parameters
+    ----------
+    path
+        The user's file.
+    formats
+        The accepted formats, for the fix.
+    max_bytes
+        The largest size accepted; no limit when None.
+    what
+        What the file should hold, e.g. ``"a participation table"``, for the messages.
+
+    Raises
+    ------
+    InputError
+        Naming the file and what to do.
+    """
+    source = path.name
+    if not path.is_file():
+        raise _not_found(path, source, formats)
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(Problem(source, None, None, "0 bytes", "the file is empty",
+                                 f"save {what} into it again (the upload or copy may have "
+                                 f"failed); accepted formats: {formats}"))
+    if max_bytes is not None and size > max_bytes:
+        raise InputError(Problem(
+            source, None, None, f"{size / 1e6:,.0f} MB",
+            f"the file is far larger than {what} can be (at most {max_bytes / 1e6:,.0f} MB: "
+            f"one row per village of all Indonesia fits in under 20 MB)",
+            "check that this is the right file; give one row per village or office, "
+            "without other sheets or data"))
 
 
 def _zip_member(path: Path, source: str) -> str:
@@ -304,8 +367,10 @@ def _read_vector(path: Path, *, layer: str | None, geometry_types: frozenset[str
                  preferred_layers: Sequence[str] = ()) -> gpd.GeoDataFrame:
     """Read any supported GIS file, turning library errors into an InputError."""
     source = path.name
-    if not path.exists():
-        raise _not_found(path, source, VECTOR_FORMATS)
+    check_file(path, VECTOR_FORMATS, what="a GIS layer")
+    with path.open("rb") as handle:
+        _refuse_binary(handle.read(16), source, named="a GIS file", formats=VECTOR_FORMATS,
+                       allowed=frozenset({".xlsx", ".gpkg", ".parquet"}))
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES | EXCEL_SUFFIXES:
         raise InputError(Problem(source, None, None, None,
@@ -348,6 +413,16 @@ def _require_crs(gdf: gpd.GeoDataFrame, source: str) -> None:
                 "are far outside -180..180 / -90..90: they look like metres",
                 "set the CRS they are really in (e.g. EPSG:32749 for UTM 49S) with ogr2ogr "
                 "-a_srs or QGIS: Layer > Set CRS"))
+    if not gdf.crs.is_geographic and len(gdf) and not gdf.geometry.is_empty.all():
+        minx, miny, maxx, maxy = gdf.total_bounds
+        if max(abs(minx), abs(maxx)) <= 180 and max(abs(miny), abs(maxy)) <= 90:  # noqa: PLR2004
+            raise InputError(Problem(
+                source, None, None, f"{minx:g}, {miny:g}, {maxx:g}, {maxy:g}",
+                f"the file says its coordinates are metres ({gdf.crs.to_string()}) but they "
+                "all lie within -180..180 / -90..90, so the villages would be a few hundred "
+                "metres across: they look like longitude/latitude degrees",
+                "set the CRS to EPSG:4326 (ogr2ogr -a_srs EPSG:4326, or QGIS: Layer > Set "
+                "CRS); for a shapefile, replace its .prj file"))
 
 
 # --- boundaries ------------------------------------------------------------------------
@@ -374,10 +449,11 @@ def _check_geometries(gdf: gpd.GeoDataFrame, source: str
                               "have no shape",
                               "delete these features or draw their boundaries"))
     types = geometry.geom_type
-    wrong = [f for f, t in zip(features, types, strict=True) if t is not None
+    wrong = [f for f, t in zip(features, types, strict=True) if isinstance(t, str)
              and t not in POLYGON_TYPES]
     if wrong:
-        kinds = ", ".join(sorted({str(t) for t in types if t and t not in POLYGON_TYPES}))
+        kinds = ", ".join(sorted({t for t in types if isinstance(t, str)
+                                  and t not in POLYGON_TYPES}))
         errors.append(Problem(source, wrong[0], None, kinds,
                               f"{describe_rows(wrong, noun='feature')} are {kinds}, not "
                               "village polygons",
@@ -557,16 +633,33 @@ def load_boundaries(
 # --- tables: CSV and Excel -------------------------------------------------------------
 
 
-def _decode(raw: bytes) -> str:
+def _decode(raw: bytes) -> tuple[str, str]:
     """Decode a CSV file: UTF-16 with a BOM, UTF-8 (with or without BOM), else Latin-1."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16")
+        return raw.decode("utf-16"), "utf-16"
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            return raw.decode(encoding)
+            return raw.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    return raw.decode("latin-1")
+    return raw.decode("latin-1"), "latin-1"
+
+
+def _refuse_binary(raw: bytes, source: str, *, named: str = "a CSV table",
+                   formats: str = TABLE_FORMATS, allowed: frozenset[str] = frozenset()) -> None:
+    """Refuse a file whose first bytes show a workbook, picture or other binary not allowed."""
+    for signature, kind, suffix in _BINARY_SIGNATURES:
+        if raw.startswith(signature) and suffix not in allowed:
+            raise InputError(Problem(source, None, None, suffix,
+                                     f"the file is named as {named} but it is {kind}",
+                                     f"give the file its real name ({suffix}), or save the "
+                                     f"data as {formats}"))
+    head = raw[:4096]
+    if not allowed and b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE,
+                                                                codecs.BOM_UTF16_BE)):
+        raise InputError(Problem(source, None, None, None,
+                                 f"the file is named as {named} but it is not text",
+                                 f"save the data as {formats}"))
 
 
 def _csv_rows(text: str, delimiter: str) -> tuple[list[list[object]], list[int]]:
@@ -599,7 +692,9 @@ def _find_header(rows: Sequence[Sequence[object]], known: frozenset[str]) -> int
 
 def _read_csv_grid(path: Path, known: frozenset[str]) -> tuple[_Grid, int | None]:
     """Read a CSV file, choosing the delimiter whose header row matches best."""
-    text = _decode(path.read_bytes())
+    raw = path.read_bytes()
+    _refuse_binary(raw, path.name)
+    text, encoding = _decode(raw)
     best_score, best_delimiter, best_header = (0, 0), ",", None
     for delimiter in DELIMITERS:
         rows, _ = _csv_rows(text, delimiter)
@@ -610,7 +705,8 @@ def _read_csv_grid(path: Path, known: frozenset[str]) -> tuple[_Grid, int | None
         if best_header is None or score > best_score:
             best_score, best_delimiter, best_header = score, delimiter, header
     rows, numbers = _csv_rows(text, best_delimiter)
-    return _Grid(rows, numbers, ""), best_header
+    cut_off = bool(text) and not text.endswith(("\n", "\r"))
+    return _Grid(rows, numbers, "", encoding=encoding, cut_off=cut_off), best_header
 
 
 def _read_excel_grid(path: Path, known: frozenset[str], source: str) -> tuple[_Grid, int | None]:
@@ -627,7 +723,11 @@ def _read_excel_grid(path: Path, known: frozenset[str], source: str) -> tuple[_G
         first: _Grid | None = None
         for sheet in workbook.worksheets:
             rows = [list(r) for r in sheet.iter_rows(min_row=1, min_col=1, values_only=True)]
-            grid = _Grid(rows, list(range(1, len(rows) + 1)), f" (sheet '{sheet.title}')")
+            spans = sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
+            merged = tuple((r.coord, r.min_row, r.max_row) for r in spans
+                           if r.max_row > r.min_row or r.max_col > r.min_col)
+            grid = _Grid(rows, list(range(1, len(rows) + 1)), f" (sheet '{sheet.title}')",
+                         merged=merged)
             first = first or grid
             header = _find_header(rows, known)
             if header is not None:
@@ -647,8 +747,44 @@ def _no_header(grid: _Grid, source: str, aliases: dict[str, tuple[str, ...]],
         source + grid.where, None, None, None,
         f"no header row was found in the first {MAX_TITLE_ROWS} rows (the first row with "
         f"content reads: {shown})",
-        f"put a header row with column names such as {expected}; or map your headers with "
-        f"{option} canonical=YOUR_HEADER"))
+        f"put a header row with column names such as {expected}"
+        + (f"; or map your headers with {option} canonical=YOUR_HEADER" if option else "")))
+
+
+def _merged_header(grid: _Grid, header: int, source: str) -> None:
+    """Refuse a header row with merged cells: a two-row header, or one name over columns."""
+    number = grid.numbers[header]
+    ranges = [coord for coord, first, last in grid.merged if first <= number <= last]
+    if not ranges:
+        return
+    raise InputError(Problem(
+        source + grid.where, number, None, ", ".join(ranges),
+        f"the header row has merged cells ({', '.join(ranges)}): a header written over two "
+        "rows, or one name over several columns, does not name each column",
+        "unmerge the header cells and give every column its own name in one header row "
+        "(e.g. 'Peserta PU' and 'Peserta BPU' instead of 'Peserta' over 'PU' and 'BPU'), "
+        "then delete the second header row"))
+
+
+def _read_notes(grid: _Grid, header: int, source: str) -> tuple[Problem, ...]:
+    """Warnings on how the table was read: title rows skipped, a guessed encoding."""
+    notes = []
+    titles = [n for cells, n in zip(grid.rows[:header], grid.numbers[:header], strict=True)
+              if any(cell_text(c) for c in cells)]
+    if titles:
+        notes.append(Problem(
+            source + grid.where, grid.numbers[header], None, None,
+            f"the header was found on row {grid.numbers[header]}; {describe_rows(titles)} "
+            "above it were read as titles and skipped",
+            "check that no data row was above the header", "warning"))
+    if grid.encoding in ("cp1252", "latin-1"):
+        notes.append(Problem(
+            source, None, None, None,
+            "the file is not UTF-8; it was read as Windows-1252 (Latin-1), as Excel on "
+            "Windows saves CSV",
+            "check that names with accents look right in the results; save as 'CSV UTF-8' "
+            "to avoid any doubt", "warning"))
+    return tuple(notes)
 
 
 def _grid_frame(grid: _Grid, header: int, source: str) -> tuple[pd.DataFrame, list[str]]:
@@ -659,6 +795,13 @@ def _grid_frame(grid: _Grid, header: int, source: str) -> tuple[pd.DataFrame, li
         if not any(cell_text(c) for c in cells):
             continue
         extra = [c for c in cells[len(names):] if cell_text(c)]
+        if grid.cut_off and number == grid.numbers[-1] and len(cells) < len(names):
+            problems.append(Problem(source + grid.where, number, names[len(cells) - 1] or None,
+                                    cell_text(cells[-1]) if cells else None,
+                                    f"the file ends in the middle of this row ({len(cells)} of "
+                                    f"{len(names)} cells, no line break after it): it looks "
+                                    "cut off",
+                                    "copy or export the whole file again"))
         if extra:
             problems.append(Problem(source + grid.where, number, None, cell_text(extra[0]),
                                     f"the row has {len(cells)} cells but the header has "
@@ -668,6 +811,14 @@ def _grid_frame(grid: _Grid, header: int, source: str) -> tuple[pd.DataFrame, li
         padded = [*cells[:len(names)], *[None] * (len(names) - len(cells))]
         records.append([str(c).strip() if isinstance(c, str) else c for c in padded])
         numbers.append(number)
+    if len(records) > MAX_TABLE_ROWS:
+        problems.append(Problem(source + grid.where, None, None, f"{len(records):,} rows",
+                                f"the table has {len(records):,} data rows; a participation, "
+                                f"office or stops table has at most one row per village "
+                                f"(Indonesia has about 84,000; the limit is "
+                                f"{MAX_TABLE_ROWS:,})",
+                                "check that this is the right file, and give one row per "
+                                "village or office"))
     if problems:
         raise InputError(problems)
     index = pd.Index(numbers, name="row", dtype="int64")
@@ -707,14 +858,15 @@ def read_table(
     Raises
     ------
     InputError
-        Missing file, unsupported format, no header row, a required column missing
-        (the message lists the file's columns), a mapping that names a column the file
-        does not have, or a row with more cells than the header.
+        Missing, empty or oversized file (:data:`MAX_TABLE_BYTES`, :data:`MAX_TABLE_ROWS`),
+        unsupported format, a workbook or picture named ``.csv``, no header row, merged
+        header cells, a required column missing (the message lists the file's columns),
+        a mapping that names a column the file does not have, a row with more cells than
+        the header, or a file cut off in its last row.
     """
     path = Path(path)
     source = path.name
-    if not path.exists():
-        raise _not_found(path, source, TABLE_FORMATS)
+    check_file(path, TABLE_FORMATS, max_bytes=MAX_TABLE_BYTES, what="a table")
     mapped = frozenset(normalise_header(h) for h in (mapping or ColumnMapping()).columns.values())
     known = frozenset(a for names in aliases.values() for a in names) | mapped
     suffix = path.suffix.lower()
@@ -730,11 +882,13 @@ def read_table(
                                  f"give the table as {TABLE_FORMATS}"))
     if header is None:
         raise _no_header(grid, source, aliases, option)
+    _merged_header(grid, header, source)
     frame, names = _grid_frame(grid, header, source)
     positions = _resolve_columns(names, aliases, mapping, source=source, option=option)
     _require(required, positions, names, aliases, source=source + grid.where, option=option)
     data = pd.DataFrame({c: frame[i] for c, i in positions.items()}, index=frame.index)
-    return InputTable(data, source + grid.where, {c: names[i] for c, i in positions.items()})
+    return InputTable(data, source + grid.where, {c: names[i] for c, i in positions.items()},
+                      _read_notes(grid, header, source))
 
 
 def read_participation(path: str | Path, *, mapping: ColumnMapping | None = None) -> InputTable:

@@ -121,9 +121,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _input_record(path: Path, *, is_bundled: bool) -> dict[str, str]:
+def _input_record(path: Path, *, is_bundled: bool, max_bytes: int | None = None
+                  ) -> dict[str, str]:
+    """Name and hash an input; one over ``max_bytes`` is refused by its reader, so not hashed."""
     label = f"bundled:{path.relative_to(bundled.BUNDLED_DIR.parent)}" if is_bundled else str(path)
-    return {"path": label, "sha256": file_sha256(path) if path.is_file() else ""}
+    readable = path.is_file() and (max_bytes is None or path.stat().st_size <= max_bytes)
+    return {"path": label, "sha256": file_sha256(path) if readable else ""}
 
 
 def _dissolve_units(villages: gpd.GeoDataFrame, key: str) -> gpd.GeoDataFrame:
@@ -178,8 +181,10 @@ def prepare_inputs(paths: InputPaths, *, radius_km: float = 5.0) -> PreparedInpu
     inputs = {
         "boundaries": _input_record(boundaries_path, is_bundled=paths.boundaries is None),
         "participation": _input_record(participation_path,
-                                       is_bundled=paths.participation is None),
-        "offices": _input_record(offices_path, is_bundled=paths.offices is None),
+                                       is_bundled=paths.participation is None,
+                                       max_bytes=io.MAX_TABLE_BYTES),
+        "offices": _input_record(offices_path, is_bundled=paths.offices is None,
+                                 max_bytes=io.MAX_TABLE_BYTES),
     }
     # The synthetic table stays DEMO whichever way it comes in (bundled, a copy, an upload).
     is_demo = inputs["participation"]["sha256"] == file_sha256(bundled.DEMO_PARTICIPATION)

@@ -78,8 +78,9 @@ class Reconciliation:
     problems
         Warnings for unknown codes, names that disagree with their code, unmatched and
         ambiguous rows, fuzzy matches and villages without data; errors for two rows on
-        one village. BPS and malformed codes get their status here, but their problems
-        come from :func:`geo_outreach.validate.validate_participation`.
+        one village, and for a table none of whose rows matches. BPS and malformed
+        codes get their status here, but their problems come from
+        :func:`geo_outreach.validate.validate_participation`.
     """
 
     matched: pd.DataFrame
@@ -368,6 +369,24 @@ def _report(items: list[_Row], matches: list[_Match], gazetteer: _Gazetteer) -> 
     return report
 
 
+def _nothing_matched(matches: list[_Match], report: pd.DataFrame, context: _Context
+                     ) -> list[Problem]:
+    """One error when rows were given but none matched: most likely another area's table."""
+    if not matches or any(m.status in MATCHED_STATUSES for m in matches):
+        return []
+    given = report["input_code"][report["row"].notna()]
+    provinces = sorted({c[:2] for c in given if isinstance(c, str) and c[:2].isdigit()})
+    known = sorted({c[:2] for c in report["matched_code"][report["row"].isna()]})
+    hint = (f"; its codes begin with {', '.join(provinces)}, the boundary layer's with "
+            f"{', '.join(known)}: it looks like another province's table"
+            if provinces and set(provinces).isdisjoint(known) else "")
+    return [context.problem(
+        None, None, None,
+        f"none of the {len(matches)} row(s) matches a village of the boundary layer{hint}",
+        "give the participation table of the study area's villages (or the boundaries of "
+        "the table's area); see the match report for each row", "error")]
+
+
 def _summary_problems(matches: list[_Match], report: pd.DataFrame, context: _Context
                       ) -> list[Problem]:
     """One warning for fuzzy matches to check, one for villages without data."""
@@ -379,6 +398,7 @@ def _summary_problems(matches: list[_Match], report: pd.DataFrame, context: _Con
             f"{len(fuzzy)} row(s) were matched by a similar, not identical, name",
             "check the rows with status 'fuzzy' in the match report; correct the names or add "
             "codes if any match is wrong"))
+    problems += _nothing_matched(matches, report, context)
     no_data = int((report["status"] == "no_data").sum())
     if no_data:
         problems.append(context.problem(

@@ -554,6 +554,8 @@ class RoadReach:
         Whether one-way rules were kept.
     network_source, attribution
         The network used and its licence notice.
+    problems
+        One warning per office outside the network, saying what to do.
     """
 
     villages: gpd.GeoDataFrame
@@ -563,6 +565,27 @@ class RoadReach:
     directed: bool
     network_source: str
     attribution: str
+    problems: tuple[Problem, ...] = ()
+
+
+def _off_network_problems(network: RoadNetwork, offices: gpd.GeoDataFrame,
+                          off_network: np.ndarray) -> tuple[Problem, ...]:
+    """Name each office the network does not reach, how far off it lies, and the fix."""
+    if not off_network.any():
+        return ()
+    chosen = offices[off_network]
+    xy = _metric_xy(chosen, network)
+    distance_km = shapely.distance(network.extent, shapely.points(xy)) / 1000
+    return tuple(Problem(
+        network.source, None, None, f"{office_id} ({name})",
+        f"the road network does not reach office {office_id} ({name}): the office lies "
+        f"{km:.1f} km outside the area the network covers, so its radius is not measured "
+        "along roads",
+        "give a road network that covers every office (e.g. an OpenStreetMap extract of "
+        "the whole province), or leave --roads out for the straight-line radius only",
+        "warning")
+        for office_id, name, km in zip(chosen["office_id"].astype(str),
+                                        chosen["name"].astype(str), distance_km, strict=True))
 
 
 def _insert_after(frame: pd.DataFrame, anchor: str, new: pd.DataFrame) -> pd.DataFrame:
@@ -670,7 +693,8 @@ def road_reach(
     Returns
     -------
     RoadReach
-        Villages and offices with the road columns, and the catchment polygons.
+        Villages and offices with the road columns, the catchment polygons, and a
+        warning for each office outside the network.
     """
     radius_km = result.params.radius_km if radius_km is None else radius_km
     offices = result.offices
@@ -715,7 +739,8 @@ def road_reach(
                                                crs=villages.crs),
                      offices=gpd.GeoDataFrame(offices_out, geometry="geometry", crs=offices.crs),
                      catchments=catchments, radius_km=radius_km, directed=directed,
-                     network_source=network.source, attribution=network.attribution)
+                     network_source=network.source, attribution=network.attribution,
+                     problems=_off_network_problems(network, offices, off_network))
 
 
 def _office_road_totals(
@@ -774,10 +799,12 @@ def with_road_reach(result: AnalysisResult, reach: RoadReach) -> AnalysisResult:
     Returns
     -------
     AnalysisResult
-        A copy with ``villages`` and ``offices`` replaced, ``road_catchments`` set and
-        ``road_network`` describing the network.
+        A copy with ``villages`` and ``offices`` replaced, ``road_catchments`` set,
+        ``road_network`` describing the network and the road warnings added to
+        ``problems``.
     """
     network = {"source": reach.network_source, "attribution": reach.attribution,
                "radius_km": reach.radius_km, "directed": reach.directed}
     return dataclasses.replace(result, villages=reach.villages, offices=reach.offices,
-                               road_catchments=reach.catchments, road_network=network)
+                               road_catchments=reach.catchments, road_network=network,
+                               problems=[*result.problems, *reach.problems])

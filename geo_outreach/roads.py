@@ -36,6 +36,7 @@ from scipy.sparse import csgraph
 from geo_outreach import _osm, bundled
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.export import atomic_write
+from geo_outreach.io import check_file
 from geo_outreach.reach import choose_metric_crs
 
 if TYPE_CHECKING:
@@ -532,12 +533,13 @@ def load_network(
     Raises
     ------
     InputError
-        If the file is missing, of an unknown kind, or holds no usable road.
+        If the file is missing or empty, of an unknown kind, or holds no usable road.
     """
     path = Path(path)
     if not path.is_file():
         raise InputError(Problem(path.name, None, None, None, f"road file not found: {path}",
                                  "check the path given with --roads"))
+    check_file(path, ROAD_FILE_FORMATS, what="the road network")
     suffix = _suffix(path)
     if suffix in (".osm", ".xml"):
         return network_from_graph(_osm.graph_from_osm_xml(path), source=path.name)

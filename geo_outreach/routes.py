@@ -597,11 +597,18 @@ def solve_routes(
     stops_xy = shapely.get_coordinates(table.to_crs(network.crs).geometry.to_numpy())
     anchor_outside = ~network.covers_xy(anchors_xy)
     if anchor_outside.any():
+        outside_at = int(np.argmax(anchor_outside))
+        km = shapely.distance(network.extent, shapely.Point(anchors_xy[outside_at])) / 1000
+        where = "end point" if outside_at else "start point"
+        if office_id:
+            where += f" of office {office_id} ({office_name})'s teams"
         raise InputError(Problem(network.source, None, None,
-                                 f"{anchors.iloc[int(np.argmax(anchor_outside))]}",
-                                 "the start or end point lies outside the road network",
-                                 "give a road network that covers the office (--roads), or "
-                                 "a start point inside the network"))
+                                 f"{anchors.iloc[outside_at]}",
+                                 f"the {where} lies {km:.1f} km outside the road network, so "
+                                 "no road leads from it",
+                                 "give a road network that covers the office (--roads with "
+                                 "an OpenStreetMap extract of the area, or --download-roads), "
+                                 "or a start point inside the network (--start)"))
     outside = ~network.covers_xy(stops_xy)
     xy = np.concatenate([anchors_xy, stops_xy])
     matrix = _road_matrix(network, xy, one_way=settings.keeps_one_way)

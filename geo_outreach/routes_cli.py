@@ -16,12 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
-import pandas as pd
 import shapely
 
+from geo_outreach import io
 from geo_outreach._errors import InputError, Problem
+from geo_outreach.io import _read_vector
 from geo_outreach.outputs import staged_outputs
 from geo_outreach.routes import DEFAULT_SPEED_KMH, TRAVEL_MODES, plan_routes, prepare_stops
+from geo_outreach.schema import STOP_ALIASES
+from geo_outreach.validate import parse_coordinate
 
 if TYPE_CHECKING:
     from geo_outreach.result import AnalysisResult
@@ -31,6 +34,9 @@ DOWNLOAD_MARGIN_KM: Final = 1.5
 """A downloaded network reaches this far beyond the office's radius."""
 
 STOP_TABLE_SUFFIXES: Final = frozenset({".csv", ".txt"})
+STOP_REQUIRED: Final = (("the latitude", ("lat",)), ("the longitude", ("lon",)),
+                        ("the stop id", ("stop_id",)),
+                        ("the households to visit", ("households",)))
 
 
 def _lat_lon(text: str) -> tuple[float, float]:
@@ -127,7 +133,9 @@ def read_stops(path: Path) -> gpd.GeoDataFrame:
     Parameters
     ----------
     path
-        The file.
+        The file. A CSV is read as :func:`geo_outreach.io.read_table` reads any table
+        (comma or semicolon, UTF-8 or Latin-1, title rows, at most
+        :data:`geo_outreach.io.MAX_TABLE_ROWS` rows); decimal commas in lat/lon are read.
 
     Returns
     -------
@@ -143,17 +151,31 @@ def read_stops(path: Path) -> gpd.GeoDataFrame:
         raise InputError(Problem(path.name, None, None, None, f"stops file not found: {path}",
                                  "check the path given with --stops"))
     if path.suffix.lower() in STOP_TABLE_SUFFIXES:
-        table = pd.read_csv(path, dtype={"stop_id": str})
-        missing = [c for c in ("lat", "lon") if c not in table.columns]
-        if missing:
-            raise InputError(Problem(path.name, None, ", ".join(missing), None,
-                                     "a stops CSV needs lat and lon columns",
-                                     "add lat and lon (EPSG:4326) or give a point file"))
-        frame = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(table["lon"], table["lat"]),
-                                 crs="EPSG:4326")
-    else:
-        frame = gpd.read_file(path)
-    return prepare_stops(frame, source=path.name)
+        return prepare_stops(_stops_from_table(path), source=path.name)
+    points = _read_vector(path, layer=None, geometry_types=io.POINT_TYPES)
+    return prepare_stops(points, source=path.name)
+
+
+def _stops_from_table(path: Path) -> gpd.GeoDataFrame:
+    """Read a stops CSV as any table is read (separator, encoding, size), lat/lon checked."""
+    table = io.read_table(path, STOP_ALIASES, option="", required=STOP_REQUIRED)
+    data = table.data.copy()
+    coordinates = {}
+    problems = []
+    for column, label in (("lat", "latitude"), ("lon", "longitude")):
+        parsed = [parse_coordinate(v) for v in data[column]]
+        coordinates[column] = [p.value for p in parsed]
+        problems += [Problem(table.source, int(row), table.header(column), io.cell_text(value),
+                             f"the {label} is not a number in decimal degrees",
+                             "write decimal degrees, e.g. lat -7.78305, lon 110.38344")
+                     for row, value, p in zip(data.index, data[column], parsed, strict=True)
+                     if p.value is None]
+    if problems:
+        raise InputError(problems)
+    data = data.drop(columns=["lat", "lon"]).reset_index(drop=True)
+    return gpd.GeoDataFrame(data, geometry=gpd.points_from_xy(coordinates["lon"],
+                                                              coordinates["lat"]),
+                            crs="EPSG:4326")
 
 
 def _network(args: argparse.Namespace, result: AnalysisResult) -> RoadNetwork:

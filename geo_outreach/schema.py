@@ -92,6 +92,18 @@ HOUSEHOLD_ALIASES: Final[dict[str, tuple[str, ...]]] = {
 }
 """Only these columns are read from a household file: names, NIK and the rest never are."""
 
+# --- route stops --------------------------------------------------------------------
+STOP_ALIASES: Final[dict[str, tuple[str, ...]]] = {
+    "stop_id": ("stop_id", "id", "kode_titik", "h3"),
+    "label": ("label", "nama_titik", "keterangan"),
+    "village": ("village", "desa", "kelurahan", "kalurahan"),
+    "district": ("district", "kecamatan", "kapanewon", "kemantren"),
+    "households": ("households", "rumah_tangga", "jumlah_rumah_tangga", "jumlah_kk"),
+    "lat": OFFICE_ALIASES["lat"],
+    "lon": OFFICE_ALIASES["lon"],
+}
+"""The columns of a stops CSV (``geo-outreach routes --stops``)."""
+
 # --- outputs ----------------------------------------------------------------------
 VILLAGE_OUTPUT_COLUMNS: Final = (
     "code", "name", "district", "regency", "labour_force", "participants", "coverage",

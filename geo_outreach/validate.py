@@ -365,10 +365,12 @@ def validate_participation(table: InputTable) -> tuple[pd.DataFrame, list[Proble
     problems
         Errors: BPS or malformed codes, duplicate codes, rows without code or name,
         values that are not numbers, negative counts, blank participants or
-        denominators, participants and labour force columns that look swapped.
-        Warnings: number formats that had to be assumed, participants above the labour
-        force or employed, segments above participants, one blank denominator, names
-        without kapanewon and kabupaten, participants computed from segments.
+        denominators, participants and labour force columns that look swapped, a table
+        without data rows.
+        Warnings: how the file was read (:attr:`~geo_outreach.io.InputTable.notes`),
+        number formats that had to be assumed, participants above the labour force or
+        employed, segments above participants, one blank denominator, names without
+        kapanewon and kabupaten, participants computed from segments.
     """
     data = table.data
     out = pd.DataFrame(index=data.index)
@@ -379,7 +381,12 @@ def validate_participation(table: InputTable) -> tuple[pd.DataFrame, list[Proble
     for column in ("name", "district", "regency"):
         if column in data.columns:
             out[column] = _text_series(data[column])
-    problems = _identifier_problems(table, out)
+    problems = [*table.notes, *_identifier_problems(table, out)]
+    if data.empty:
+        problems.append(_problem(table, None, None, None,
+                                 "the participation table has a header but no data rows",
+                                 "add one row per village under the header (code or name, "
+                                 "labour force, participants)"))
     for column in (c for c in COUNT_COLUMNS if c in data.columns):
         out[column], found = _numeric_column(table, column)
         problems += found
@@ -593,12 +600,13 @@ def validate_offices(
     problems
         Errors: blank or non-numeric lat/lon, out-of-range values, 0,0, lat and lon
         swapped, a missing minus sign, offices beyond the radius of the area, offices
-        without name or id, duplicate ids or names, an empty table. Warnings: an office
-        outside the area within radius of it, unknown office types, unreadable
-        ``approximate`` values.
+        without name or id, duplicate ids or names, an empty table. Warnings: how the
+        file was read (:attr:`~geo_outreach.io.InputTable.notes`), an office outside the
+        area within radius of it, unknown office types, unreadable ``approximate`` values.
     """
     area = _StudyArea.of(study_area)
     ids, names, problems = _names_and_ids(table)
+    problems = [*table.notes, *problems]
     records = []
     for row in table.data.index:
         lat, lat_problems = _coordinate(table, row, "lat")
