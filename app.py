@@ -277,13 +277,15 @@ def show_priority(result: AnalysisResult, lang: Language, regency: str | None) -
                       denominator=i18n.t(f"denominator.{result.params.denominator}", lang)))
     st.dataframe(_display(table, lang, table_name="priority"), hide_index=True, width="stretch")
     left, right = st.columns(2)
-    # built only when clicked, not on every rerun
+    # built only when clicked, not on every rerun; a click does not rerun the script, which
+    # would drop the file before the browser fetches it
     left.download_button(i18n.t("button.download", lang, what="CSV"),
                          lambda: labelled(table, result).to_csv(index=False).encode("utf-8"),
-                         file_name="prioritas.csv", mime="text/csv")
+                         file_name="prioritas.csv", mime="text/csv", on_click="ignore")
     right.download_button(i18n.t("button.download", lang, what="XLSX"),
                           lambda: _xlsx(labelled(table, result)), file_name="prioritas.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          on_click="ignore")
 
 
 def _xlsx(table: pd.DataFrame) -> bytes:
@@ -302,7 +304,7 @@ def show_map(result: AnalysisResult, lang: Language, regency: str | None) -> Non
     st.download_button(i18n.t("button.download_map", lang),
                        lambda: maps.coverage_map(result, regency=regency, lang=lang)
                        .get_root().render().encode("utf-8"),
-                       file_name="peta-cakupan.html", mime="text/html")
+                       file_name="peta-cakupan.html", mime="text/html", on_click="ignore")
 
 
 def show_data(prepared: PreparedInputs, households: HouseholdInputs | None,
