@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import re
 import tempfile
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,16 +23,19 @@ from streamlit_folium import st_folium
 
 from app_routes import routes_tab
 from app_share import share_tab
-from geo_outreach import i18n, maps
-from geo_outreach._errors import GeoOutreachError, Problem
+from geo_outreach import i18n, maps, uploads
+from geo_outreach._errors import GeoOutreachError, InputError, Problem
 from geo_outreach.config import AnalysisParams, ColumnMapping, Language
 from geo_outreach.export import labelled
 from geo_outreach.household_reach import HouseholdInputs, prepare_households
 from geo_outreach.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
 from geo_outreach.road_reach import road_reach, with_road_reach
 from geo_outreach.roads import RoadNetwork, bundled_network, load_network
+from geo_outreach.uploads import UPLOAD_RULES, Role, Upload, UploadError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
     from geo_outreach.result import AnalysisResult
@@ -39,50 +44,43 @@ if TYPE_CHECKING:
 VALIDATION_RADIUS_KM = 20.0
 # Where Streamlit serves ./static (see .streamlit/config.toml): Leaflet for the map.
 STATIC_URL = "/app/static/"
-ROLES = ("boundaries", "participation", "offices")
-UPLOAD_TYPES = {
-    "boundaries": ["gpkg", "geojson", "json", "zip", "parquet"],
-    "participation": ["csv", "xlsx"],
-    "offices": ["csv", "xlsx", "gpkg", "geojson"],
-    "households": ["csv", "parquet", "gpkg"],
-    "roads": ["osm", "pbf", "graphml", "geojson", "gpkg", "zip"],
-}
+ROLES: tuple[Role, ...] = ("boundaries", "participation", "offices")
+UPLOAD_ROLES: tuple[Role, ...] = (*ROLES, "households", "roads")
 
-UploadKey = tuple[str, str, int] | None
+Files = tuple["UploadedFile | None", ...]
+Checked = tuple[Upload | None, ...]
 
 
-def _safe_name(name: str) -> str:
-    """Keep an uploaded file's base name for messages, never its path."""
-    base = Path(name).name or "upload"
-    return re.sub(r"[^\w.\-]", "_", base)[:80]
-
-
-def _key(file: UploadedFile | None) -> UploadKey:
-    """Identify an upload cheaply (no hashing of its bytes on every rerun)."""
-    return None if file is None else (file.name, file.file_id, file.size)
-
-
-def _write(folder: Path, role: str, file: UploadedFile | None) -> Path | None:
-    if file is None:
-        return None
-    target = folder / role
-    target.mkdir()
-    path = target / _safe_name(file.name)
+def _write(folder: Path, upload: Upload, file: UploadedFile) -> Path:
+    """Save an upload under the app's own name for it (never the user's file name)."""
+    path = folder / upload.stored_name
     path.write_bytes(file.getvalue())
     return path
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def prepare_cached(
-    _files: tuple[UploadedFile | None, ...],
-    keys: tuple[UploadKey, ...],
-    mappings: tuple[str, str, str],
-) -> PreparedInputs:
-    """Read and check the inputs once per distinct set of files and column mappings."""
-    del keys  # the cache key; the files themselves are not hashed
+@contextmanager
+def saved_uploads(checked: Checked, files: Files) -> Iterator[list[Path | None]]:
+    """Save uploads in a fresh folder for the readers; their errors name the user's files."""
+    names = _names(checked)
     with tempfile.TemporaryDirectory(prefix="geo-outreach-upload-") as tmp:
-        paths = [_write(Path(tmp), role, file) for role, file in zip(ROLES, _files, strict=True)]
-        return prepare_inputs(
+        paths = [None if upload is None or file is None else _write(Path(tmp), upload, file)
+                 for upload, file in zip(checked, files, strict=True)]
+        try:
+            yield paths
+        except InputError as err:
+            raise InputError(uploads.relabel(err.problems, names)) from None
+
+
+def _names(checked: Checked) -> dict[str, str]:
+    return {u.stored_name: u.display_name for u in checked if u is not None}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def prepare_cached(_files: Files, checked: Checked, mappings: tuple[str, str, str]
+                   ) -> PreparedInputs:
+    """Read and check the inputs once per distinct content of the files and mappings."""
+    with saved_uploads(checked, _files) as paths:
+        prepared = prepare_inputs(
             InputPaths(
                 boundaries=paths[0], participation=paths[1], offices=paths[2],
                 boundary_columns=ColumnMapping.parse(mappings[0]),
@@ -91,6 +89,10 @@ def prepare_cached(
             ),
             radius_km=VALIDATION_RADIUS_KM,
         )
+    names = _names(checked)
+    return replace(prepared, problems=uploads.relabel(prepared.problems, names), inputs={
+        role: {**record, "path": uploads.shown_file(record["path"], names)}
+        for role, record in prepared.inputs.items()})
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -98,28 +100,26 @@ def households_cached(
     _prepared: PreparedInputs,
     inputs_key: tuple[object, ...],
     _file: UploadedFile | None,
-    file_key: UploadKey,
+    upload: Upload | None,
     mapping: str,
 ) -> HouseholdInputs:
     """Classify household points once per inputs and household file (DEMO when None)."""
-    del inputs_key, file_key  # cache keys only
-    if _file is None:
+    del inputs_key  # the cache key of the prepared inputs
+    if _file is None or upload is None:
         return prepare_households(_prepared, None)
-    with tempfile.TemporaryDirectory(prefix="geo-outreach-upload-") as tmp:
-        path = _write(Path(tmp), "households", _file)
-        return prepare_households(_prepared, path, mapping=ColumnMapping.parse(mapping))
+    with saved_uploads((upload,), (_file,)) as (path,):
+        return prepare_households(_prepared, path, mapping=ColumnMapping.parse(mapping),
+                                  name=upload.display_name)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def network_cached(_file: UploadedFile | None, file_key: UploadKey) -> RoadNetwork:
+def network_cached(_file: UploadedFile | None, upload: Upload | None) -> RoadNetwork:
     """Read an uploaded road network once (the bundled Kota Yogyakarta one when None)."""
-    del file_key  # the cache key
-    if _file is None:
+    if _file is None or upload is None:
         return bundled_network()
-    with tempfile.TemporaryDirectory(prefix="geo-outreach-upload-") as tmp:
-        path = _write(Path(tmp), "roads", _file)
-        assert path is not None
-        return load_network(path)
+    with saved_uploads((upload,), (_file,)) as (path,):
+        network = load_network(path)
+    return replace(network, source=upload.display_name)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -173,20 +173,50 @@ def sidebar(lang: Language, regencies: list[str], *, can_use_demo: bool,
     return params, None if regency == everything else regency, households
 
 
-def read_uploads(lang: Language) -> tuple[tuple[UploadedFile | None, ...], tuple[str, ...]]:
-    """Draw the upload widgets (in the Data tab) and return the files and mappings."""
+def read_uploads(lang: Language) -> tuple[Files, Checked, tuple[str, ...]]:
+    """
+    Draw the upload widgets (in the Data tab); return the files, their checks and mappings.
+
+    A refused file is checked as None, and the reason is shown under its widget.
+    """
     files: list[UploadedFile | None] = []
+    checked: list[Upload | None] = []
     mappings: list[str] = []
-    for role in (*ROLES, "households"):
-        label = (i18n.t("data.upload_households", lang) if role == "households"
+    for role in UPLOAD_ROLES:
+        label = (i18n.t(f"data.upload_{role}", lang) if role in {"households", "roads"}
                  else i18n.t(f"sidebar.upload_{role}", lang))
-        files.append(st.file_uploader(label, type=UPLOAD_TYPES[role], key=f"upload_{role}"))
-        mappings.append(st.text_input(i18n.t("data.column_mapping", lang, role=role),
-                                      key=f"mapping_{role}",
-                                      placeholder=i18n.t(f"data.mapping_example.{role}", lang)))
-    files.append(st.file_uploader(i18n.t("data.upload_roads", lang), type=UPLOAD_TYPES["roads"],
-                                  key="upload_roads"))
-    return tuple(files), tuple(mappings)
+        file = st.file_uploader(label, type=uploads.accepted_types(role), key=f"upload_{role}",
+                                max_upload_size=UPLOAD_RULES[role].max_mb)
+        files.append(file)
+        checked.append(check_file(file, role, lang))
+        if role != "roads":
+            mappings.append(st.text_input(
+                i18n.t("data.column_mapping", lang, role=role), key=f"mapping_{role}",
+                placeholder=i18n.t(f"data.mapping_example.{role}", lang)))
+    return tuple(files), tuple(checked), tuple(mappings)
+
+
+def check_file(file: UploadedFile | None, role: Role, lang: Language) -> Upload | None:
+    """Check an upload (once per file and session); show why a refused one is refused."""
+    if file is None:
+        return None
+    remembered = st.session_state.get(f"checked_{role}")
+    if remembered is None or remembered[0] != file.file_id:
+        outcome: Upload | UploadError
+        try:
+            outcome = uploads.check_upload(role, file.name, file.getvalue())
+        except UploadError as err:
+            outcome = err
+        remembered = st.session_state[f"checked_{role}"] = (file.file_id, outcome)
+    if isinstance(remembered[1], UploadError):
+        st.error(_plain(remembered[1].message(lang)))
+        return None
+    return remembered[1]
+
+
+def _plain(text: str) -> str:
+    """Escape what Markdown would format in a text holding a user's file name."""
+    return re.sub(r"([\\`*_\[\]<>#~$|])", r"\\\1", text)
 
 
 def problems_frame(problems: list[Problem], lang: Language) -> pd.DataFrame:
@@ -247,13 +277,15 @@ def show_priority(result: AnalysisResult, lang: Language, regency: str | None) -
                       denominator=i18n.t(f"denominator.{result.params.denominator}", lang)))
     st.dataframe(_display(table, lang, table_name="priority"), hide_index=True, width="stretch")
     left, right = st.columns(2)
-    # built only when clicked, not on every rerun
+    # built only when clicked, not on every rerun; a click does not rerun the script, which
+    # would drop the file before the browser fetches it
     left.download_button(i18n.t("button.download", lang, what="CSV"),
                          lambda: labelled(table, result).to_csv(index=False).encode("utf-8"),
-                         file_name="prioritas.csv", mime="text/csv")
+                         file_name="prioritas.csv", mime="text/csv", on_click="ignore")
     right.download_button(i18n.t("button.download", lang, what="XLSX"),
                           lambda: _xlsx(labelled(table, result)), file_name="prioritas.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          on_click="ignore")
 
 
 def _xlsx(table: pd.DataFrame) -> bytes:
@@ -272,7 +304,7 @@ def show_map(result: AnalysisResult, lang: Language, regency: str | None) -> Non
     st.download_button(i18n.t("button.download_map", lang),
                        lambda: maps.coverage_map(result, regency=regency, lang=lang)
                        .get_root().render().encode("utf-8"),
-                       file_name="peta-cakupan.html", mime="text/html")
+                       file_name="peta-cakupan.html", mime="text/html", on_click="ignore")
 
 
 def show_data(prepared: PreparedInputs, households: HouseholdInputs | None,
@@ -302,16 +334,26 @@ def show_data(prepared: PreparedInputs, households: HouseholdInputs | None,
 
 
 def load_households(prepared: PreparedInputs, inputs_key: tuple[object, ...],
-                    file: UploadedFile | None, mapping: str, *, choice: str,
-                    lang: Language) -> HouseholdInputs | None:
+                    file: UploadedFile | None, upload: Upload | None, mapping: str, *,
+                    choice: str, lang: Language) -> HouseholdInputs | None:
     """Classify the chosen household points (DEMO or uploaded); show an error if unusable."""
-    upload = file if choice == "upload" else None
+    if choice != "upload":
+        file, upload = None, None
     try:
         with st.spinner(i18n.t("msg.reading", lang)):
-            return households_cached(prepared, inputs_key, upload, _key(upload), mapping)
+            return households_cached(prepared, inputs_key, file, upload, mapping)
     except GeoOutreachError as err:
         st.error(str(err))
         return None
+
+
+def load_roads(file: UploadedFile | None, upload: Upload | None) -> RoadNetwork:
+    """Read the uploaded road network (cached); show why and use the bundled one if unusable."""
+    try:
+        return network_cached(file, upload)
+    except GeoOutreachError as err:
+        st.error(str(err))
+        return bundled_network()
 
 
 def show_banners(result: AnalysisResult, lang: Language) -> None:
@@ -328,7 +370,8 @@ def show_banners(result: AnalysisResult, lang: Language) -> None:
 
 def run_analysis(prepared: PreparedInputs, households: HouseholdInputs | None,
                  result_key: tuple[object, ...], params: AnalysisParams, *,
-                 network: RoadNetwork, lang: Language) -> AnalysisResult:
+                 network: RoadNetwork, network_key: Upload | None,
+                 lang: Language) -> AnalysisResult:
     """Analyse (cached), adding the road measures when asked; stop with the error if any."""
     try:
         result = analyse_cached(prepared, households, result_key, params.radius_km,
@@ -336,7 +379,7 @@ def run_analysis(prepared: PreparedInputs, households: HouseholdInputs | None,
         if st.session_state.get("road_reach"):
             with st.spinner(i18n.t("msg.reading", lang)):
                 result = road_reach_cached(result, network, (*result_key, params,
-                                                             network.source))
+                                                             network_key))
     except GeoOutreachError as err:
         st.error(str(err))
         st.stop()
@@ -362,43 +405,46 @@ def main() -> None:
                  "tab.data", "tab.glossary"]
     summary, map_tab, priority, routes, share, data, glossary = st.tabs(
         [i18n.t(k, lang) for k in tab_names])
+    with glossary:
+        show_glossary(lang)
     with data:
-        files, mappings = read_uploads(lang)
-    inputs_key = tuple(_key(f) for f in files[:3]) + mappings[:3]
+        files, checked, mappings = read_uploads(lang)
+    if any(f is not None and c is None for f, c in zip(files, checked, strict=True)):
+        for tab in (summary, map_tab, priority, routes, share):
+            tab.error(i18n.t("msg.fix_in_data_tab", lang))
+        return
+    # Cache keys hold each upload's content digest and name, never only its name.
+    inputs_key = (*checked[:3], *mappings[:3])
     try:
         with st.spinner(i18n.t("msg.reading", lang)):
-            prepared = prepare_cached(files[:3], inputs_key[:3], mappings[:3])
+            prepared = prepare_cached(files[:3], checked[:3], mappings[:3])
     except GeoOutreachError as err:
         st.error(str(err))
         st.stop()
     regencies = sorted(prepared.regencies["name"]) if not prepared.regencies.empty else []
-    if files[3] is not None and st.session_state.get("last_household_upload") != _key(files[3]):
-        st.session_state["last_household_upload"] = _key(files[3])
+    if checked[3] is not None and st.session_state.get("last_household_upload") != checked[3]:
+        st.session_state["last_household_upload"] = checked[3]
         st.session_state["households"] = "upload"  # a new upload is what the user wants shown
     params, regency, household_choice = sidebar(
-        lang, regencies, can_use_demo=prepared.is_demo and files[0] is None,
-        has_upload=files[3] is not None)
+        lang, regencies, can_use_demo=prepared.is_demo and checked[0] is None,
+        has_upload=checked[3] is not None)
     households = None
     if not prepared.errors and household_choice != "none":
         with data:
-            households = load_households(prepared, inputs_key, files[3], mappings[3],
-                                         choice=household_choice, lang=lang)
+            households = load_households(prepared, inputs_key, files[3], checked[3],
+                                         mappings[3], choice=household_choice, lang=lang)
     with data:
         show_data(prepared, households, lang)
-    with glossary:
-        show_glossary(lang)
     if prepared.errors:
         for tab in (summary, map_tab, priority, routes, share):
             tab.error(i18n.t("msg.fix_in_data_tab", lang))
         return
-    try:
-        network = network_cached(files[4], _key(files[4]))
-    except GeoOutreachError as err:
-        with data:
-            st.error(str(err))
-        network = bundled_network()
-    result = run_analysis(prepared, households, (*inputs_key, household_choice, _key(files[3])),
-                          params, network=network, lang=lang)
+    with data:
+        network = load_roads(files[4], checked[4])
+    household_key = (household_choice, checked[3] if household_choice == "upload" else None,
+                     mappings[3])
+    result = run_analysis(prepared, households, (*inputs_key, *household_key), params,
+                          network=network, network_key=checked[4], lang=lang)
     with banners:
         show_banners(result, lang)
     with summary:

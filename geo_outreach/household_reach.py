@@ -108,6 +108,7 @@ def prepare_households(
     params: HouseholdParams | None = None,
     mapping: ColumnMapping | None = None,
     radius_km: float = 5.0,
+    name: str | None = None,
 ) -> HouseholdInputs:
     """
     Read and classify household points against the prepared boundaries and offices.
@@ -125,6 +126,9 @@ def prepare_households(
         The user's own headers.
     radius_km
         The radius the study area starts with (any radius can be applied later).
+    name
+        The file's name for messages and the run record, when ``path`` is not the name
+        the user knows (an upload saved under the app's own name).
 
     Returns
     -------
@@ -136,8 +140,8 @@ def prepare_households(
     params = params or HouseholdParams()
     area = build_study_area(prepared.villages, prepared.offices, radius_km=radius_km)
     if path is not None:
-        classification = classify_households(path, area, params, mapping=mapping)
-        record = {"path": str(path), "sha256": file_sha256(Path(path))}
+        classification = classify_households(path, area, params, mapping=mapping, name=name)
+        record = {"path": name or str(path), "sha256": file_sha256(Path(path))}
         return HouseholdInputs(classification, area, params, is_demo=False, record=record)
     from geo_outreach.household_io import HouseholdChunk  # noqa: PLC0415
 

@@ -363,6 +363,75 @@ LABELS: Final[dict[str, dict[Language, str]]] = {
         "id": "Juga hitung radius lewat jalan (jaringan yang diunggah, atau Kota Yogyakarta)",
         "en": "Also measure the radius along roads (the uploaded network, or Kota Yogyakarta)",
     },
+    # --- refused uploads (geo_outreach/uploads.py): "upload.<reason>" + ".fix" ------------
+    "upload.what.boundaries": {"id": "batas wilayah", "en": "boundaries"},
+    "upload.what.participation": {"id": "tabel peserta", "en": "the participation table"},
+    "upload.what.offices": {"id": "tabel kantor", "en": "the office table"},
+    "upload.what.households": {"id": "titik rumah tangga", "en": "household points"},
+    "upload.what.roads": {"id": "jaringan jalan", "en": "the road network"},
+    "upload.too_big": {
+        "id": "Berkas {name} terlalu besar ({size}). Batas untuk {what} {limit}.",
+        "en": "The file {name} is too large ({size}). The limit for {what} is {limit}.",
+    },
+    "upload.too_big.fix": {
+        "id": "Pastikan Anda memilih berkas yang benar.",
+        "en": "Make sure you chose the right file.",
+    },
+    "upload.zip_too_big": {
+        "id": "ZIP {name} terlalu besar setelah dibuka ({size}). Batas untuk {what} {limit}.",
+        "en": "The ZIP {name} is too large once unpacked ({size}). The limit for {what} is "
+              "{limit}.",
+    },
+    "upload.zip_too_big.fix": {
+        "id": "Pastikan Anda memilih berkas yang benar, dan ZIP hanya berisi berkas yang "
+              "diperlukan.",
+        "en": "Make sure you chose the right file, and that the ZIP holds only the files "
+              "needed.",
+    },
+    "upload.empty": {"id": "Berkas {name} kosong (0 byte).",
+                     "en": "The file {name} is empty (0 bytes)."},
+    "upload.empty.fix": {
+        "id": "Simpan ulang berkas dari aplikasi asalnya, lalu unggah lagi.",
+        "en": "Save the file again from the program that made it, then upload it again.",
+    },
+    "upload.unknown_type": {
+        "id": "Jenis berkas {name} tidak dapat dipakai untuk {what}.",
+        "en": "The file {name} is of a kind that cannot be used for {what}.",
+    },
+    "upload.unknown_type.fix": {
+        "id": "Unggah berkas dengan salah satu akhiran ini: {formats}.",
+        "en": "Upload a file ending in one of: {formats}.",
+    },
+    "upload.wrong_content": {
+        "id": "Isi berkas {name} bukan {format}, walaupun namanya berakhiran {suffix}.",
+        "en": "The content of {name} is not {format}, although its name ends in {suffix}.",
+    },
+    "upload.wrong_content.fix": {
+        "id": "Buka berkas di aplikasi asalnya dan simpan sebagai {format}; mengganti akhiran "
+              "nama berkas saja tidak cukup.",
+        "en": "Open it in the program that made it and save it as {format}; renaming the "
+              "file is not enough.",
+    },
+    "upload.bad_name": {
+        "id": "Nama berkas {name} tidak dapat dipakai: berisi garis miring atau karakter "
+              "kendali.",
+        "en": "The file name {name} cannot be used: it holds a slash or a control character.",
+    },
+    "upload.bad_name.fix": {
+        "id": "Ganti nama berkas tanpa garis miring (/ atau \\) dan tanpa karakter kendali, "
+              "lalu unggah lagi.",
+        "en": "Rename the file without slashes (/ or \\) and control characters, then "
+              "upload it again.",
+    },
+    "upload.unsafe_zip": {
+        "id": "ZIP {name} berisi berkas dengan jalur ke luar folder ZIP ({member}).",
+        "en": "The ZIP {name} holds a file whose path leads outside the ZIP ({member}).",
+    },
+    "upload.unsafe_zip.fix": {
+        "id": "Buat ulang ZIP dari berkas shapefile (.shp, .shx, .dbf, .prj) saja, tanpa "
+              "folder.",
+        "en": "Zip the shapefile's files (.shp, .shx, .dbf, .prj) again, without folders.",
+    },
     # --- yes / no ----------------------------------------------------------------
     "value.yes": {"id": "ya", "en": "yes"},
     "value.no": {"id": "tidak", "en": "no"},

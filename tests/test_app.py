@@ -144,3 +144,64 @@ def test_a_users_own_road_network_is_used_for_routes(app):
     assert not app.exception
     captions = " ".join(c.value for c in app.caption)
     assert path.name in captions or "nodes" in captions
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+
+
+def refused_shown(at):
+    """The app stops: no numbers, and each result tab points to the Data tab."""
+    assert not at.exception
+    assert not at.metric
+    pointers = [e.value for e in at.error if "Perbaiki masalah" in e.value]
+    assert len(pointers) == 5  # summary, map, priority, routes, share
+
+
+def test_a_png_renamed_csv_is_refused_in_indonesian(app):
+    uploader(app, "upload_participation").set_value(("peserta.csv", PNG, "text/csv"))
+    app.run()
+    refused_shown(app)
+    assert any(e.value.startswith("Isi berkas peserta.csv bukan CSV, walaupun namanya "
+                                  "berakhiran .csv.") for e in app.error)
+
+
+def test_a_too_big_table_is_refused_with_the_limit(app):
+    big = b"kode_wilayah,peserta_aktif\n" + b"34.71.03.1001,1\n" * (21 * 1024 * 1024 // 16)
+    uploader(app, "upload_participation").set_value(("peserta.csv", big, "text/csv"))
+    app.run()
+    refused_shown(app)
+    assert any("Berkas peserta.csv terlalu besar (21,0 MB). Batas untuk tabel peserta 20 MB."
+               in e.value for e in app.error)
+    app.sidebar.radio(key="lang").set_value("en").run()
+    assert any("The file peserta.csv is too large (21.0 MB). The limit for the participation "
+               "table is 20 MB." in e.value for e in app.error)
+
+
+def test_a_path_in_the_file_name_is_refused(app):
+    uploader(app, "upload_offices").set_value(("../../etc/passwd.csv", b"a,b\n", "text/csv"))
+    app.run()
+    refused_shown(app)
+    assert any(e.value.startswith("Nama berkas ../../etc/passwd.csv tidak dapat dipakai")
+               for e in app.error)
+
+
+def test_uploads_are_saved_under_the_apps_name_and_shown_under_the_users(app, monkeypatch):
+    from geo_outreach import pipeline  # noqa: PLC0415
+
+    seen = []
+
+    def spy(paths, **kwargs):
+        seen.append(paths.participation)
+        return prepare_inputs(paths, **kwargs)
+
+    prepare_inputs = pipeline.prepare_inputs
+    monkeypatch.setattr(pipeline, "prepare_inputs", spy)
+    bad = b"kode_wilayah,angkatan_kerja,peserta_aktif\n34.71.03.1001,100,xyz\n"
+    name = "peserta Mei (1) ..csv"
+    uploader(app, "upload_participation").set_value((name, bad, "text/csv"))
+    app.run()
+    assert not app.exception
+    assert [path.name for path in seen] == ["upload-participation.csv"]
+    problems = app.dataframe[0].value.to_string()
+    assert name in problems
+    assert "upload-participation" not in problems

@@ -269,3 +269,12 @@ def test_bundled_demo_households_are_seeded(prepared):
     second = prepare_households(prepared, None).classification.households
     np.testing.assert_array_equal(first.h3, second.h3)
     assert bundled.DEMO_LABEL == "DEMO"
+
+
+def test_a_saved_upload_is_named_as_the_user_knows_it(prepared, tmp_path):
+    saved = write_csv(pd.DataFrame({"id": [1, 2], "lat": [-7.78, 110.38], "lon": [110.38, -7.78],
+                                    "workers": 1, "registered": 0}),
+                      tmp_path / "upload-households.csv")
+    households = prepare_households(prepared, saved, name="rumah tangga Mei.csv")
+    assert households.record["path"] == "rumah tangga Mei.csv"
+    assert {p.file for p in households.classification.problems()} == {"rumah tangga Mei.csv"}
