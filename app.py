@@ -10,7 +10,6 @@ Nothing here is stored at module level: Streamlit sessions share this process.
 from __future__ import annotations
 
 import io
-import re
 import tempfile
 from contextlib import contextmanager
 from dataclasses import replace
@@ -25,6 +24,7 @@ from app_routes import routes_tab
 from app_share import share_tab
 from geo_outreach import i18n, maps, uploads
 from geo_outreach._errors import GeoOutreachError, InputError, Problem
+from geo_outreach._html import escape_markdown
 from geo_outreach.config import AnalysisParams, ColumnMapping, Language
 from geo_outreach.export import labelled
 from geo_outreach.household_reach import HouseholdInputs, prepare_households
@@ -209,14 +209,9 @@ def check_file(file: UploadedFile | None, role: Role, lang: Language) -> Upload 
             outcome = err
         remembered = st.session_state[f"checked_{role}"] = (file.file_id, outcome)
     if isinstance(remembered[1], UploadError):
-        st.error(_plain(remembered[1].message(lang)))
+        st.error(escape_markdown(remembered[1].message(lang)))
         return None
     return remembered[1]
-
-
-def _plain(text: str) -> str:
-    """Escape what Markdown would format in a text holding a user's file name."""
-    return re.sub(r"([\\`*_\[\]<>#~$|])", r"\\\1", text)
 
 
 def problems_frame(problems: list[Problem], lang: Language) -> pd.DataFrame:
@@ -343,7 +338,7 @@ def load_households(prepared: PreparedInputs, inputs_key: tuple[object, ...],
         with st.spinner(i18n.t("msg.reading", lang)):
             return households_cached(prepared, inputs_key, file, upload, mapping)
     except GeoOutreachError as err:
-        st.error(str(err))
+        st.error(escape_markdown(str(err)))
         return None
 
 
@@ -352,7 +347,7 @@ def load_roads(file: UploadedFile | None, upload: Upload | None) -> RoadNetwork:
     try:
         return network_cached(file, upload)
     except GeoOutreachError as err:
-        st.error(str(err))
+        st.error(escape_markdown(str(err)))
         return bundled_network()
 
 
@@ -381,7 +376,7 @@ def run_analysis(prepared: PreparedInputs, households: HouseholdInputs | None,
                 result = road_reach_cached(result, network, (*result_key, params,
                                                              network_key))
     except GeoOutreachError as err:
-        st.error(str(err))
+        st.error(escape_markdown(str(err)))
         st.stop()
     return result
 
@@ -419,7 +414,7 @@ def main() -> None:
         with st.spinner(i18n.t("msg.reading", lang)):
             prepared = prepare_cached(files[:3], checked[:3], mappings[:3])
     except GeoOutreachError as err:
-        st.error(str(err))
+        st.error(escape_markdown(str(err)))
         st.stop()
     regencies = sorted(prepared.regencies["name"]) if not prepared.regencies.empty else []
     if checked[3] is not None and st.session_state.get("last_household_upload") != checked[3]:

@@ -19,6 +19,7 @@ from streamlit_folium import st_folium
 
 from geo_outreach import i18n, maps
 from geo_outreach._errors import GeoOutreachError
+from geo_outreach._html import escape_markdown
 from geo_outreach.route_layers import route_layers
 from geo_outreach.routes import plan_routes
 from geo_outreach.routes_cli import cell_stops
@@ -101,7 +102,7 @@ def routes_tab(result: AnalysisResult, network: RoadNetwork, lang: Language) -> 
             with st.spinner(i18n.t("routes.planning", lang)):
                 plan = plan_routes(result, network, stops=cells, **arguments)  # type: ignore[arg-type]
         except GeoOutreachError as err:
-            st.error(str(err))
+            st.error(escape_markdown(str(err)))
             return
         st.session_state["planned_routes"] = (key, plan)
     stored = st.session_state.get("planned_routes")

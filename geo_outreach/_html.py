@@ -1,8 +1,9 @@
-"""Escaping text for the maps: one function, so every layer is equally safe."""
+"""Escaping user text: for the maps' HTML, and for the app's Markdown messages."""
 
 from __future__ import annotations
 
 import html
+import re
 
 
 def escape_html(value: object) -> str:
@@ -25,3 +26,20 @@ def escape_html(value: object) -> str:
     """
     text = html.escape(str(value), quote=True)
     return text.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+
+
+def escape_markdown(text: str) -> str:
+    """
+    Escape what Markdown would format, for messages that quote a user's file or values.
+
+    Parameters
+    ----------
+    text
+        A message that may hold file names, headers or cell values.
+
+    Returns
+    -------
+    str
+        The text with Markdown's special characters backslash-escaped, so it shows as typed.
+    """
+    return re.sub(r"([\\`*_\[\]<>#~$|])", r"\\\1", text)

@@ -177,3 +177,13 @@ def test_every_literal_key_used_in_the_code_exists():
             for key in pattern.findall(path.read_text(encoding="utf-8"))}
     assert used  # the scan found the calls
     assert sorted(key for key in used if not i18n.has_label(key)) == []
+
+
+def test_markdown_in_a_users_file_name_shows_as_typed():
+    from geo_outreach._html import escape_markdown
+
+    shown = escape_markdown("peserta_[klik](javascript:alert(1))*.csv, row 3: `x` <b>")
+    assert "\\[klik\\]" in shown
+    assert "\\*" in shown
+    assert "\\`x\\`" in shown
+    assert "\\<b\\>" in shown
