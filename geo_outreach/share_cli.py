@@ -41,7 +41,10 @@ def add_share_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     argparse.ArgumentParser
         The new command's parser, with the usual input and analysis options.
     """
-    from geo_outreach.cli import _add_input_options  # noqa: PLC0415 - cli imports this module
+    from geo_outreach.cli import (  # noqa: PLC0415 - cli imports this module
+        _add_export_log_option,
+        _add_input_options,
+    )
 
     share = commands.add_parser(
         "share", help="write the map of one kabupaten/kota to share with its district "
@@ -63,6 +66,7 @@ def add_share_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
                             "they need the internet)")
     share.add_argument("--dpi", type=int, default=200,
                        help="resolution of a PNG (default 200)")
+    _add_export_log_option(share)
     return share
 
 
@@ -105,8 +109,10 @@ def run_share(args: argparse.Namespace) -> int:
 
 def _write(result: AnalysisResult, regency: str, path: Path,
            args: argparse.Namespace) -> Path:
-    """Write one kabupaten/kota's map, of the kind the file's suffix asks for."""
+    """Write one kabupaten/kota's map, of the kind the file's suffix asks for; log it."""
     from geo_outreach import share, static_map  # noqa: PLC0415 - matplotlib only when needed
+    from geo_outreach.export_log import log_shared_file  # noqa: PLC0415
+    from geo_outreach.maps import resolve_regency  # noqa: PLC0415
 
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
@@ -114,6 +120,11 @@ def _write(result: AnalysisResult, regency: str, path: Path,
                                  "the file name ends in an unknown suffix",
                                  "end it in .html (interactive map), .png or .pdf"))
     if kind == "html":
-        return share.write_share_map(result, regency, path, lang=args.lang,
-                                     basemap=args.basemap)
-    return static_map.write_static_map(result, regency, path, lang=args.lang, dpi=args.dpi)
+        written = share.write_share_map(result, regency, path, lang=args.lang,
+                                        basemap=args.basemap)
+    else:
+        written = static_map.write_static_map(result, regency, path, lang=args.lang,
+                                              dpi=args.dpi)
+    log_shared_file(result, written, regency=resolve_regency(result, regency),
+                    via="cli share", log_file=args.export_log)
+    return written
