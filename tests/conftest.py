@@ -82,6 +82,19 @@ def gondokusuman_villages() -> gpd.GeoDataFrame:
 # --- end of io / validate / reconcile fixtures -----------------------------------------
 
 
+# --- share privacy fixtures (tests/test_share.py, tests/test_static_map.py) -------------
+
+@pytest.fixture(scope="session")
+def household_register(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, object]:
+    """The bundled analysis with a small register of ids, names, NIKs and addresses
+    (:func:`tests.privacy_scan.small_register`): ``(result, register)``."""
+    from tests.privacy_scan import small_register  # noqa: PLC0415 - runs the analysis
+
+    return small_register(tmp_path_factory.mktemp("register"))
+
+# --- end of share privacy fixtures ------------------------------------------------------
+
+
 # --- export log fixtures (every test; tests/test_export_log.py) ------------------------
 
 @pytest.fixture(scope="session", autouse=True)

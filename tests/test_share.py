@@ -24,7 +24,7 @@ from geo_outreach.config import AnalysisParams
 from geo_outreach.household_reach import prepare_households
 from geo_outreach.pipeline import InputPaths, analyse, prepare_inputs
 from geo_outreach.share_cli import add_share_command, run_share
-from geo_outreach.synthetic import synthetic_households
+from tests.privacy_scan import household_leaks, small_count_leaks
 
 if TYPE_CHECKING:
     from geo_outreach.result import AnalysisResult
@@ -259,40 +259,38 @@ def test_plugin_assets_are_inline_ready():
 
 
 # --- privacy ----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def household_register(tmp_path_factory) -> tuple[AnalysisResult, object]:
-    """A register with ids, names and NIKs, as a branch might bring it."""
-    prepared = prepare_inputs(InputPaths())
-    table = synthetic_households(prepared.villages, 3000, seed=5)
-    table["id"] = [f"KK-RAHASIA-{i:05d}" for i in range(len(table))]
-    table["nama_kepala_keluarga"] = [f"Warga Rahasia {i:05d}" for i in range(len(table))]
-    table["nik"] = [f"34040{i:011d}" for i in range(len(table))]
-    path = tmp_path_factory.mktemp("register") / "rumah_tangga.csv"
-    table.to_csv(path, index=False)
-    households = prepare_households(prepared, path)
-    return analyse(prepared, AnalysisParams(), households=households), table
-
-
-def _pairs(page: str) -> set[tuple[str, str]]:
-    """Every two-number array in the page, both orders."""
-    found = set()
-    for a, b in re.findall(r"\[\s*(-?\d+\.\d+),\s*(-?\d+\.\d+)\s*\]", page):
-        found |= {(a, b), (b, a)}
-    return found
-
-
-def test_shared_files_hold_no_household_ids_names_or_coordinates(household_register):
+def test_shared_files_hold_no_household_data(household_register):
     result, table = household_register
     assert result.household_cells is not None
+    labels = result.household_cells["households_within_radius_label"].astype(str)
+    assert labels.str.startswith("<").any()  # the scan meets hidden cells ...
+    assert pd.to_numeric(labels, errors="coerce").ge(10).any()  # ... and shown ones
     for regency in maps.regency_names(result):
         page = share.share_html(result, regency, created=DAY)
-        assert "RAHASIA" not in page.upper()
-        assert not re.search(r"34040\d{11}", page)
-        pairs = _pairs(page)
-        for decimals in (5, 6):
-            points = {(f"{lon:.{decimals}f}".rstrip("0"), f"{lat:.{decimals}f}".rstrip("0"))
-                      for lon, lat in zip(table["lon"], table["lat"], strict=True)}
-            assert not points & pairs, regency
+        leaks = household_leaks(page, table) + small_count_leaks(page, result)
+        assert not leaks, (regency, leaks[:5])
+
+
+def test_the_apps_map_download_holds_no_household_data(household_register):
+    result, table = household_register
+    for regency in (None, "Sleman"):
+        page = maps.coverage_map(result, regency=regency).get_root().render()
+        leaks = household_leaks(page, table) + small_count_leaks(page, result)
+        assert not leaks, (regency, leaks[:5])
+    assert "&lt; 10 rumah tangga" in page  # what a hidden count shows instead
+
+
+def test_the_scanner_finds_what_a_careless_page_would_show(household_register):
+    result, table = household_register
+    row = table.iloc[17]
+    careless = (f'<b>{row["nama_kepala_keluarga"]}</b> [{row["lon"]:.5f}, {row["lat"]:.5f}] '
+                f'"lat": {row["lat"]:.4f}, "lon": {row["lon"]:.4f} {row["nik"]} '
+                f'{{"features": [{{"properties": {{"households": "3", "uncovered": "2"}}}}]}}')
+    leaks = household_leaks(careless, table) + small_count_leaks(careless, result)
+    assert any("nama_kepala_keluarga" in leak for leak in leaks)
+    assert any("NIK" in leak for leak in leaks)
+    assert sum("household row 17: pair" in leak for leak in leaks) == 2
+    assert any("cell shows 3 households" in leak for leak in leaks)
 
 
 def test_small_counts_are_suppressed_through_shareable():
