@@ -43,7 +43,7 @@ NEAR_CHARS: Final = 40
 """Two numbers at most this far apart are read as one coordinate pair."""
 
 _NUMBER: Final = re.compile(r"(?<![\w.])-?\d{1,3}\.\d{4,}(?![\d])")
-_NIK: Final = re.compile(r"(?<![\d.])\d{16}(?!\d)")
+_NIK: Final = re.compile(r"(?<![\w.])\d{16}(?!\w)")  # not inside a hex name
 _FEATURES: Final = re.compile(r"\{\s*\"(?:type\"\s*:\s*\"FeatureCollection\"\s*,\s*\")?features\"")
 
 

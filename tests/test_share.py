@@ -25,6 +25,7 @@ from geo_outreach.household_reach import prepare_households
 from geo_outreach.pipeline import InputPaths, analyse, prepare_inputs
 from geo_outreach.share_cli import add_share_command, run_share
 from tests.privacy_scan import household_leaks, small_count_leaks
+from tests.url_scan import OSM_CSP_SOURCE, OSM_TILES, fetchable_urls
 
 if TYPE_CHECKING:
     from geo_outreach.result import AnalysisResult
@@ -211,6 +212,16 @@ def test_self_contained_and_forbidden_to_load_anything():
     assert page.index("Content-Security-Policy") < page.index("<script")
 
 
+def test_no_address_a_shared_page_would_fetch():
+    assert fetchable_urls(sleman_page()) == []
+    tiles = frozenset({OSM_TILES, OSM_CSP_SOURCE})
+    with_tiles = share.share_html(bundled_result(), "Sleman", basemap=True, created=DAY)
+    assert fetchable_urls(with_tiles, allowed=tiles) == []
+    assert len(fetchable_urls(with_tiles)) == len(tiles)  # the tile template and CSP only
+    download = maps.coverage_map(bundled_result(), regency="Sleman").get_root().render()
+    assert fetchable_urls(download, allowed=frozenset({OSM_TILES})) == []
+
+
 def test_basemap_is_optional_and_allowed_only_when_asked():
     page = shown(share.share_html(bundled_result(), "Sleman", basemap=True, created=DAY))
     assert "tile.openstreetmap.org" in page
@@ -277,7 +288,7 @@ def test_the_apps_map_download_holds_no_household_data(household_register):
         page = maps.coverage_map(result, regency=regency).get_root().render()
         leaks = household_leaks(page, table) + small_count_leaks(page, result)
         assert not leaks, (regency, leaks[:5])
-    assert "&lt; 10 rumah tangga" in page  # what a hidden count shows instead
+    assert "&lt; 10 rumah tangga" in shown(page)  # what a hidden count shows instead
 
 
 def test_the_scanner_finds_what_a_careless_page_would_show(household_register):
@@ -322,9 +333,28 @@ def test_every_user_text_is_escaped():
     features = village_features(page)
     names = {f["properties"]["name"] for f in features}
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in names
-    assert "&#36;{alert(1)}" in names
+    assert "&#36;&#123;alert(1)&#125;" in names
     assert "alert(2)" in page  # shown as text
     assert "alert(3)" in page
+
+
+def test_names_are_never_run_as_templates():
+    """Branca renders each script once more as Jinja: ``{{ }}`` in a name must stay text."""
+    base = bundled_result(households=False)
+    villages = base.villages.copy()
+    offices = base.offices.copy()
+    city = villages.index[villages["regency"] == "Kota Yogyakarta"]
+    villages.loc[city[0], "name"] = "{{ lipsum.__globals__.__name__ }}"
+    villages.loc[city[1], "district"] = "{% for x in range(3) %}ulang{% endfor %}"
+    offices.loc[offices["office_id"] == "KC-YGY", "name"] = "KC {{ 7*7 }}"
+    result = dataclasses.replace(base, villages=villages, offices=offices)
+    for page in (share.share_html(result, "Kota Yogyakarta", created=DAY),
+                 maps.coverage_map(result).get_root().render()):
+        assert "jinja2.utils" not in page
+        assert "ulangulang" not in page
+        assert "KC 49" not in page
+        assert "&#123;&#123; lipsum.__globals__.__name__ &#125;&#125;" in shown(page)
+        assert "KC &#123;&#123; 7*7 &#125;&#125;" in shown(page)
 
 
 # --- names, dates, files ------------------------------------------------------------------
