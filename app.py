@@ -27,6 +27,7 @@ from geo_outreach._errors import GeoOutreachError, InputError, Problem
 from geo_outreach._html import escape_markdown
 from geo_outreach.config import AnalysisParams, ColumnMapping, Language
 from geo_outreach.export import labelled
+from geo_outreach.export_log import log_download
 from geo_outreach.household_reach import HouseholdInputs, prepare_households
 from geo_outreach.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
 from geo_outreach.road_reach import road_reach, with_road_reach
@@ -46,6 +47,7 @@ VALIDATION_RADIUS_KM = 20.0
 STATIC_URL = "/app/static/"
 ROLES: tuple[Role, ...] = ("boundaries", "participation", "offices")
 UPLOAD_ROLES: tuple[Role, ...] = (*ROLES, "households", "roads")
+MAP_DOWNLOAD_NAME = "peta-cakupan.html"
 
 Files = tuple["UploadedFile | None", ...]
 Checked = tuple[Upload | None, ...]
@@ -297,9 +299,17 @@ def show_map(result: AnalysisResult, lang: Language, regency: str | None) -> Non
     # Built only when clicked, and as a fresh map: folium adds its scripts again each time
     # a map is rendered.
     st.download_button(i18n.t("button.download_map", lang),
-                       lambda: maps.coverage_map(result, regency=regency, lang=lang)
-                       .get_root().render().encode("utf-8"),
-                       file_name="peta-cakupan.html", mime="text/html", on_click="ignore")
+                       lambda: _map_download(result, regency, lang),
+                       file_name=MAP_DOWNLOAD_NAME, mime="text/html", on_click="ignore")
+
+
+def _map_download(result: AnalysisResult, regency: str | None, lang: Language) -> bytes:
+    """Build the coverage map's HTML download and log it in the export log."""
+    content = maps.coverage_map(result, regency=regency, lang=lang).get_root().render()
+    data = content.encode("utf-8")
+    log_download(result, data, file_name=MAP_DOWNLOAD_NAME, via="app map",
+                 regency=maps.resolve_regency(result, regency) if regency else None)
+    return data
 
 
 def show_data(prepared: PreparedInputs, households: HouseholdInputs | None,

@@ -4,7 +4,8 @@ The app's "Bagikan" (share) tab: download the map of one kabupaten/kota for its 
 Streamlit code only; the map itself is made by :mod:`geo_outreach.share` (HTML that works
 offline) and :mod:`geo_outreach.static_map` (PNG/PDF). ``app.py`` calls
 :func:`share_tab` inside its "Bagikan" tab. The file is made when the button is clicked
-(in Streamlit's download thread), so moving a slider never waits for it.
+(in Streamlit's download thread), so moving a slider never waits for it, and each file
+made is logged in the export log (:mod:`geo_outreach.export_log`) before it is handed out.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 import streamlit as st
 
 from geo_outreach import i18n
+from geo_outreach.export_log import log_download
 from geo_outreach.households import DEFAULT_K
 from geo_outreach.share import share_file_name, share_html
 from geo_outreach.static_map import static_map_bytes
@@ -71,11 +73,15 @@ def share_tab(result: AnalysisResult, lang: Language, regency_names: Sequence[st
 
 def _maker(result: AnalysisResult, region: str, file_format: str,
            lang: Language) -> Callable[[], bytes]:
-    """Return a function that makes the file when the button is clicked."""
+    """Return a function that makes the file when the button is clicked, and logs it."""
     def make() -> bytes:
         if file_format == "html":
-            return share_html(result, region, lang=lang).encode("utf-8")
-        return static_map_bytes(result, region, "pdf" if file_format == "pdf" else "png",
-                                lang=lang)
+            content = share_html(result, region, lang=lang).encode("utf-8")
+        else:
+            content = static_map_bytes(result, region, "pdf" if file_format == "pdf" else "png",
+                                       lang=lang)
+        log_download(result, content, file_name=share_file_name(region, f".{file_format}"),
+                     regency=region, via="app share")
+        return content
 
     return make

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Final
+
+_BEYOND_HTML: Final = str.maketrans({"\\": "&#92;", "`": "&#96;", "$": "&#36;",
+                                     "{": "&#123;", "}": "&#125;"})
+"""What else becomes a character reference: JavaScript template and Jinja syntax."""
 
 
 def escape_html(value: object) -> str:
@@ -12,7 +17,9 @@ def escape_html(value: object) -> str:
 
     Besides ``& < > " '``, backticks, ``$`` and backslashes become character references,
     so a name can neither close nor interpolate into the template literal that folium puts
-    tooltips in.
+    tooltips in; so do ``{`` and ``}``, because branca renders each element's finished
+    script once more as a Jinja template: a name such as ``{{ 7*7 }}`` would otherwise be
+    evaluated in the Python process that draws the map.
 
     Parameters
     ----------
@@ -25,7 +32,7 @@ def escape_html(value: object) -> str:
         The escaped text.
     """
     text = html.escape(str(value), quote=True)
-    return text.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+    return text.translate(_BEYOND_HTML)
 
 
 def escape_markdown(text: str) -> str:

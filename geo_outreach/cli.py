@@ -9,6 +9,7 @@ Exit codes: 0 success, 1 a problem in the inputs or outputs, 2 wrong usage.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,9 +18,10 @@ import pandas as pd
 
 from geo_outreach import __version__
 from geo_outreach._errors import GeoOutreachError, InputError, Problem
-from geo_outreach.bundled import DEMO_LABEL
+from geo_outreach.bundled import BUNDLED_DIR, DEMO_LABEL
 from geo_outreach.config import AnalysisParams, ColumnMapping
 from geo_outreach.export import OUTPUT_FILES, write_outputs
+from geo_outreach.export_log import ENV_VAR, default_log_file, log_shared_file
 from geo_outreach.household_reach import HouseholdInputs, prepare_households
 from geo_outreach.households import (
     DEFAULT_H3_RESOLUTION,
@@ -28,7 +30,13 @@ from geo_outreach.households import (
     household_table,
 )
 from geo_outreach.outputs import OutputPolicy, staged_outputs
-from geo_outreach.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
+from geo_outreach.pipeline import (
+    InputPaths,
+    PreparedInputs,
+    analyse,
+    file_sha256,
+    prepare_inputs,
+)
 from geo_outreach.routes_cli import add_routes_command, run_routes
 from geo_outreach.schema import DENOMINATOR_LABELS, DENOMINATORS
 from geo_outreach.share_cli import add_share_command, run_share
@@ -130,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     map_command.add_argument("--out", type=Path, required=True, metavar="FILE.html")
     _add_force_option(map_command)
     _add_road_option(map_command)
+    _add_export_log_option(map_command)
 
     add_routes_command(commands)
     add_share_command(commands)
@@ -150,6 +159,12 @@ def _add_road_option(parser: argparse.ArgumentParser) -> None:
                              "bundled Kota Yogyakarta network (© OpenStreetMap contributors)")
 
 
+def _add_export_log_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--export-log", type=Path, metavar="FILE",
+                        help="append a line for each file written to this export log "
+                             f"(default: ${ENV_VAR}, else {default_log_file()})")
+
+
 def _with_roads(args: argparse.Namespace, result: AnalysisResult) -> AnalysisResult:
     """Add the road-distance measures when ``--roads`` was given."""
     if not getattr(args, "roads", None):
@@ -157,9 +172,23 @@ def _with_roads(args: argparse.Namespace, result: AnalysisResult) -> AnalysisRes
     from geo_outreach import roads  # noqa: PLC0415 - loads the network stack on demand
     from geo_outreach.road_reach import road_reach, with_road_reach  # noqa: PLC0415
 
-    network = (roads.bundled_network() if str(args.roads).lower() == "bundled"
-               else roads.load_network(Path(args.roads)))
-    return with_road_reach(result, road_reach(result, network))
+    bundled_roads = str(args.roads).lower() == "bundled"
+    network = roads.bundled_network() if bundled_roads else roads.load_network(Path(args.roads))
+    result = with_road_reach(result, road_reach(result, network))
+    return dataclasses.replace(result, inputs={**result.inputs, "roads": _roads_record(
+        args.roads, bundled=bundled_roads)})
+
+
+def _roads_record(roads_file: str, *, bundled: bool) -> dict[str, str]:
+    """Describe the road network file (path and sha256) for the manifest and export log."""
+    from geo_outreach import roads  # noqa: PLC0415 - loads the network stack on demand
+
+    if bundled:
+        path = roads.BUNDLED_ROADS_DIR / f"{roads.BUNDLED_ROADS_STEM}_links.parquet"
+        return {"path": f"bundled:{path.relative_to(BUNDLED_DIR.parent)}",
+                "sha256": file_sha256(path)}
+    path = Path(roads_file)
+    return {"path": str(path), "sha256": file_sha256(path) if path.is_file() else ""}
 
 
 def _paths(args: argparse.Namespace) -> InputPaths:
@@ -278,6 +307,8 @@ def run_map(args: argparse.Namespace) -> int:
     page = maps.coverage_map(result, regency=args.regency, lang=args.lang)
     with staged_outputs(args.out.parent, policy) as staging:
         maps.save_map(page, staging / args.out.name)
+    log_shared_file(result, args.out, via="cli map", log_file=args.export_log,
+                    regency=maps.resolve_regency(result, args.regency) if args.regency else None)
     print(f"wrote {args.out}")
     return 0
 

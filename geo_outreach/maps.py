@@ -14,6 +14,7 @@ HTML-escaped before it reaches the page.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import itertools
 import re
@@ -42,6 +43,7 @@ from geo_outreach.i18n import (
     has_label,
     t,
 )
+from geo_outreach.privacy import shareable
 from geo_outreach.route_layers import road_catchment_layer
 
 if TYPE_CHECKING:
@@ -232,7 +234,7 @@ def coverage_map(
     InputError
         When ``regency`` names no kabupaten/kota of the result; the message lists them.
     """
-    data = _select(result, regency)
+    data = _shareable(_select(result, regency), result)
     radius = format_km(result.params.radius_km, lang)
     fmap = folium.Map(location=_centre(data), tiles=None, zoom_start=10, control_scale=True,
                       zoom_control="bottomleft", font_size="0.8rem")
@@ -410,6 +412,15 @@ def _select(result: AnalysisResult, regency: str | None) -> _MapData:
     return _MapData(villages, districts, result.regencies, offices, discs, name)
 
 
+def _shareable(data: _MapData, result: AnalysisResult) -> _MapData:
+    """Hide the counts of fewer than k households in the villages and offices shown."""
+    if result.household_summary is None:
+        return data
+    k = int(result.household_summary["min_cell_households"])  # type: ignore[call-overload]
+    return dataclasses.replace(data, villages=shareable(data.villages, k),
+                               offices=shareable(data.offices, k))
+
+
 def _regency_table(result: AnalysisResult) -> list[tuple[str, str]]:
     """Each kabupaten/kota as ``(code, name)``; code "" when the boundary data has none."""
     table: dict[str, str] = {}
@@ -495,12 +506,20 @@ def _village_properties(villages: gpd.GeoDataFrame, result: AnalysisResult, lang
             "gap": format_gap(_get(row, "gap_to_target"), lang),
             "uncovered": format_number(_get(row, "uncovered"), lang),
             "share_in": format_percent(_get(row, "share_within_radius"), lang, decimals=0),
-            "uncovered_in": format_number(_get(row, "uncovered_within_radius"), lang),
+            "uncovered_in": _uncovered_within(row, lang),
             "office": _escape(_get(row, "nearest_office")),
             "distance": format_km(_get(row, "distance_to_office_km"), lang),
         }
         properties.append({"k": int(klass), **{key: values[key] for key in fields}})
     return properties
+
+
+def _uncovered_within(row: object, lang: Language) -> str:
+    """Uncovered workers inside the radius, or ``"< k rumah tangga"`` where hidden."""
+    label = str(_get(row, "households_within_radius_label") or "")
+    if label.startswith("<") and label[1:].isdigit():
+        return _escape(t("share.suppressed", lang, k=int(label[1:])))
+    return format_number(_get(row, "uncovered_within_radius"), lang)
 
 
 def _classes(villages: pd.DataFrame, target: float) -> np.ndarray:

@@ -43,6 +43,7 @@ def add_share_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
         The new command's parser, with the usual input and analysis options.
     """
     from geo_outreach.cli import (  # noqa: PLC0415 - cli imports this module
+        _add_export_log_option,
         _add_force_option,
         _add_input_options,
     )
@@ -68,6 +69,7 @@ def add_share_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     share.add_argument("--dpi", type=int, default=200,
                        help="resolution of a PNG (default 200)")
     _add_force_option(share)
+    _add_export_log_option(share)
     return share
 
 
@@ -92,7 +94,8 @@ def run_share(args: argparse.Namespace) -> int:
         ``.html``, ``.png`` or ``.pdf``.
     """
     from geo_outreach.cli import _analysis, _output_policy, _print_warnings  # noqa: PLC0415
-    from geo_outreach.maps import regency_names  # noqa: PLC0415 - folium only when mapping
+    from geo_outreach.export_log import log_shared_file  # noqa: PLC0415
+    from geo_outreach.maps import regency_names, resolve_regency  # noqa: PLC0415 - folium
     from geo_outreach.share import share_file_name  # noqa: PLC0415
 
     policy = _output_policy(args)
@@ -111,8 +114,10 @@ def run_share(args: argparse.Namespace) -> int:
     with staged_outputs(folder, policy) as staging:
         for region, name in names:
             _write(result, region, staging / name, args)
-    for _, name in names:
+    for region, name in names:  # logged where they are, once all are in place
         path = folder / name
+        log_shared_file(result, path, regency=resolve_regency(result, region),
+                        via="cli share", log_file=args.export_log)
         print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")  # noqa: T201 - a CLI
     return 0
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import geopandas as gpd
 import pytest
 import shapely
 
 from geo_outreach import bundled
+from geo_outreach.export_log import ENV_VAR as EXPORT_LOG_ENV_VAR
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 # --- io / validate / reconcile fixtures (tests/test_codes.py, test_io.py, test_validate.py,
 # --- test_reconcile.py) ----------------------------------------------------------------
@@ -73,3 +80,38 @@ def gondokusuman_villages() -> gpd.GeoDataFrame:
                          where="district = 'Gondokusuman'")
 
 # --- end of io / validate / reconcile fixtures -----------------------------------------
+
+
+# --- share privacy fixtures (tests/test_share.py, tests/test_static_map.py) -------------
+
+@pytest.fixture(scope="session")
+def household_register(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, object]:
+    """The bundled analysis with a small register of ids, names, NIKs and addresses
+    (:func:`tests.privacy_scan.small_register`): ``(result, register)``."""
+    from tests.privacy_scan import small_register  # noqa: PLC0415 - runs the analysis
+
+    return small_register(tmp_path_factory.mktemp("register"))
+
+# --- end of share privacy fixtures ------------------------------------------------------
+
+
+# --- export log fixtures (every test; tests/test_export_log.py) ------------------------
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_export_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Point the export log into a temporary folder before any session fixture starts a
+    server or a subprocess, so nothing is ever logged into the real home folder."""
+    path = tmp_path_factory.mktemp("export-log") / "export-log.jsonl"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(EXPORT_LOG_ENV_VAR, str(path))
+        yield path
+
+
+@pytest.fixture(autouse=True)
+def export_log_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Each test's own export log, in its ``tmp_path`` (``GEO_OUTREACH_EXPORT_LOG``)."""
+    path = tmp_path / "export-log.jsonl"
+    monkeypatch.setenv(EXPORT_LOG_ENV_VAR, str(path))
+    return path
+
+# --- end of export log fixtures --------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from geo_outreach import i18n
+from geo_outreach._html import escape_markdown
 from geo_outreach.i18n import (
     GLOSSARY,
     LABELS,
@@ -180,8 +181,6 @@ def test_every_literal_key_used_in_the_code_exists():
 
 
 def test_markdown_in_a_users_file_name_shows_as_typed():
-    from geo_outreach._html import escape_markdown
-
     shown = escape_markdown("peserta_[klik](javascript:alert(1))*.csv, row 3: `x` <b>")
     assert "\\[klik\\]" in shown
     assert "\\*" in shown

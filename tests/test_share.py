@@ -24,7 +24,8 @@ from geo_outreach.config import AnalysisParams
 from geo_outreach.household_reach import prepare_households
 from geo_outreach.pipeline import InputPaths, analyse, prepare_inputs
 from geo_outreach.share_cli import add_share_command, run_share
-from geo_outreach.synthetic import synthetic_households
+from tests.privacy_scan import household_leaks, small_count_leaks
+from tests.url_scan import OSM_CSP_SOURCE, OSM_TILES, fetchable_urls
 
 if TYPE_CHECKING:
     from geo_outreach.result import AnalysisResult
@@ -211,6 +212,16 @@ def test_self_contained_and_forbidden_to_load_anything():
     assert page.index("Content-Security-Policy") < page.index("<script")
 
 
+def test_no_address_a_shared_page_would_fetch():
+    assert fetchable_urls(sleman_page()) == []
+    tiles = frozenset({OSM_TILES, OSM_CSP_SOURCE})
+    with_tiles = share.share_html(bundled_result(), "Sleman", basemap=True, created=DAY)
+    assert fetchable_urls(with_tiles, allowed=tiles) == []
+    assert len(fetchable_urls(with_tiles)) == len(tiles)  # the tile template and CSP only
+    download = maps.coverage_map(bundled_result(), regency="Sleman").get_root().render()
+    assert fetchable_urls(download, allowed=frozenset({OSM_TILES})) == []
+
+
 def test_basemap_is_optional_and_allowed_only_when_asked():
     page = shown(share.share_html(bundled_result(), "Sleman", basemap=True, created=DAY))
     assert "tile.openstreetmap.org" in page
@@ -259,40 +270,38 @@ def test_plugin_assets_are_inline_ready():
 
 
 # --- privacy ----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def household_register(tmp_path_factory) -> tuple[AnalysisResult, object]:
-    """A register with ids, names and NIKs, as a branch might bring it."""
-    prepared = prepare_inputs(InputPaths())
-    table = synthetic_households(prepared.villages, 3000, seed=5)
-    table["id"] = [f"KK-RAHASIA-{i:05d}" for i in range(len(table))]
-    table["nama_kepala_keluarga"] = [f"Warga Rahasia {i:05d}" for i in range(len(table))]
-    table["nik"] = [f"34040{i:011d}" for i in range(len(table))]
-    path = tmp_path_factory.mktemp("register") / "rumah_tangga.csv"
-    table.to_csv(path, index=False)
-    households = prepare_households(prepared, path)
-    return analyse(prepared, AnalysisParams(), households=households), table
-
-
-def _pairs(page: str) -> set[tuple[str, str]]:
-    """Every two-number array in the page, both orders."""
-    found = set()
-    for a, b in re.findall(r"\[\s*(-?\d+\.\d+),\s*(-?\d+\.\d+)\s*\]", page):
-        found |= {(a, b), (b, a)}
-    return found
-
-
-def test_shared_files_hold_no_household_ids_names_or_coordinates(household_register):
+def test_shared_files_hold_no_household_data(household_register):
     result, table = household_register
     assert result.household_cells is not None
+    labels = result.household_cells["households_within_radius_label"].astype(str)
+    assert labels.str.startswith("<").any()  # the scan meets hidden cells ...
+    assert pd.to_numeric(labels, errors="coerce").ge(10).any()  # ... and shown ones
     for regency in maps.regency_names(result):
         page = share.share_html(result, regency, created=DAY)
-        assert "RAHASIA" not in page.upper()
-        assert not re.search(r"34040\d{11}", page)
-        pairs = _pairs(page)
-        for decimals in (5, 6):
-            points = {(f"{lon:.{decimals}f}".rstrip("0"), f"{lat:.{decimals}f}".rstrip("0"))
-                      for lon, lat in zip(table["lon"], table["lat"], strict=True)}
-            assert not points & pairs, regency
+        leaks = household_leaks(page, table) + small_count_leaks(page, result)
+        assert not leaks, (regency, leaks[:5])
+
+
+def test_the_apps_map_download_holds_no_household_data(household_register):
+    result, table = household_register
+    for regency in (None, "Sleman"):
+        page = maps.coverage_map(result, regency=regency).get_root().render()
+        leaks = household_leaks(page, table) + small_count_leaks(page, result)
+        assert not leaks, (regency, leaks[:5])
+    assert "&lt; 10 rumah tangga" in shown(page)  # what a hidden count shows instead
+
+
+def test_the_scanner_finds_what_a_careless_page_would_show(household_register):
+    result, table = household_register
+    row = table.iloc[17]
+    careless = (f'<b>{row["nama_kepala_keluarga"]}</b> [{row["lon"]:.5f}, {row["lat"]:.5f}] '
+                f'"lat": {row["lat"]:.4f}, "lon": {row["lon"]:.4f} {row["nik"]} '
+                f'{{"features": [{{"properties": {{"households": "3", "uncovered": "2"}}}}]}}')
+    leaks = household_leaks(careless, table) + small_count_leaks(careless, result)
+    assert any("nama_kepala_keluarga" in leak for leak in leaks)
+    assert any("NIK" in leak for leak in leaks)
+    assert sum("household row 17: pair" in leak for leak in leaks) == 2
+    assert any("cell shows 3 households" in leak for leak in leaks)
 
 
 def test_small_counts_are_suppressed_through_shareable():
@@ -324,9 +333,28 @@ def test_every_user_text_is_escaped():
     features = village_features(page)
     names = {f["properties"]["name"] for f in features}
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in names
-    assert "&#36;{alert(1)}" in names
+    assert "&#36;&#123;alert(1)&#125;" in names
     assert "alert(2)" in page  # shown as text
     assert "alert(3)" in page
+
+
+def test_names_are_never_run_as_templates():
+    """Branca renders each script once more as Jinja: ``{{ }}`` in a name must stay text."""
+    base = bundled_result(households=False)
+    villages = base.villages.copy()
+    offices = base.offices.copy()
+    city = villages.index[villages["regency"] == "Kota Yogyakarta"]
+    villages.loc[city[0], "name"] = "{{ lipsum.__globals__.__name__ }}"
+    villages.loc[city[1], "district"] = "{% for x in range(3) %}ulang{% endfor %}"
+    offices.loc[offices["office_id"] == "KC-YGY", "name"] = "KC {{ 7*7 }}"
+    result = dataclasses.replace(base, villages=villages, offices=offices)
+    for page in (share.share_html(result, "Kota Yogyakarta", created=DAY),
+                 maps.coverage_map(result).get_root().render()):
+        assert "jinja2.utils" not in page
+        assert "ulangulang" not in page
+        assert "KC 49" not in page
+        assert "&#123;&#123; lipsum.__globals__.__name__ &#125;&#125;" in shown(page)
+        assert "KC &#123;&#123; 7*7 &#125;&#125;" in shown(page)
 
 
 # --- names, dates, files ------------------------------------------------------------------

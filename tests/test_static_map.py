@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import struct
 from datetime import date
 from typing import TYPE_CHECKING
 
+import pypdf
 import pytest
 from matplotlib.text import Text
 
-from geo_outreach import static_map
+from geo_outreach import maps, static_map
 from geo_outreach._errors import InputError
+from tests.privacy_scan import household_leaks
 from tests.test_share import (
     EVIL_DISTRICT,
     EVIL_OFFICE,
@@ -111,3 +114,21 @@ def test_road_catchments_are_drawn_and_credited():
     shown = texts(static_map.static_map_figure(result, "Kota Yogyakarta", created=DAY))
     assert "Jangkauan 5 km lewat jalan" in shown
     assert "OpenStreetMap contributors" in shown
+
+
+def pdf_text(content: bytes) -> str:
+    """The text a PDF shows, and its metadata."""
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    pages = "\n".join(page.extract_text() for page in reader.pages)
+    return f"{pages}\n{dict(reader.metadata or {})}"
+
+
+def test_pdfs_hold_no_household_data(household_register):
+    result, table = household_register
+    for regency in maps.regency_names(result):
+        content = static_map.static_map_bytes(result, regency, "pdf", created=DAY)
+        shown = pdf_text(content)
+        assert "Rumah tangga" in shown  # the text was read ...
+        leaks = household_leaks(shown, table) + household_leaks(
+            content.decode("latin-1"), table)  # ... and the raw file too
+        assert not leaks, (regency, leaks[:5])
