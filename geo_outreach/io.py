@@ -30,6 +30,7 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.codes import is_blank, normalise_code
 from geo_outreach.config import ColumnMapping
+from geo_outreach.file_kinds import binary_kind
 from geo_outreach.schema import (
     BOUNDARY_ALIASES,
     OFFICE_ALIASES,
@@ -67,17 +68,6 @@ all Indonesia (about 84,000) takes under 20 MB. Household points have no such li
 MAX_TABLE_ROWS: Final = 100_000
 """The most data rows a participation, office or stops table may have: Indonesia has
 about 84,000 villages, DIY 438."""
-
-_BINARY_SIGNATURES: Final = (
-    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip archive", ".xlsx"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)", ".xls"),
-    (b"\x89PNG", "a PNG picture", ".png"),
-    (b"\xff\xd8\xff", "a JPEG picture", ".jpg"),
-    (b"%PDF", "a PDF document", ".pdf"),
-    (b"SQLite format 3", "a GeoPackage or SQLite database", ".gpkg"),
-    (b"PAR1", "a Parquet file", ".parquet"),
-)
-"""The first bytes of files that are not text tables, what they are, and their suffix."""
 
 BOUNDARIES_OPTION: Final = "--boundary-columns"
 PARTICIPATION_OPTION: Final = "--participation-columns"
@@ -648,12 +638,12 @@ def _decode(raw: bytes) -> tuple[str, str]:
 def _refuse_binary(raw: bytes, source: str, *, named: str = "a CSV table",
                    formats: str = TABLE_FORMATS, allowed: frozenset[str] = frozenset()) -> None:
     """Refuse a file whose first bytes show a workbook, picture or other binary not allowed."""
-    for signature, kind, suffix in _BINARY_SIGNATURES:
-        if raw.startswith(signature) and suffix not in allowed:
-            raise InputError(Problem(source, None, None, suffix,
-                                     f"the file is named as {named} but it is {kind}",
-                                     f"give the file its real name ({suffix}), or save the "
-                                     f"data as {formats}"))
+    kind = binary_kind(raw)
+    if kind is not None and kind.suffix not in allowed:
+        raise InputError(Problem(source, None, None, kind.suffix,
+                                 f"the file is named as {named} but it is {kind.description}",
+                                 f"give the file its real name ({kind.suffix}), or save the "
+                                 f"data as {formats}"))
     head = raw[:4096]
     if not allowed and b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE,
                                                                 codecs.BOM_UTF16_BE)):

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from geo_outreach import i18n
 from geo_outreach._errors import InputError, Problem
+from geo_outreach.file_kinds import BINARY_OPENINGS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -88,9 +89,6 @@ LARGEST_UPLOAD_MB: Final = max(rule.max_mb for rule in UPLOAD_RULES.values())
 _STORED_SUFFIX: Final = {".pbf": ".osm.pbf"}  # the road reader knows PBF by ".osm.pbf"
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
 _TEXT_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # not tab, newlines, \f
-_BINARY_SIGNATURES: Final = (b"PK\x03\x04", b"PK\x05\x06", b"\x89PNG", b"%PDF", b"\xff\xd8\xff",
-                             b"GIF8", b"SQLite format 3\x00", b"PAR1", b"\x1f\x8b",
-                             b"\xd0\xcf\x11\xe0", b"7z\xbc\xaf", b"Rar!", b"MZ")
 _ABSOLUTE_OR_DRIVE: Final = re.compile(r"^([/\\]|[A-Za-z]:)")
 
 
@@ -317,7 +315,7 @@ def _text_sample(data: bytes) -> str | None:
     sample = data[:SNIFF_BYTES]
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = sample[:len(sample) // 2 * 2].decode("utf-16", errors="replace")
-    elif sample.startswith(_BINARY_SIGNATURES):
+    elif sample.startswith(BINARY_OPENINGS):
         return None
     else:  # a cut multi-byte character at the end is no reason to refuse
         text = sample.decode("utf-8", errors="replace")

@@ -1,0 +1,71 @@
+"""
+Tell what a file really is from its first bytes, whatever its name says.
+
+One table, :data:`BINARY_KINDS`, serves both the readers (a workbook renamed ``.csv`` is
+refused with what it really is) and the app's upload check (an upload's content must
+match its suffix).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+
+@dataclass(frozen=True)
+class BinaryKind:
+    """
+    A kind of binary file, known by its opening bytes.
+
+    Attributes
+    ----------
+    opening
+        The bytes every such file starts with.
+    description
+        What it is, as a message says it: "a PNG picture".
+    suffix
+        Its usual file-name ending, with the dot.
+    """
+
+    opening: bytes
+    description: str
+    suffix: str
+
+
+BINARY_KINDS: Final = (
+    BinaryKind(b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip archive", ".xlsx"),
+    BinaryKind(b"PK\x05\x06", "an empty zip archive", ".zip"),
+    BinaryKind(b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)", ".xls"),
+    BinaryKind(b"SQLite format 3\x00", "a GeoPackage or SQLite database", ".gpkg"),
+    BinaryKind(b"PAR1", "a Parquet file", ".parquet"),
+    BinaryKind(b"\x89PNG", "a PNG picture", ".png"),
+    BinaryKind(b"\xff\xd8\xff", "a JPEG picture", ".jpg"),
+    BinaryKind(b"GIF8", "a GIF picture", ".gif"),
+    BinaryKind(b"%PDF", "a PDF document", ".pdf"),
+    BinaryKind(b"\x1f\x8b", "a gzip archive", ".gz"),
+    BinaryKind(b"7z\xbc\xaf", "a 7-Zip archive", ".7z"),
+    BinaryKind(b"Rar!", "a RAR archive", ".rar"),
+    BinaryKind(b"MZ", "a Windows program", ".exe"),
+)
+"""The binary files a user may hand in by mistake, and those the tool reads."""
+
+BINARY_OPENINGS: Final = tuple(kind.opening for kind in BINARY_KINDS)
+"""Every opening in :data:`BINARY_KINDS`, for ``bytes.startswith``."""
+
+
+def binary_kind(head: bytes) -> BinaryKind | None:
+    """
+    Recognise a binary file from its first bytes.
+
+    Parameters
+    ----------
+    head
+        The file's first bytes (16 are enough).
+
+    Returns
+    -------
+    BinaryKind or None
+        What the file is, or None when it is none of :data:`BINARY_KINDS` (text, or a
+        binary kind the tool does not know).
+    """
+    return next((kind for kind in BINARY_KINDS if head.startswith(kind.opening)), None)
