@@ -15,6 +15,7 @@ import csv
 import io as _stdio
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -26,6 +27,7 @@ import pyogrio
 import shapely
 from openpyxl.utils.exceptions import InvalidFileException
 from pyogrio.errors import DataLayerError, DataSourceError
+from shapely.errors import GEOSException
 
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.codes import is_blank, normalise_code
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
 VECTOR_FORMATS: Final = ("GeoJSON (.geojson, .json), GeoPackage (.gpkg), Shapefile (.shp with "
                          "its .shx, .dbf and .prj, or all of them zipped in one .zip), "
                          "GeoParquet (.parquet)")
+BROKEN_SHAPE_FIX: Final = ("find it with QGIS (Vector > Geometry Tools > Check Validity), "
+                           "redraw or delete it, and save the layer again")
 TABLE_FORMATS: Final = "CSV (.csv, comma- or semicolon-separated) or Excel (.xlsx)"
 
 CSV_SUFFIXES: Final = frozenset({".csv", ".txt", ".tsv"})
@@ -326,6 +330,10 @@ def _read_vector(path: Path, *, layer: str | None, geometry_types: frozenset[str
         raise InputError(Problem(source, None, None, None,
                                  f"the file cannot be read as GIS data ({err})",
                                  f"save it in one of: {VECTOR_FORMATS}")) from err
+    except GEOSException as err:
+        raise InputError(Problem(source, None, None, None,
+                                 f"a shape in the file is broken ({err})",
+                                 BROKEN_SHAPE_FIX)) from err
 
 
 def _require_crs(gdf: gpd.GeoDataFrame, source: str) -> None:
@@ -560,7 +568,7 @@ def load_boundaries(
 def _decode(raw: bytes) -> str:
     """Decode a CSV file: UTF-16 with a BOM, UTF-8 (with or without BOM), else Latin-1."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16")
+        return raw.decode("utf-16", errors="replace")  # a cut file ends in half a character
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return raw.decode(encoding)
@@ -616,10 +624,10 @@ def _read_csv_grid(path: Path, known: frozenset[str]) -> tuple[_Grid, int | None
 def _read_excel_grid(path: Path, known: frozenset[str], source: str) -> tuple[_Grid, int | None]:
     """Read the first sheet of a workbook that has a header row (else the first sheet)."""
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), path.open("rb") as handle:  # closed even if it fails
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-            workbook = openpyxl.load_workbook(path, read_only=False, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as err:
+            workbook = openpyxl.load_workbook(handle, read_only=False, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, zlib.error, KeyError, OSError) as err:
         raise InputError(Problem(source, None, None, None,
                                  f"the file cannot be read as an Excel workbook ({err})",
                                  f"save it as {TABLE_FORMATS}")) from err
