@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
+from pyogrio.errors import DataLayerError, DataSourceError, FeatureError
+from shapely.errors import GEOSException
 
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.routes import DEFAULT_SPEED_KMH, TRAVEL_MODES, plan_routes, prepare_stops
@@ -30,6 +33,7 @@ DOWNLOAD_MARGIN_KM: Final = 1.5
 """A downloaded network reaches this far beyond the office's radius."""
 
 STOP_TABLE_SUFFIXES: Final = frozenset({".csv", ".txt"})
+STOP_POINT_FORMATS: Final = "GeoJSON, GeoPackage, Shapefile"
 
 
 def _lat_lon(text: str) -> tuple[float, float]:
@@ -138,17 +142,43 @@ def read_stops(path: Path) -> gpd.GeoDataFrame:
         raise InputError(Problem(path.name, None, None, None, f"stops file not found: {path}",
                                  "check the path given with --stops"))
     if path.suffix.lower() in STOP_TABLE_SUFFIXES:
-        table = pd.read_csv(path, dtype={"stop_id": str})
-        missing = [c for c in ("lat", "lon") if c not in table.columns]
-        if missing:
-            raise InputError(Problem(path.name, None, ", ".join(missing), None,
-                                     "a stops CSV needs lat and lon columns",
-                                     "add lat and lon (EPSG:4326) or give a point file"))
-        frame = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(table["lon"], table["lat"]),
-                                 crs="EPSG:4326")
+        frame = _stops_from_table(path)
     else:
-        frame = gpd.read_file(path)
+        try:
+            frame = gpd.read_file(path)
+        except (DataSourceError, DataLayerError, FeatureError, GEOSException) as err:
+            raise InputError(Problem(path.name, None, None, None,
+                                     f"the stops file cannot be read as GIS data ({err})",
+                                     f"give a point layer ({STOP_POINT_FORMATS}) or a CSV "
+                                     "with lat and lon")) from err
     return prepare_stops(frame, source=path.name)
+
+
+def _stops_from_table(path: Path) -> gpd.GeoDataFrame:
+    """Read a stops CSV, its points from the ``lat`` and ``lon`` columns (EPSG:4326)."""
+    try:
+        table = pd.read_csv(path, dtype={"stop_id": str})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise InputError(Problem(path.name, None, None, None,
+                                 f"the stops file cannot be read as CSV ({err})",
+                                 "save it from the spreadsheet as CSV UTF-8 (comma-separated) "
+                                 "with one header row")) from err
+    missing = [c for c in ("lat", "lon") if c not in table.columns]
+    if missing:
+        raise InputError(Problem(path.name, None, ", ".join(missing), None,
+                                 "a stops CSV needs lat and lon columns",
+                                 "add lat and lon (EPSG:4326) or give a point file"))
+    degrees = {c: pd.to_numeric(table[c], errors="coerce") for c in ("lat", "lon")}
+    problems = [
+        Problem(path.name, int(row) + 2, column, str(table.loc[row, column]),
+                "the coordinate is blank or not a number",
+                "write decimal degrees with a dot, e.g. -7.78 and 110.38")
+        for column, values in degrees.items()
+        for row in table.index[values.isna() | ~np.isfinite(values)][:5]]
+    if problems:
+        raise InputError(problems)
+    return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(degrees["lon"], degrees["lat"]),
+                            crs="EPSG:4326")
 
 
 def _network(args: argparse.Namespace, result: AnalysisResult) -> RoadNetwork:
