@@ -356,6 +356,15 @@ def _require_crs(gdf: gpd.GeoDataFrame, source: str) -> None:
                 "are far outside -180..180 / -90..90: they look like metres",
                 "set the CRS they are really in (e.g. EPSG:32749 for UTM 49S) with ogr2ogr "
                 "-a_srs or QGIS: Layer > Set CRS"))
+    if gdf.crs.is_projected and len(gdf) and not gdf.geometry.is_empty.all():
+        minx, miny, maxx, maxy = gdf.total_bounds
+        if max(abs(minx), abs(maxx)) <= 180 and max(abs(miny), abs(maxy)) <= 90:  # noqa: PLR2004
+            raise InputError(Problem(
+                source, None, None, f"{minx:g}, {miny:g}, {maxx:g}, {maxy:g}",
+                f"the file says its coordinates are metres ({gdf.crs.to_string()}) but they "
+                "all lie within -180..180 / -90..90: they look like degrees",
+                "set the CRS to EPSG:4326 (longitude/latitude) with ogr2ogr -a_srs EPSG:4326 "
+                "or QGIS: Layer > Set CRS"))
 
 
 # --- boundaries ------------------------------------------------------------------------
