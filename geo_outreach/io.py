@@ -334,6 +334,12 @@ def _read_vector(path: Path, *, layer: str | None, geometry_types: frozenset[str
         raise InputError(Problem(source, None, None, None,
                                  f"a shape in the file is broken ({err})",
                                  BROKEN_SHAPE_FIX)) from err
+    except UnicodeDecodeError as err:
+        raise InputError(Problem(source, None, None, None,
+                                 "the file holds text that is not in its declared "
+                                 f"encoding ({err})",
+                                 "save it again with UTF-8 encoding (QGIS: Export > Save "
+                                 "Features As, Encoding UTF-8)")) from err
 
 
 def _require_crs(gdf: gpd.GeoDataFrame, source: str) -> None:

@@ -146,7 +146,8 @@ def read_stops(path: Path) -> gpd.GeoDataFrame:
     else:
         try:
             frame = gpd.read_file(path)
-        except (DataSourceError, DataLayerError, FeatureError, GEOSException) as err:
+        except (DataSourceError, DataLayerError, FeatureError, GEOSException,
+                UnicodeDecodeError) as err:
             raise InputError(Problem(path.name, None, None, None,
                                      f"the stops file cannot be read as GIS data ({err})",
                                      f"give a point layer ({STOP_POINT_FORMATS}) or a CSV "
