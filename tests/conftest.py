@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 import shapely
+from hypothesis import HealthCheck, settings
 
 from geo_outreach import bundled
 
@@ -73,3 +74,20 @@ def gondokusuman_villages() -> gpd.GeoDataFrame:
                          where="district = 'Gondokusuman'")
 
 # --- end of io / validate / reconcile fixtures -----------------------------------------
+
+# --- property-based fuzzing (tests/test_fuzz_*.py) -------------------------------------
+
+settings.register_profile(
+    "fuzz",
+    max_examples=60,
+    deadline=None,  # reading a file takes as long as it takes; never timed
+    derandomize=True,  # the same examples on every run, so CI is reproducible
+    database=None,  # no .hypothesis/ folder
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("fuzz-deep", parent=settings.get_profile("fuzz"),
+                          max_examples=500, derandomize=False)
+# To search longer: pytest tests/test_fuzz_readers.py --hypothesis-profile=fuzz-deep
+settings.load_profile("fuzz")
+
+# --- end of property-based fuzzing -----------------------------------------------------
