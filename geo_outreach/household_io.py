@@ -161,8 +161,13 @@ def _geoparquet_crs(metadata: dict[bytes, bytes] | None) -> tuple[str | None, CR
     if not metadata or b"geo" not in metadata:
         return None, None
     geo = json.loads(metadata[b"geo"])
-    column = geo.get("primary_column")
-    crs = geo.get("columns", {}).get(column, {}).get("crs", "OGC:CRS84")
+    column = geo.get("primary_column") if isinstance(geo, dict) else None
+    columns = geo.get("columns") if isinstance(geo, dict) else None
+    if not (isinstance(column, str) and isinstance(columns, dict)
+            and isinstance(columns.get(column), dict)):
+        msg = "its GeoParquet metadata does not describe the geometry column"
+        raise ValueError(msg)  # reported by _reading, with the file's name
+    crs = columns[column].get("crs", "OGC:CRS84")
     return column, CRS.from_user_input(crs) if crs is not None else CRS("OGC:CRS84")
 
 

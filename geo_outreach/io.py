@@ -318,7 +318,9 @@ def _read_vector(path: Path, *, layer: str | None, geometry_types: frozenset[str
     if suffix in PARQUET_SUFFIXES:
         try:
             return gpd.read_parquet(path)
-        except (ValueError, OSError) as err:  # pyarrow's errors derive from these
+        # pyarrow's errors derive from ValueError and OSError; geopandas checks the GeoParquet
+        # metadata with dict lookups, so odd metadata also gives AttributeError or TypeError
+        except (ValueError, OSError, AttributeError, TypeError) as err:
             raise InputError(Problem(source, None, None, None,
                                      f"the file cannot be read as GeoParquet ({err})",
                                      f"save it in one of: {VECTOR_FORMATS}")) from err

@@ -508,8 +508,9 @@ def _read_lines(path: Path) -> gpd.GeoDataFrame:
         if _suffix(path) in (".parquet", ".geoparquet"):
             return gpd.read_parquet(path)
         return gpd.read_file(path)
+    # geopandas checks GeoParquet metadata with dict lookups: odd metadata gives AttributeError
     except (DataSourceError, DataLayerError, pyogrio.errors.FieldError, ValueError,
-            OSError, GEOSException) as err:
+            OSError, GEOSException, AttributeError, TypeError) as err:
         raise InputError(Problem(path.name, None, None, None,
                                  f"the road layer could not be read ({err})",
                                  f"give one of: {ROAD_FILE_FORMATS}")) from err
