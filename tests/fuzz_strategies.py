@@ -319,3 +319,31 @@ def only_own_errors(read: Callable[[Path], object], path: Path) -> object:
             return read_all(read, path)
         except GeoOutreachError:
             return None
+
+
+# --- GeoParquet metadata ---------------------------------------------------------------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=8,
+)
+
+
+def geo_metadata() -> st.SearchStrategy[bytes]:
+    """The ``geo`` metadata of a GeoParquet file: right in shape, wrong in detail, or junk."""
+    column = st.fixed_dictionaries({}, optional={
+        "encoding": st.sampled_from(["WKB", "wkb", "point", "geoarrow.point"]) | _JSON,
+        "crs": st.sampled_from([None, "EPSG:4326", "OGC:CRS84", "nonsense"]) | _JSON,
+        "geometry_types": st.lists(st.sampled_from(["Point", "Polygon", "Nothing"])) | _JSON,
+        "bbox": st.lists(st.floats(allow_nan=False), max_size=4) | _JSON,
+    })
+    geo = st.fixed_dictionaries({}, optional={
+        "version": st.sampled_from(["1.0.0", "0.4.0", "9"]) | _JSON,
+        "primary_column": st.sampled_from(["geometry", "missing", ""]) | _JSON,
+        "columns": st.dictionaries(st.sampled_from(["geometry", "missing"]), column | _JSON,
+                                   max_size=2) | _JSON,
+    })
+    return st.one_of(geo, _JSON).map(lambda value: json.dumps(value).encode()) | st.binary(
+        max_size=30)

@@ -21,8 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
+import shapely
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -38,6 +42,7 @@ from geo_outreach.schema import (
 from tests.fuzz_strategies import (
     arbitrary_bytes,
     csv_bytes,
+    geo_metadata,
     geojson_bytes,
     mutated,
     only_own_errors,
@@ -264,6 +269,34 @@ def test_households_from_damaged_files(suffix_and_data: tuple[str, bytes]) -> No
     suffix, data = suffix_and_data
     with written(data, f"rumah_tangga{suffix}") as path:
         only_own_errors(_read_households, path)
+
+
+def _parquet_with_geo(metadata: bytes, *, with_lat_lon: bool) -> bytes:
+    """Households, with a WKB point column and the given ``geo`` metadata, as Parquet."""
+    table = pd.read_csv(io.BytesIO(_household_file(".csv"))).iloc[:5]
+    points = gpd.points_from_xy(table["bujur"], table["lintang"])
+    if not with_lat_lon:  # the points are then read from the geometry
+        table = table.drop(columns=["lintang", "bujur"])
+    arrow = pa.table({**{c: table[c].to_numpy() for c in table.columns},
+                      "geometry": shapely.to_wkb(np.asarray(points))})
+    buffer = io.BytesIO()
+    pq.write_table(arrow.replace_schema_metadata({b"geo": metadata}), buffer)
+    return buffer.getvalue()
+
+
+GEOPARQUET_READERS = (geo_io.load_boundaries, geo_io.read_offices, _read_households,
+                      household_io.household_headers, roads.load_network)
+
+
+@given(metadata=geo_metadata(), read=st.sampled_from(GEOPARQUET_READERS),
+       with_lat_lon=st.booleans())
+@example(metadata=b"true", read=geo_io.load_boundaries, with_lat_lon=True)
+@example(metadata=b"null", read=_read_households, with_lat_lon=True)
+def test_geoparquet_with_odd_metadata(metadata: bytes, read: Callable[[Path], object],
+                                      *, with_lat_lon: bool) -> None:
+    content = _parquet_with_geo(metadata, with_lat_lon=with_lat_lon)
+    with written(content, "lapisan.parquet") as path:
+        only_own_errors(read, path)
 
 
 # --- road networks ---------------------------------------------------------------------
