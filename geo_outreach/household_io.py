@@ -156,7 +156,8 @@ def _csv_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
             first_row += len(frame)
 
 
-def _geoparquet_crs(metadata: dict[bytes, bytes] | None) -> tuple[str | None, CRS | None]:
+def _geoparquet_crs(metadata: dict[bytes, bytes] | None, source: str
+                    ) -> tuple[str | None, CRS | None]:
     """Return the primary geometry column and its CRS from GeoParquet metadata."""
     if not metadata or b"geo" not in metadata:
         return None, None
@@ -165,8 +166,9 @@ def _geoparquet_crs(metadata: dict[bytes, bytes] | None) -> tuple[str | None, CR
     columns = geo.get("columns") if isinstance(geo, dict) else None
     if not (isinstance(column, str) and isinstance(columns, dict)
             and isinstance(columns.get(column), dict)):
-        msg = "its GeoParquet metadata does not describe the geometry column"
-        raise ValueError(msg)  # reported by _reading, with the file's name
+        raise InputError(Problem(source, None, None, None, "the file's GeoParquet metadata "
+                                 "does not describe its geometry column",
+                                 f"export it again as one of: {HOUSEHOLD_FORMATS}"))
     crs = columns[column].get("crs", "OGC:CRS84")
     return column, CRS.from_user_input(crs) if crs is not None else CRS("OGC:CRS84")
 
@@ -176,7 +178,7 @@ def _parquet_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
     source = path.name
     with _reading(source, "Parquet"):
         parquet = pq.ParquetFile(path)
-        geometry, crs = _geoparquet_crs(parquet.schema_arrow.metadata)
+        geometry, crs = _geoparquet_crs(parquet.schema_arrow.metadata, source)
     found = [n for n in parquet.schema_arrow.names if n != geometry]
     positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
     use_geometry = geometry is not None and not {"lat", "lon"} <= set(positions)
