@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Final
 import geopandas as gpd
 import openpyxl
 import pandas as pd
+import pyarrow.parquet as pq
 import pyogrio
 import shapely
 from openpyxl.utils.exceptions import InvalidFileException
@@ -317,6 +318,7 @@ def _read_vector(path: Path, *, layer: str | None, geometry_types: frozenset[str
                                  f"give the boundaries as {VECTOR_FORMATS}"))
     if suffix in PARQUET_SUFFIXES:
         try:
+            pq.read_table(path).validate(full=True)  # else broken text fails when first used
             return gpd.read_parquet(path)
         # pyarrow's errors derive from ValueError and OSError; geopandas checks the GeoParquet
         # metadata with dict lookups, so odd metadata also gives AttributeError or TypeError
