@@ -420,6 +420,12 @@ def _damaged_household_parquet() -> bytes:
     return _flipped(_household_file(".parquet"), 53)
 
 
+def _parquet_with_broken_text() -> bytes:
+    """The small village layer as GeoParquet with one byte of a code's text flipped."""
+    data = _vector_file(".parquet")
+    return _flipped(data, data.index(b"34.71.03.10"))
+
+
 def _shapefile_zip_with_latin1_field_name() -> bytes:
     """The small village layer as a zipped shapefile whose first field name is not UTF-8."""
     dbf = bytearray(zipfile.ZipFile(io.BytesIO(_vector_file(".zip"))).read("v.dbf"))
@@ -439,6 +445,8 @@ REGRESSIONS = [
                  id="boundaries-geos-one-point-line"),
     pytest.param(geo_io.load_boundaries, "desa.zip", _shapefile_zip_with_latin1_field_name,
                  "not in its declared encoding", id="boundaries-field-name-not-utf8"),
+    pytest.param(geo_io.load_boundaries, "desa.parquet", _parquet_with_broken_text,
+                 "cannot be read as GeoParquet", id="boundaries-parquet-not-utf8"),
     pytest.param(routes_cli.read_stops, "titik.zip", _shapefile_zip_with_latin1_field_name,
                  "cannot be read as GIS data", id="stops-field-name-not-utf8"),
     pytest.param(geo_io.read_participation, "peserta.csv", lambda: b"\xff\xfe\x00",
