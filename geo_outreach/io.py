@@ -646,7 +646,11 @@ def _read_excel_grid(path: Path, known: frozenset[str], source: str) -> tuple[_G
         with warnings.catch_warnings(), path.open("rb") as handle:  # closed even if it fails
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
             workbook = openpyxl.load_workbook(handle, read_only=False, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, zlib.error, KeyError, OSError) as err:
+    # A damaged workbook fails in its zip (BadZipFile, zlib.error, EOFError; NotImplementedError
+    # for an unknown compression, RuntimeError for an encryption flag), its XML (ParseError is
+    # a SyntaxError) or openpyxl's reading of the XML (ValueError, KeyError, TypeError)
+    except (InvalidFileException, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
+            RuntimeError, SyntaxError, ValueError, KeyError, TypeError, OSError) as err:
         raise InputError(Problem(source, None, None, None,
                                  f"the file cannot be read as an Excel workbook ({err})",
                                  f"save it as {TABLE_FORMATS}")) from err
