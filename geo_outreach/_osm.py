@@ -127,10 +127,11 @@ def graph_from_graphml(path: Path) -> nx.MultiDiGraph:
     """
     configure()
     import osmnx as ox  # noqa: PLC0415
+    from networkx import NetworkXError  # noqa: PLC0415 - networkx parses the GraphML
 
     try:
         return ox.load_graphml(path)
-    except (ValueError, KeyError, TypeError, SyntaxError) as err:
+    except (ValueError, KeyError, TypeError, SyntaxError, NetworkXError) as err:
         raise InputError(Problem(path.name, None, None, None,
                                  f"this GraphML file could not be read as a road network ({err})",
                                  "save the graph with osmnx (ox.save_graphml) so nodes carry "
