@@ -478,6 +478,10 @@ REGRESSIONS = [
     pytest.param(roads.load_network, "jalan.osm.pbf",
                  lambda: _flipped((ROAD_DATA / "tiny_grid.osm.pbf").read_bytes(), 73),
                  "could not be read", id="roads-pbf-protobuf"),
+    pytest.param(roads.load_network, "jalan.graphml",
+                 lambda: (ROAD_DATA / "tiny_grid.graphml").read_bytes().replace(
+                     b"<graphml xmlns=", b"<graphml ymlns=", 1),
+                 "could not be read as a road network", id="roads-graphml-networkx"),
     pytest.param(roads.load_network, "jalan.geojson",
                  lambda: _feature_collection(_ONE_POINT_LINE), "could not be read",
                  id="roads-geos-one-point-line"),
