@@ -156,15 +156,15 @@ def _csv_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
             first_row += len(frame)
 
 
-def _geoparquet_crs(metadata: dict[bytes, bytes] | None, source: str
+def _geoparquet_crs(metadata: dict[bytes, bytes] | None, names: list[str], source: str
                     ) -> tuple[str | None, CRS | None]:
-    """Return the primary geometry column and its CRS from GeoParquet metadata."""
+    """Return the primary geometry column (one of ``names``) and its CRS from GeoParquet."""
     if not metadata or b"geo" not in metadata:
         return None, None
     geo = json.loads(metadata[b"geo"])
     column = geo.get("primary_column") if isinstance(geo, dict) else None
     columns = geo.get("columns") if isinstance(geo, dict) else None
-    if not (isinstance(column, str) and isinstance(columns, dict)
+    if not (isinstance(column, str) and column in names and isinstance(columns, dict)
             and isinstance(columns.get(column), dict)):
         raise InputError(Problem(source, None, None, None, "the file's GeoParquet metadata "
                                  "does not describe its geometry column",
@@ -178,7 +178,8 @@ def _parquet_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
     source = path.name
     with _reading(source, "Parquet"):
         parquet = pq.ParquetFile(path)
-        geometry, crs = _geoparquet_crs(parquet.schema_arrow.metadata, source)
+        geometry, crs = _geoparquet_crs(parquet.schema_arrow.metadata,
+                                        parquet.schema_arrow.names, source)
     found = [n for n in parquet.schema_arrow.names if n != geometry]
     positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
     use_geometry = geometry is not None and not {"lat", "lon"} <= set(positions)

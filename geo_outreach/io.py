@@ -321,8 +321,9 @@ def _read_vector(path: Path, *, layer: str | None, geometry_types: frozenset[str
             pq.read_table(path).validate(full=True)  # else broken text fails when first used
             return gpd.read_parquet(path)
         # pyarrow's errors derive from ValueError and OSError; geopandas checks the GeoParquet
-        # metadata with dict lookups, so odd metadata also gives AttributeError or TypeError
-        except (ValueError, OSError, AttributeError, TypeError) as err:
+        # metadata with dict lookups, so odd metadata also gives KeyError, AttributeError or
+        # TypeError
+        except (ValueError, OSError, KeyError, AttributeError, TypeError) as err:
             raise InputError(Problem(source, None, None, None,
                                      f"the file cannot be read as GeoParquet ({err})",
                                      f"save it in one of: {VECTOR_FORMATS}")) from err
