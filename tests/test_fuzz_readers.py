@@ -292,6 +292,11 @@ GEOPARQUET_READERS = (geo_io.load_boundaries, geo_io.read_offices, _read_househo
        with_lat_lon=st.booleans())
 @example(metadata=b"true", read=geo_io.load_boundaries, with_lat_lon=True)
 @example(metadata=b"null", read=_read_households, with_lat_lon=True)
+@example(metadata=b'{"primary_column": "", "columns": {"": {}}}', read=_read_households,
+         with_lat_lon=False)
+@example(metadata=b'{"version": "1.0.0", "primary_column": "missing", "columns": '
+                  b'{"geometry": {"encoding": "WKB"}}}', read=geo_io.load_boundaries,
+         with_lat_lon=False)
 def test_geoparquet_with_odd_metadata(metadata: bytes, read: Callable[[Path], object],
                                       *, with_lat_lon: bool) -> None:
     content = _parquet_with_geo(metadata, with_lat_lon=with_lat_lon)
