@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
+import numpy as np
 import openpyxl
 import pandas as pd
 import pyarrow.parquet as pq
@@ -401,6 +402,14 @@ def _check_geometries(gdf: gpd.GeoDataFrame, source: str
                               f"{describe_rows(missing, noun='feature')} (counting from 1) "
                               "have no shape",
                               "delete these features or draw their boundaries"))
+    coordinates, owners = shapely.get_coordinates(geometry.to_numpy(), return_index=True)
+    unplaceable = np.isin(np.arange(len(gdf)), owners[~np.isfinite(coordinates).all(axis=1)])
+    if unplaceable.any():
+        rows = list(features[unplaceable])
+        errors.append(Problem(source, rows[0], None, None,
+                              f"{describe_rows(rows, noun='feature')} have coordinates that are "
+                              "not numbers (NaN or infinite)",
+                              "redraw these boundaries, or correct their coordinates"))
     types = geometry.geom_type
     wrong = [f for f, t in zip(features, types, strict=True) if t is not None
              and t not in POLYGON_TYPES]
@@ -410,7 +419,8 @@ def _check_geometries(gdf: gpd.GeoDataFrame, source: str
                               f"{describe_rows(wrong, noun='feature')} are {kinds}, not "
                               "village polygons",
                               "give a layer of village areas (polygons), not points or lines"))
-    invalid = (~geometry.is_valid & ~geometry.is_empty & geometry.notna()
+    checkable = geometry.where(~unplaceable)  # GEOS refuses to test infinite shapes
+    invalid = (~checkable.is_valid & ~checkable.is_empty & checkable.notna()
                & types.isin(POLYGON_TYPES)).to_numpy()
     if invalid.any():
         repaired = [_polygonal(g) for g in shapely.make_valid(geometry[invalid].to_numpy())]

@@ -463,6 +463,14 @@ def network_from_lines(
         problems.append(Problem(source, first[0], "geometry", str(kinds.loc[bad[0]]),
                                 f"{len(bad)} feature(s) are not lines (rows {first})",
                                 "give a layer of road centre lines only"))
+    coordinates, owners = shapely.get_coordinates(lines.geometry.to_numpy(), return_index=True)
+    unplaceable = np.unique(owners[~np.isfinite(coordinates).all(axis=1)])
+    if len(unplaceable):
+        first = [int(i) + 2 for i in unplaceable[:5]]
+        problems.append(Problem(source, first[0], "geometry", None,
+                                f"{len(unplaceable)} feature(s) have coordinates that are not "
+                                f"numbers, NaN or infinite (rows {first})",
+                                "correct or delete these lines"))
     if problems:
         raise InputError(problems)
     shapes = lines.geometry.to_numpy()
@@ -473,7 +481,7 @@ def network_from_lines(
                                  "give a layer of road centre lines"))
     try:
         metric_crs = choose_metric_crs(drawn)
-    except RuntimeError as err:  # geopandas finds no UTM zone: the coordinates are off the map
+    except (RuntimeError, ValueError) as err:  # no UTM zone: the coordinates are off the map
         raise InputError(Problem(source, None, "geometry", str(lines.crs),
                                  f"the road layer's coordinates do not fit its CRS ({err})",
                                  "set the CRS the coordinates are really in (EPSG:4326 for "
