@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import math
 import tempfile
 import warnings
 import zipfile
@@ -317,6 +318,10 @@ def test_roads_from_arbitrary_bytes(data: bytes, suffix: str) -> None:
 
 
 @given(data=geojson_bytes({"name": ("name", "highway", "oneway")}))
+@example(data=_feature_collection({"type": "LineString", "coordinates": [
+    [110.0, -8.0], [math.inf, 1e308]]}, "EPSG:32749"))
+@example(data=_feature_collection({"type": "LineString", "coordinates": [
+    [110.0, -8.0], [0.0, math.inf]]}, "EPSG:32749"))
 def test_roads_from_random_geojson(data: bytes) -> None:
     with written(data, "jalan.geojson") as path:
         only_own_errors(roads.load_network, path)
@@ -387,6 +392,10 @@ def test_prepare_inputs_on_typed_tables(participation: bytes, offices: bytes) ->
 @settings(max_examples=25)
 @given(boundaries=st.deferred(lambda: geojson_bytes(BOUNDARY_ALIASES, _known_values())))
 @example(boundaries=_feature_collection(_TRIANGLE, "EPSG:32749"))  # degrees said to be UTM
+@example(boundaries=_feature_collection(  # GEOS cannot test the validity of an infinite shape
+    {"type": "Polygon", "coordinates": [[[110.3, -7.8], [110.4, -7.8], [math.inf, -7.7],
+                                         [110.3, -7.8]]]}, "EPSG:32749",
+    {"code": "34.71.03.1001", "name": "A", "district": "B", "regency": "C"}))
 def test_prepare_inputs_on_random_boundaries(boundaries: bytes) -> None:
     with written(boundaries, "desa.geojson") as path:
         paths = pipeline.InputPaths(boundaries=path)
