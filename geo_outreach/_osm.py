@@ -99,7 +99,7 @@ def graph_from_osm_xml(path: Path) -> nx.MultiDiGraph:
 
     try:
         return ox.graph_from_xml(path, bidirectional=False, simplify=True, retain_all=False)
-    except (ValueError, KeyError, SyntaxError) as err:  # osmnx's: ValueError; XML: SyntaxError
+    except (ValueError, KeyError, SyntaxError) as err:  # osmnx's are ValueErrors, XML's Syntax
         raise InputError(Problem(path.name, None, None, None,
                                  f"no road network could be read from this OSM file ({err})",
                                  "export the area again from OpenStreetMap (ways with "
@@ -127,10 +127,11 @@ def graph_from_graphml(path: Path) -> nx.MultiDiGraph:
     """
     configure()
     import osmnx as ox  # noqa: PLC0415
+    from networkx import NetworkXError  # noqa: PLC0415 - networkx parses the GraphML
 
     try:
         return ox.load_graphml(path)
-    except (ValueError, KeyError, TypeError, SyntaxError) as err:
+    except (ValueError, KeyError, TypeError, SyntaxError, NetworkXError) as err:
         raise InputError(Problem(path.name, None, None, None,
                                  f"this GraphML file could not be read as a road network ({err})",
                                  "save the graph with osmnx (ox.save_graphml) so nodes carry "
@@ -160,12 +161,13 @@ def edges_from_pbf(path: Path, *, network_type: str = "driving") -> gpd.GeoDataF
         If the file has no road of that type.
     """
     import pyrosm  # noqa: PLC0415 - only for .pbf files
+    from google.protobuf.message import DecodeError  # noqa: PLC0415 - pyrosm's file format
     from pyrosm.exceptions import PBFException  # noqa: PLC0415
 
     try:
         osm = pyrosm.OSM(str(path))
         _nodes, edges = osm.get_network(network_type=network_type, nodes=True)
-    except (OSError, ValueError, KeyError, PBFException) as err:
+    except (OSError, ValueError, KeyError, PBFException, DecodeError) as err:
         raise InputError(Problem(path.name, None, None, None,
                                  f"this .osm.pbf file could not be read ({err})",
                                  "check the file is an OpenStreetMap PBF extract")) from err

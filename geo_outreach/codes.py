@@ -104,6 +104,8 @@ def is_blank(value: object) -> bool:
         return bool(value != value)  # noqa: PLR0124 - NaN and pd.NA are not equal to themselves
     except TypeError:  # pd.NA refuses bool()
         return True
+    except ValueError:  # a list of values (a GeoJSON array property) holds something
+        return False
 
 
 def _code_text(value: object) -> str | None:

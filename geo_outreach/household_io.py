@@ -9,9 +9,10 @@ streamed ``chunk_rows`` rows at a time, so a file larger than memory can be clas
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,13 +23,15 @@ import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+from shapely.errors import GEOSException
 
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.io import _require, _resolve_columns, check_file
 from geo_outreach.schema import HOUSEHOLD_ALIASES
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from geo_outreach.config import ColumnMapping
 
@@ -68,6 +71,36 @@ class HouseholdChunk:
     lon: np.ndarray
     workers: pd.Series | None
     registered: pd.Series | None
+
+
+_Item = TypeVar("_Item")
+
+_READ_ERRORS = (DataSourceError, DataLayerError, pa.ArrowException, OSError, ValueError,
+                CRSError, GEOSException)
+"""What pyogrio, pyarrow (ArrowInvalid is a ValueError) and pyproj raise on a damaged file."""
+
+
+@contextmanager
+def _reading(source: str, kind: str) -> Iterator[None]:
+    """Turn a reading library's error on a damaged or mislabelled file into an InputError."""
+    try:
+        yield
+    except _READ_ERRORS as err:
+        raise InputError(Problem(source, None, None, None,
+                                 f"the file cannot be read as {kind} ({err})",
+                                 "the file may be cut off or mislabelled: export it again "
+                                 f"as one of: {HOUSEHOLD_FORMATS}")) from err
+
+
+def _read_each(items: Iterable[_Item], source: str, kind: str) -> Iterator[_Item]:
+    """Iterate a library's reader, turning its errors on a damaged file into an InputError."""
+    iterator = iter(items)
+    while True:
+        with _reading(source, kind):
+            item = next(iterator, None)
+        if item is None:
+            return
+        yield item
 
 
 def _columns(found: list[str], mapping: ColumnMapping | None, source: str,
@@ -114,44 +147,58 @@ def _chunk(frame: pd.DataFrame, headers: dict[str, str], first_row: int,
     )
 
 
+_CSV_OPTIONS: Final = {"encoding": "utf-8-sig", "encoding_errors": "replace"}
+
+
+def _csv_header(path: Path) -> tuple[str, list[str]]:
+    """Return a CSV file's delimiter and its headers exactly as pandas names the columns."""
+    first_line = _header_line(path)
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    with _reading(path.name, "CSV"):
+        names = pd.read_csv(path, sep=delimiter, nrows=0, **_CSV_OPTIONS).columns
+    return delimiter, [str(name) for name in names]
+
+
 def _csv_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
                 ) -> Iterator[HouseholdChunk]:
     source = path.name
-    first_line = _header_line(path)
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    found = [h.strip().strip('"') for h in first_line.split(delimiter)]
-    headers = _columns(found, mapping, source, has_geometry=False)
+    delimiter, names = _csv_header(path)
+    found = [name.strip() for name in names]  # " workers " is the workers column
+    headers = {canonical: names[found.index(header)] for canonical, header in
+               _columns(found, mapping, source, has_geometry=False).items()}
     first_row = 2
     with pd.read_csv(path, sep=delimiter, usecols=list(headers.values()),
-                     dtype={headers["id"]: str}, chunksize=chunk_rows, encoding="utf-8-sig",
-                     encoding_errors="replace", keep_default_na=False,
-                     na_values=[""]) as reader:
-        for frame in reader:
+                     dtype={headers["id"]: str}, chunksize=chunk_rows, keep_default_na=False,
+                     na_values=[""], **_CSV_OPTIONS) as reader:
+        for frame in _read_each(reader, source, "CSV"):
             yield _chunk(frame, headers, first_row)
             first_row += len(frame)
 
 
-def _geoparquet_crs(metadata: dict[bytes, bytes] | None) -> tuple[str | None, CRS | None]:
-    """Return the primary geometry column and its CRS from GeoParquet metadata."""
+def _geoparquet_crs(metadata: dict[bytes, bytes] | None, names: list[str], source: str
+                    ) -> tuple[str | None, CRS | None]:
+    """Return the primary geometry column (one of ``names``) and its CRS from GeoParquet."""
     if not metadata or b"geo" not in metadata:
         return None, None
     geo = json.loads(metadata[b"geo"])
-    column = geo.get("primary_column")
-    crs = geo.get("columns", {}).get(column, {}).get("crs", "OGC:CRS84")
+    column = geo.get("primary_column") if isinstance(geo, dict) else None
+    columns = geo.get("columns") if isinstance(geo, dict) else None
+    if not (isinstance(column, str) and column in names and isinstance(columns, dict)
+            and isinstance(columns.get(column), dict)):
+        raise InputError(Problem(source, None, None, None, "the file's GeoParquet metadata "
+                                 "does not describe its geometry column",
+                                 f"export it again as one of: {HOUSEHOLD_FORMATS}"))
+    crs = columns[column].get("crs", "OGC:CRS84")
     return column, CRS.from_user_input(crs) if crs is not None else CRS("OGC:CRS84")
 
 
 def _parquet_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
                     ) -> Iterator[HouseholdChunk]:
     source = path.name
-    try:
+    with _reading(source, "Parquet"):
         parquet = pq.ParquetFile(path)
-    except (pa.ArrowInvalid, OSError) as err:
-        raise InputError(Problem(source, None, None, None,
-                                 f"the file cannot be read as Parquet ({err})",
-                                 "the file may be cut off or not Parquet: export it again, "
-                                 f"or give one of: {HOUSEHOLD_FORMATS}")) from err
-    geometry, crs = _geoparquet_crs(parquet.schema_arrow.metadata)
+        geometry, crs = _geoparquet_crs(parquet.schema_arrow.metadata,
+                                        parquet.schema_arrow.names, source)
     found = [n for n in parquet.schema_arrow.names if n != geometry]
     positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
     use_geometry = geometry is not None and not {"lat", "lon"} <= set(positions)
@@ -160,23 +207,33 @@ def _parquet_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
     to_wgs84 = (Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
                 if use_geometry and crs is not None and not crs.equals(CRS("OGC:CRS84")) else None)
     first_row = 1
-    for batch in parquet.iter_batches(batch_size=chunk_rows, columns=columns):
-        if use_geometry:
-            x, y = _xy_from_wkb(batch.column(geometry).to_numpy(zero_copy_only=False))
-            if to_wgs84 is not None:
-                x, y = to_wgs84.transform(x, y)
-            lon, lat = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
-        else:
-            lat, lon = (_arrow_numbers(batch.column(headers[c])) for c in ("lat", "lon"))
-        yield HouseholdChunk(
-            rows=np.arange(first_row, first_row + batch.num_rows, dtype=np.int64),
-            ids=pd.Series(pd.arrays.ArrowStringArray(pc.utf8_trim_whitespace(
-                pc.cast(batch.column(headers["id"]), pa.large_string())))),
-            lat=lat, lon=lon,
-            workers=(batch.column(headers["workers"]).to_pandas() if "workers" in headers
-                     else None),
-            registered=batch.column(headers["registered"]).to_pandas())
+    batches = parquet.iter_batches(batch_size=chunk_rows, columns=columns)
+    for batch in _read_each(batches, source, "Parquet"):
+        with _reading(source, "Parquet"):  # Arrow checks text (UTF-8) only when it is used
+            chunk = _batch_chunk(batch, headers, first_row,
+                                 geometry if use_geometry else None, to_wgs84)
+        yield chunk
         first_row += batch.num_rows
+
+
+def _batch_chunk(batch: pa.RecordBatch, headers: dict[str, str], first_row: int,
+                 geometry: str | None, to_wgs84: Transformer | None) -> HouseholdChunk:
+    """Turn a Parquet batch into a chunk; points come from ``geometry`` when given."""
+    if geometry is not None:
+        x, y = _xy_from_wkb(batch.column(geometry).to_numpy(zero_copy_only=False))
+        if to_wgs84 is not None:
+            x, y = to_wgs84.transform(x, y)
+        lon, lat = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+    else:
+        lat, lon = (_arrow_numbers(batch.column(headers[c])) for c in ("lat", "lon"))
+    return HouseholdChunk(
+        rows=np.arange(first_row, first_row + batch.num_rows, dtype=np.int64),
+        ids=pd.Series(pd.arrays.ArrowStringArray(pc.utf8_trim_whitespace(
+            pc.cast(batch.column(headers["id"]), pa.large_string())))),
+        lat=lat, lon=lon,
+        workers=(batch.column(headers["workers"]).to_pandas() if "workers" in headers
+                 else None),
+        registered=batch.column(headers["registered"]).to_pandas())
 
 
 def _arrow_numbers(column: pa.Array) -> np.ndarray:
@@ -201,13 +258,8 @@ def _xy_from_wkb(wkb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _gpkg_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
                  ) -> Iterator[HouseholdChunk]:
     source = path.name
-    try:
+    with _reading(source, "a GeoPackage"):
         info = pyogrio.read_info(path)
-    except (DataSourceError, DataLayerError) as err:
-        raise InputError(Problem(source, None, None, None,
-                                 f"the file cannot be read as a GeoPackage ({err})",
-                                 "the file may be cut off or not a GeoPackage: export it "
-                                 f"again, or give one of: {HOUSEHOLD_FORMATS}")) from err
     found = [str(f) for f in info["fields"]]
     has_geometry = info["geometry_type"] is not None
     positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
@@ -217,13 +269,15 @@ def _gpkg_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
         raise InputError(Problem(source, None, None, None, "the file has no coordinate "
                                  "reference system (CRS)", "set it, e.g. ogr2ogr -a_srs "
                                  "EPSG:4326, or in QGIS: Layer > Set CRS"))
-    to_wgs84 = (Transformer.from_crs(info["crs"], "EPSG:4326", always_xy=True)
-                if use_geometry else None)
+    with _reading(source, "a GeoPackage"):
+        to_wgs84 = (Transformer.from_crs(info["crs"], "EPSG:4326", always_xy=True)
+                    if use_geometry else None)
     total = int(info["features"])
     for start in range(0, total, chunk_rows):
-        frame = pyogrio.read_dataframe(path, columns=list(headers.values()),
-                                       skip_features=start, max_features=chunk_rows,
-                                       read_geometry=use_geometry)
+        with _reading(source, "a GeoPackage"):
+            frame = pyogrio.read_dataframe(path, columns=list(headers.values()),
+                                           skip_features=start, max_features=chunk_rows,
+                                           read_geometry=use_geometry)
         lat = lon = None
         if use_geometry and to_wgs84 is not None:
             x, y = _xy_from_wkb(shapely.to_wkb(frame.geometry.to_numpy()))
@@ -249,11 +303,10 @@ def household_headers(path: str | Path, mapping: ColumnMapping | None = None) ->
     """
     path = Path(path)
     if path.suffix.lower() in {".parquet", ".geoparquet"}:
-        found = list(pq.ParquetFile(path).schema_arrow.names)
+        with _reading(path.name, "Parquet"):
+            found = list(pq.ParquetFile(path).schema_arrow.names)
     else:
-        line = _header_line(path)
-        delimiter = ";" if line.count(";") > line.count(",") else ","
-        found = [h.strip().strip('"') for h in line.split(delimiter)]
+        found = [name.strip() for name in _csv_header(path)[1]]
     positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=path.name,
                                  option=OPTION)
     return {canonical: found[i] for canonical, i in positions.items()}

@@ -15,17 +15,21 @@ import csv
 import io as _stdio
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
+import numpy as np
 import openpyxl
 import pandas as pd
+import pyarrow.parquet as pq
 import pyogrio
 import shapely
 from openpyxl.utils.exceptions import InvalidFileException
 from pyogrio.errors import DataLayerError, DataSourceError
+from shapely.errors import GEOSException
 
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.codes import is_blank, normalise_code
@@ -47,6 +51,8 @@ if TYPE_CHECKING:
 VECTOR_FORMATS: Final = ("GeoJSON (.geojson, .json), GeoPackage (.gpkg), Shapefile (.shp with "
                          "its .shx, .dbf and .prj, or all of them zipped in one .zip), "
                          "GeoParquet (.parquet)")
+BROKEN_SHAPE_FIX: Final = ("find it with QGIS (Vector > Geometry Tools > Check Validity), "
+                           "redraw or delete it, and save the layer again")
 TABLE_FORMATS: Final = "CSV (.csv, comma- or semicolon-separated) or Excel (.xlsx)"
 
 CSV_SUFFIXES: Final = frozenset({".csv", ".txt", ".tsv"})
@@ -368,8 +374,12 @@ def _read_vector(path: Path, *, layer: str | None, geometry_types: frozenset[str
                                  f"give the boundaries as {VECTOR_FORMATS}"))
     if suffix in PARQUET_SUFFIXES:
         try:
+            pq.read_table(path).validate(full=True)  # else broken text fails when first used
             return gpd.read_parquet(path)
-        except (ValueError, OSError) as err:  # pyarrow's errors derive from these
+        # pyarrow's errors derive from ValueError and OSError; geopandas checks the GeoParquet
+        # metadata with dict lookups, so odd metadata also gives KeyError, AttributeError or
+        # TypeError
+        except (ValueError, OSError, KeyError, AttributeError, TypeError) as err:
             raise InputError(Problem(source, None, None, None,
                                      f"the file cannot be read as GeoParquet ({err})",
                                      f"save it in one of: {VECTOR_FORMATS}")) from err
@@ -381,6 +391,16 @@ def _read_vector(path: Path, *, layer: str | None, geometry_types: frozenset[str
         raise InputError(Problem(source, None, None, None,
                                  f"the file cannot be read as GIS data ({err})",
                                  f"save it in one of: {VECTOR_FORMATS}")) from err
+    except GEOSException as err:
+        raise InputError(Problem(source, None, None, None,
+                                 f"a shape in the file is broken ({err})",
+                                 BROKEN_SHAPE_FIX)) from err
+    except UnicodeDecodeError as err:
+        raise InputError(Problem(source, None, None, None,
+                                 "the file holds text that is not in its declared "
+                                 f"encoding ({err})",
+                                 "save it again with UTF-8 encoding (QGIS: Export > Save "
+                                 "Features As, Encoding UTF-8)")) from err
 
 
 def _require_crs(gdf: gpd.GeoDataFrame, source: str) -> None:
@@ -403,7 +423,7 @@ def _require_crs(gdf: gpd.GeoDataFrame, source: str) -> None:
                 "are far outside -180..180 / -90..90: they look like metres",
                 "set the CRS they are really in (e.g. EPSG:32749 for UTM 49S) with ogr2ogr "
                 "-a_srs or QGIS: Layer > Set CRS"))
-    if not gdf.crs.is_geographic and len(gdf) and not gdf.geometry.is_empty.all():
+    if gdf.crs.is_projected and len(gdf) and not gdf.geometry.is_empty.all():
         minx, miny, maxx, maxy = gdf.total_bounds
         if max(abs(minx), abs(maxx)) <= 180 and max(abs(miny), abs(maxy)) <= 90:  # noqa: PLR2004
             raise InputError(Problem(
@@ -438,6 +458,14 @@ def _check_geometries(gdf: gpd.GeoDataFrame, source: str
                               f"{describe_rows(missing, noun='feature')} (counting from 1) "
                               "have no shape",
                               "delete these features or draw their boundaries"))
+    coordinates, owners = shapely.get_coordinates(geometry.to_numpy(), return_index=True)
+    unplaceable = np.isin(np.arange(len(gdf)), owners[~np.isfinite(coordinates).all(axis=1)])
+    if unplaceable.any():
+        rows = list(features[unplaceable])
+        errors.append(Problem(source, rows[0], None, None,
+                              f"{describe_rows(rows, noun='feature')} have coordinates that are "
+                              "not numbers (NaN or infinite)",
+                              "redraw these boundaries, or correct their coordinates"))
     types = geometry.geom_type
     wrong = [f for f, t in zip(features, types, strict=True) if isinstance(t, str)
              and t not in POLYGON_TYPES]
@@ -448,7 +476,8 @@ def _check_geometries(gdf: gpd.GeoDataFrame, source: str
                               f"{describe_rows(wrong, noun='feature')} are {kinds}, not "
                               "village polygons",
                               "give a layer of village areas (polygons), not points or lines"))
-    invalid = (~geometry.is_valid & ~geometry.is_empty & geometry.notna()
+    checkable = geometry.where(~unplaceable)  # GEOS refuses to test infinite shapes
+    invalid = (~checkable.is_valid & ~checkable.is_empty & checkable.notna()
                & types.isin(POLYGON_TYPES)).to_numpy()
     if invalid.any():
         repaired = [_polygonal(g) for g in shapely.make_valid(geometry[invalid].to_numpy())]
@@ -626,7 +655,7 @@ def load_boundaries(
 def _decode(raw: bytes) -> tuple[str, str]:
     """Decode a CSV file: UTF-16 with a BOM, UTF-8 (with or without BOM), else Latin-1."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16"), "utf-16"
+        return raw.decode("utf-16", errors="replace"), "utf-16"  # a cut file: half a char
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return raw.decode(encoding), encoding
@@ -702,10 +731,14 @@ def _read_csv_grid(path: Path, known: frozenset[str]) -> tuple[_Grid, int | None
 def _read_excel_grid(path: Path, known: frozenset[str], source: str) -> tuple[_Grid, int | None]:
     """Read the first sheet of a workbook that has a header row (else the first sheet)."""
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), path.open("rb") as handle:  # closed even if it fails
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-            workbook = openpyxl.load_workbook(path, read_only=False, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as err:
+            workbook = openpyxl.load_workbook(handle, read_only=False, data_only=True)
+    # A damaged workbook fails in its zip (BadZipFile, zlib.error, EOFError; NotImplementedError
+    # for an unknown compression, RuntimeError for an encryption flag), its XML (ParseError is
+    # a SyntaxError) or openpyxl's reading of the XML (ValueError, KeyError, TypeError)
+    except (InvalidFileException, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
+            RuntimeError, SyntaxError, ValueError, KeyError, TypeError, OSError) as err:
         raise InputError(Problem(source, None, None, None,
                                  f"the file cannot be read as an Excel workbook ({err})",
                                  f"save it as {TABLE_FORMATS}")) from err

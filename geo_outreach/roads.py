@@ -32,6 +32,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from scipy import sparse
 from scipy.sparse import csgraph
+from shapely.errors import GEOSException
 
 from geo_outreach import _osm, bundled
 from geo_outreach._errors import InputError, Problem
@@ -463,14 +464,31 @@ def network_from_lines(
         problems.append(Problem(source, first[0], "geometry", str(kinds.loc[bad[0]]),
                                 f"{len(bad)} feature(s) are not lines (rows {first})",
                                 "give a layer of road centre lines only"))
+    coordinates, owners = shapely.get_coordinates(lines.geometry.to_numpy(), return_index=True)
+    unplaceable = np.unique(owners[~np.isfinite(coordinates).all(axis=1)])
+    if len(unplaceable):
+        first = [int(i) + 2 for i in unplaceable[:5]]
+        problems.append(Problem(source, first[0], "geometry", None,
+                                f"{len(unplaceable)} feature(s) have coordinates that are not "
+                                f"numbers, NaN or infinite (rows {first})",
+                                "correct or delete these lines"))
     if problems:
         raise InputError(problems)
-    metric_crs = choose_metric_crs(lines)
-    parts = shapely.get_parts(lines.to_crs(metric_crs).geometry.dropna().to_numpy())
-    parts = parts[~shapely.is_empty(parts) & (shapely.length(parts) > 0)]
-    if len(parts) == 0:
+    shapes = lines.geometry.to_numpy()
+    drawn = lines[~shapely.is_missing(shapes) & ~shapely.is_empty(shapes)
+                  & (shapely.length(shapes) > 0)]
+    if drawn.empty:
         raise InputError(Problem(source, None, "geometry", None, "the road layer has no line",
                                  "give a layer of road centre lines"))
+    try:
+        metric_crs = choose_metric_crs(drawn)
+    except (RuntimeError, ValueError) as err:  # no UTM zone: the coordinates are off the map
+        raise InputError(Problem(source, None, "geometry", str(lines.crs),
+                                 f"the road layer's coordinates do not fit its CRS ({err})",
+                                 "set the CRS the coordinates are really in (EPSG:4326 for "
+                                 "longitude/latitude), e.g. in QGIS: Layer > Set CRS")) from err
+    parts = shapely.get_parts(drawn.to_crs(metric_crs).geometry.to_numpy())
+    parts = parts[~shapely.is_empty(parts) & (shapely.length(parts) > 0)]
     noded = shapely.get_parts(shapely.union_all(parts, grid_size=snap_tolerance_m))
     noded = noded[shapely.length(noded) > 0]
     first = shapely.get_coordinates(shapely.get_point(noded, 0))
@@ -499,8 +517,9 @@ def _read_lines(path: Path) -> gpd.GeoDataFrame:
         if _suffix(path) in (".parquet", ".geoparquet"):
             return gpd.read_parquet(path)
         return gpd.read_file(path)
+    # geopandas checks GeoParquet metadata with dict lookups: odd metadata gives AttributeError
     except (DataSourceError, DataLayerError, pyogrio.errors.FieldError, ValueError,
-            OSError) as err:
+            OSError, GEOSException, AttributeError, TypeError) as err:
         raise InputError(Problem(path.name, None, None, None,
                                  f"the road layer could not be read ({err})",
                                  f"give one of: {ROAD_FILE_FORMATS}")) from err

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pytest
 import shapely
+from hypothesis import HealthCheck, settings
 
 from geo_outreach import bundled
 from geo_outreach.export_log import ENV_VAR as EXPORT_LOG_ENV_VAR
@@ -115,3 +116,19 @@ def export_log_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return path
 
 # --- end of export log fixtures --------------------------------------------------------
+# --- property-based fuzzing (tests/test_fuzz_*.py) -------------------------------------
+
+settings.register_profile(
+    "fuzz",
+    max_examples=60,
+    deadline=None,  # reading a file takes as long as it takes; never timed
+    derandomize=True,  # the same examples on every run, so CI is reproducible
+    database=None,  # no .hypothesis/ folder
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("fuzz-deep", parent=settings.get_profile("fuzz"),
+                          max_examples=500, derandomize=False)
+# To search longer: pytest tests/test_fuzz_readers.py --hypothesis-profile=fuzz-deep
+settings.load_profile("fuzz")
+
+# --- end of property-based fuzzing -----------------------------------------------------
