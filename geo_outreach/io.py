@@ -418,7 +418,7 @@ def _require_crs(gdf: gpd.GeoDataFrame, source: str) -> None:
         minx, miny, maxx, maxy = gdf.total_bounds
         if min(minx, miny) < -180 or maxx > 180 or maxy > 90 or miny < -90:  # noqa: PLR2004
             raise InputError(Problem(
-                source, None, None, f"{minx:.0f}, {miny:.0f}, {maxx:.0f}, {maxy:.0f}",
+                source, None, None, f"{minx:.7g}, {miny:.7g}, {maxx:.7g}, {maxy:.7g}",
                 f"the file says its coordinates are degrees ({gdf.crs.to_string()}) but they "
                 "are far outside -180..180 / -90..90: they look like metres",
                 "set the CRS they are really in (e.g. EPSG:32749 for UTM 49S) with ogr2ogr "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -132,3 +133,17 @@ settings.register_profile("fuzz-deep", parent=settings.get_profile("fuzz"),
 settings.load_profile("fuzz")
 
 # --- end of property-based fuzzing -----------------------------------------------------
+
+
+# --- the __main__ module (every test) ---------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _keep_main_module() -> Iterator[None]:
+    """Put pytest's ``__main__`` back after each test. Streamlit's AppTest leaves its
+    temporary script as ``__main__``, and Dask's worker processes (started by spawning)
+    re-run ``__main__`` from its file: a later local cluster would fail to start."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
+
+# --- end of the __main__ module ---------------------------------------------------------
