@@ -9,7 +9,6 @@ Exit codes: 0 success, 1 a problem in the inputs or outputs, 2 wrong usage.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +17,7 @@ import pandas as pd
 
 from geo_outreach import __version__
 from geo_outreach._errors import GeoOutreachError, InputError, Problem
-from geo_outreach.bundled import BUNDLED_DIR, DEMO_LABEL
+from geo_outreach.bundled import DEMO_LABEL
 from geo_outreach.config import AnalysisParams, ColumnMapping
 from geo_outreach.export import OUTPUT_FILES, write_outputs
 from geo_outreach.export_log import ENV_VAR, default_log_file, log_shared_file
@@ -34,7 +33,6 @@ from geo_outreach.pipeline import (
     InputPaths,
     PreparedInputs,
     analyse,
-    file_sha256,
     prepare_inputs,
 )
 from geo_outreach.routes_cli import add_routes_command, run_routes
@@ -172,23 +170,9 @@ def _with_roads(args: argparse.Namespace, result: AnalysisResult) -> AnalysisRes
     from geo_outreach import roads  # noqa: PLC0415 - loads the network stack on demand
     from geo_outreach.road_reach import road_reach, with_road_reach  # noqa: PLC0415
 
-    bundled_roads = str(args.roads).lower() == "bundled"
-    network = roads.bundled_network() if bundled_roads else roads.load_network(Path(args.roads))
-    result = with_road_reach(result, road_reach(result, network))
-    return dataclasses.replace(result, inputs={**result.inputs, "roads": _roads_record(
-        args.roads, bundled=bundled_roads)})
-
-
-def _roads_record(roads_file: str, *, bundled: bool) -> dict[str, str]:
-    """Describe the road network file (path and sha256) for the manifest and export log."""
-    from geo_outreach import roads  # noqa: PLC0415 - loads the network stack on demand
-
-    if bundled:
-        path = roads.BUNDLED_ROADS_DIR / f"{roads.BUNDLED_ROADS_STEM}_links.parquet"
-        return {"path": f"bundled:{path.relative_to(BUNDLED_DIR.parent)}",
-                "sha256": file_sha256(path)}
-    path = Path(roads_file)
-    return {"path": str(path), "sha256": file_sha256(path) if path.is_file() else ""}
+    network = (roads.bundled_network() if str(args.roads).lower() == "bundled"
+               else roads.load_network(Path(args.roads)))
+    return with_road_reach(result, road_reach(result, network))
 
 
 def _paths(args: argparse.Namespace) -> InputPaths:

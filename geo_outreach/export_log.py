@@ -32,6 +32,7 @@ from filelock import FileLock, Timeout
 
 from geo_outreach import __version__
 from geo_outreach._errors import OutputError
+from geo_outreach.file_kinds import file_sha256
 
 if TYPE_CHECKING:
     from geo_outreach.result import AnalysisResult
@@ -279,9 +280,8 @@ def read_log(log_file: str | os.PathLike[str] | None = None) -> list[dict[str, A
 
 
 def _file_digest(path: Path) -> tuple[str, int]:
-    """Return a file's sha256 (hex) and size, reading it in blocks."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest(), path.stat().st_size
+    """Return a file's sha256 (hex) and size."""
+    return file_sha256(path), path.stat().st_size
 
 
 def _user_name() -> str:

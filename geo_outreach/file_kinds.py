@@ -1,5 +1,5 @@
 """
-Tell what a file really is from its first bytes, whatever its name says.
+Facts about a file from its bytes: what it really is, whatever its name says, and its sha256.
 
 One table, :data:`BINARY_KINDS`, serves both the readers (a workbook renamed ``.csv`` is
 refused with what it really is) and the app's upload check (an upload's content must
@@ -8,8 +8,12 @@ match its suffix).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -69,3 +73,21 @@ def binary_kind(head: bytes) -> BinaryKind | None:
         binary kind the tool does not know).
     """
     return next((kind for kind in BINARY_KINDS if head.startswith(kind.opening)), None)
+
+
+def file_sha256(path: Path) -> str:
+    """
+    Return the hex sha256 of a file's bytes (read in blocks: any size is fine).
+
+    Parameters
+    ----------
+    path
+        The file.
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits: what the run record and the export log name an input by.
+    """
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -26,6 +26,7 @@ from dask import delayed
 from distributed import Client, LocalCluster
 
 from geo_outreach._errors import InputError, Problem
+from geo_outreach.file_kinds import file_sha256
 from geo_outreach.household_io import HouseholdChunk, household_headers, read_household_chunks
 from geo_outreach.household_reach import HouseholdInputs
 from geo_outreach.households import (
@@ -258,8 +259,6 @@ def prepare_households_dask(
     HouseholdInputs
         The classification and what it needs.
     """
-    from geo_outreach.pipeline import file_sha256  # noqa: PLC0415 - avoids an import cycle
-
     area = build_study_area(prepared.villages, prepared.offices, radius_km=radius_km)
     with dask_client(scheduler) as client:
         classification = classify_households_dask(path, area, params, client=client,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from geo_outreach.file_kinds import file_sha256
 from geo_outreach.households import (
     HouseholdAggregates,
     HouseholdClassification,
@@ -135,8 +136,6 @@ def prepare_households(
     HouseholdInputs
         The classification and what it needs.
     """
-    from geo_outreach.pipeline import file_sha256  # noqa: PLC0415 - avoids an import cycle
-
     params = params or HouseholdParams()
     area = build_study_area(prepared.villages, prepared.offices, radius_km=radius_km)
     if path is not None:

@@ -8,7 +8,6 @@ slider change. :func:`run_analysis` does both, for the CLI and scripts.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from geo_outreach import bundled, io, reconcile, validate
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.config import AnalysisParams, ColumnMapping
 from geo_outreach.coverage import compute_coverage, workers_to_target
+from geo_outreach.file_kinds import file_sha256
 from geo_outreach.household_reach import (
     HouseholdInputs,
     apply_households,
@@ -110,15 +110,6 @@ class PreparedInputs:
     def warnings(self) -> list[Problem]:
         """The problems that are reported while the analysis goes on."""
         return [p for p in self.problems if p.severity == "warning"]
-
-
-def file_sha256(path: Path) -> str:
-    """Return the hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _input_record(path: Path, *, is_bundled: bool, max_bytes: int | None = None

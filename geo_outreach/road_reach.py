@@ -554,6 +554,9 @@ class RoadReach:
         Whether one-way rules were kept.
     network_source, attribution
         The network used and its licence notice.
+    network_input
+        The file the network was read from, as the run record and export log name an
+        input (``path`` and ``sha256``); empty for a network built in memory.
     problems
         One warning per office outside the network, saying what to do.
     """
@@ -565,6 +568,7 @@ class RoadReach:
     directed: bool
     network_source: str
     attribution: str
+    network_input: dict[str, str] = dataclasses.field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
 
 
@@ -740,6 +744,7 @@ def road_reach(
                      offices=gpd.GeoDataFrame(offices_out, geometry="geometry", crs=offices.crs),
                      catchments=catchments, radius_km=radius_km, directed=directed,
                      network_source=network.source, attribution=network.attribution,
+                     network_input=network.input_record(),
                      problems=_off_network_problems(network, offices, off_network))
 
 
@@ -805,6 +810,8 @@ def with_road_reach(result: AnalysisResult, reach: RoadReach) -> AnalysisResult:
     """
     network = {"source": reach.network_source, "attribution": reach.attribution,
                "radius_km": reach.radius_km, "directed": reach.directed}
+    inputs = {**result.inputs, "roads": reach.network_input} if reach.network_input else (
+        result.inputs)
     return dataclasses.replace(result, villages=reach.villages, offices=reach.offices,
                                road_catchments=reach.catchments, road_network=network,
-                               problems=[*result.problems, *reach.problems])
+                               inputs=inputs, problems=[*result.problems, *reach.problems])

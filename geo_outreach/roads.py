@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -37,6 +37,7 @@ from shapely.errors import GEOSException
 from geo_outreach import _osm, bundled
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.export import atomic_write
+from geo_outreach.file_kinds import file_sha256
 from geo_outreach.io import check_file
 from geo_outreach.reach import choose_metric_crs
 
@@ -89,6 +90,9 @@ class RoadNetwork:
         The licence notice outputs must carry (OpenStreetMap's, for OSM data).
     extent_note
         How ``extent`` was decided.
+    file, sha256
+        The file the network was read from (its path, or ``bundled:...``) and the hex
+        sha256 of its bytes; empty for a network built in memory or downloaded.
 
     Notes
     -----
@@ -101,7 +105,20 @@ class RoadNetwork:
     source: str
     attribution: str = ""
     extent_note: str = ""
+    file: str = ""
+    sha256: str = ""
     _cache: dict[str, object] = field(default_factory=dict, init=False, repr=False)
+
+    def input_record(self) -> dict[str, str]:
+        """
+        Name the network's file as the run record and the export log name an input.
+
+        Returns
+        -------
+        dict
+            ``path`` and ``sha256``; empty when the network was not read from a file.
+        """
+        return {"path": self.file, "sha256": self.sha256} if self.file else {}
 
     @property
     def crs(self) -> str:
@@ -559,6 +576,14 @@ def load_network(
         raise InputError(Problem(path.name, None, None, None, f"road file not found: {path}",
                                  "check the path given with --roads"))
     check_file(path, ROAD_FILE_FORMATS, what="the road network")
+    network = _network_from_file(path, network_type=network_type,
+                                 snap_tolerance_m=snap_tolerance_m)
+    return replace(network, file=str(path), sha256=file_sha256(path))
+
+
+def _network_from_file(path: Path, *, network_type: str, snap_tolerance_m: float
+                       ) -> RoadNetwork:
+    """Build the network from a checked file, by the kind its suffix names."""
     suffix = _suffix(path)
     if suffix in (".osm", ".xml"):
         return network_from_graph(_osm.graph_from_osm_xml(path), source=path.name)
@@ -683,4 +708,7 @@ def bundled_network() -> RoadNetwork:
         9,332 nodes; extent: the city's OSM boundary (the network is complete inside it;
         roads crossing it continue a little beyond). See ``boundaries/roads/SOURCES.md``.
     """
-    return read_network(BUNDLED_ROADS_DIR, BUNDLED_ROADS_STEM)
+    links = BUNDLED_ROADS_DIR / f"{BUNDLED_ROADS_STEM}_links.parquet"
+    return replace(
+        read_network(BUNDLED_ROADS_DIR, BUNDLED_ROADS_STEM),
+        file=f"bundled:{links.relative_to(bundled.BUNDLED_DIR.parent)}", sha256=file_sha256(links))

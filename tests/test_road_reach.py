@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -16,6 +19,7 @@ from tests.road_builders import UTM, X0, Y0, grid_network, reference_distances, 
 
 SIZE = 21  # 21 × 21 nodes, 200 m apart: exactly the 4 km village square at the origin
 OFFICE_M = (1990.0, 2030.0)
+ROAD_DATA = Path(__file__).parent / "data" / "roads"
 
 
 @pytest.fixture(scope="module")
@@ -208,6 +212,20 @@ def test_bundled_road_reach_flags_the_city_edge_and_conserves_totals(kota, bundl
     assert result.catchments.crs == "EPSG:4326"
     with_roads = road_reach.with_road_reach(bundled_result, result)
     assert "share_within_road_radius" in with_roads.villages.columns
+    links = roads.BUNDLED_ROADS_DIR / f"{roads.BUNDLED_ROADS_STEM}_links.parquet"
+    assert with_roads.inputs["roads"] == {
+        "path": "bundled:boundaries/roads/" + links.name,
+        "sha256": hashlib.sha256(links.read_bytes()).hexdigest()}
+
+
+def test_a_road_file_is_named_among_the_inputs_with_its_sha256(bundled_result):
+    path = ROAD_DATA / "tiny_grid.osm"
+    network = roads.load_network(path)
+    reach = road_reach.road_reach(bundled_result, network)
+    with_roads = road_reach.with_road_reach(bundled_result, reach)
+    assert with_roads.inputs["roads"] == {
+        "path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    assert set(bundled_result.inputs) == {"boundaries", "participation", "offices"}
 
 
 def test_a_nearest_office_search_agrees_with_the_search_per_office(kota):
