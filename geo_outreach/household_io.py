@@ -26,7 +26,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 from shapely.errors import GEOSException
 
-from geo_outreach._errors import InputError, Problem
+from geo_outreach._errors import GeoOutreachError, InputError, Problem
 from geo_outreach.io import _require, _resolve_columns, check_file
 from geo_outreach.schema import HOUSEHOLD_ALIASES
 
@@ -85,6 +85,8 @@ def _reading(source: str, kind: str) -> Iterator[None]:
     """Turn a reading library's error on a damaged or mislabelled file into an InputError."""
     try:
         yield
+    except GeoOutreachError:
+        raise  # already says what is wrong (InputError is a ValueError too)
     except _READ_ERRORS as err:
         raise InputError(Problem(source, None, None, None,
                                  f"the file cannot be read as {kind} ({err})",

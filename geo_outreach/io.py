@@ -29,6 +29,7 @@ import pyogrio
 import shapely
 from openpyxl.utils.exceptions import InvalidFileException
 from pyogrio.errors import DataLayerError, DataSourceError
+from pyproj.exceptions import CRSError
 from shapely.errors import GEOSException
 
 from geo_outreach._errors import InputError, Problem
@@ -379,7 +380,8 @@ def _read_vector(path: Path, *, layer: str | None, geometry_types: frozenset[str
         # pyarrow's errors derive from ValueError and OSError; geopandas checks the GeoParquet
         # metadata with dict lookups, so odd metadata also gives KeyError, AttributeError or
         # TypeError
-        except (ValueError, OSError, KeyError, AttributeError, TypeError) as err:
+        except (ValueError, OSError, KeyError, AttributeError, TypeError, GEOSException,
+                CRSError) as err:
             raise InputError(Problem(source, None, None, None,
                                      f"the file cannot be read as GeoParquet ({err})",
                                      f"save it in one of: {VECTOR_FORMATS}")) from err
@@ -681,8 +683,13 @@ def _refuse_binary(raw: bytes, source: str, *, named: str = "a CSV table",
                                  f"save the data as {formats}"))
 
 
-def _csv_rows(text: str, delimiter: str) -> tuple[list[list[object]], list[int]]:
-    """Split CSV text into rows, each with the line number it starts on."""
+def _csv_rows(text: str, delimiter: str) -> tuple[list[list[object]], list[int], int | None]:
+    """
+    Split CSV text into rows, each with the line number it starts on.
+
+    The third value is the line where an unbalanced quote stopped the split (None when the
+    whole text was split): the rows after it are missing.
+    """
     reader = csv.reader(_stdio.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[object]] = []
     numbers = []
@@ -693,8 +700,11 @@ def _csv_rows(text: str, delimiter: str) -> tuple[list[list[object]], list[int]]
             numbers.append(previous_line + 1)
             previous_line = reader.line_num
     except csv.Error:
-        return rows, numbers  # an unbalanced quote: judged by the header score
-    return rows, numbers
+        return rows, numbers, previous_line + 1
+    # a quote left open at the start of a cell swallows every line after it into that cell
+    if text.count('"') % 2 and rows and any("\n" in str(cell) for cell in rows[-1]):
+        return rows, numbers, numbers[-1]
+    return rows, numbers, None
 
 
 def _header_score(cells: Sequence[object], known: frozenset[str]) -> int:
@@ -716,14 +726,20 @@ def _read_csv_grid(path: Path, known: frozenset[str]) -> tuple[_Grid, int | None
     text, encoding = _decode(raw)
     best_score, best_delimiter, best_header = (0, 0), ",", None
     for delimiter in DELIMITERS:
-        rows, _ = _csv_rows(text, delimiter)
+        rows, _, _ = _csv_rows(text, delimiter)
         header = _find_header(rows, known)
         if header is None:
             continue
         score = (_header_score(rows[header], known), -header)
         if best_header is None or score > best_score:
             best_score, best_delimiter, best_header = score, delimiter, header
-    rows, numbers = _csv_rows(text, best_delimiter)
+    rows, numbers, broken_at = _csv_rows(text, best_delimiter)
+    if broken_at is not None and best_header is not None:
+        raise InputError(Problem(
+            path.name, broken_at, None, None,
+            'a quote mark (") on this row opens a cell that is never closed, so this row and '
+            "every row after it cannot be read",
+            'remove the stray quote mark, or write a quote inside a cell twice ("")'))
     cut_off = bool(text) and not text.endswith(("\n", "\r"))
     return _Grid(rows, numbers, "", encoding=encoding, cut_off=cut_off), best_header
 

@@ -30,6 +30,7 @@ import pandas as pd
 import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
+from pyproj.exceptions import CRSError
 from scipy import sparse
 from scipy.sparse import csgraph
 from shapely.errors import GEOSException
@@ -536,7 +537,7 @@ def _read_lines(path: Path) -> gpd.GeoDataFrame:
         return gpd.read_file(path)
     # geopandas checks GeoParquet metadata with dict lookups: odd metadata gives AttributeError
     except (DataSourceError, DataLayerError, pyogrio.errors.FieldError, ValueError,
-            OSError, GEOSException, AttributeError, TypeError) as err:
+            OSError, GEOSException, AttributeError, TypeError, KeyError, CRSError) as err:
         raise InputError(Problem(path.name, None, None, None,
                                  f"the road layer could not be read ({err})",
                                  f"give one of: {ROAD_FILE_FORMATS}")) from err

@@ -272,6 +272,24 @@ def test_semicolon_latin1_csv(tmp_path):
                              "participants": "Peserta Aktif"}
 
 
+def test_a_quote_never_closed_is_an_error_on_its_row_not_a_shorter_table(tmp_path):
+    path = tmp_path / "peserta.csv"
+    path.write_text("kode,nama,angkatan_kerja,peserta_aktif\n"
+                    "34.71.01.1001,Demangan,100,10\n"
+                    '34.71.01.1002,"Kotabaru,200,20\n'
+                    "34.71.01.1003,Terban,300,30\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"quote mark .* never closed") as caught:
+        read_participation(path)
+    assert caught.value.problems[0].row == 3
+
+
+def test_a_quote_inside_a_cell_is_just_text(tmp_path):
+    path = tmp_path / "peserta.csv"
+    path.write_text('kode,nama,angkatan_kerja,peserta_aktif\n34.71.01.1001,Dusun "Baru,100,10\n',
+                    encoding="utf-8")
+    assert read_participation(path).data.loc[2, "name"] == 'Dusun "Baru'
+
+
 def test_utf8_bom_csv_with_title_rows_and_blank_lines(tmp_path):
     path = tmp_path / "peserta.csv"
     text = ("Rekap peserta per desa,,\n"
