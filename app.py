@@ -27,7 +27,7 @@ from geo_outreach._errors import GeoOutreachError, InputError, Problem
 from geo_outreach._html import escape_markdown
 from geo_outreach.config import AnalysisParams, ColumnMapping, Language
 from geo_outreach.export import labelled
-from geo_outreach.export_log import log_download
+from geo_outreach.export_log import logged_download
 from geo_outreach.household_reach import HouseholdInputs, prepare_households
 from geo_outreach.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
 from geo_outreach.road_reach import road_reach, with_road_reach
@@ -276,13 +276,16 @@ def show_priority(result: AnalysisResult, lang: Language, regency: str | None) -
     left, right = st.columns(2)
     # built only when clicked, not on every rerun; a click does not rerun the script, which
     # would drop the file before the browser fetches it
-    left.download_button(i18n.t("button.download", lang, what="CSV"),
-                         lambda: labelled(table, result).to_csv(index=False).encode("utf-8"),
-                         file_name="prioritas.csv", mime="text/csv", on_click="ignore")
-    right.download_button(i18n.t("button.download", lang, what="XLSX"),
-                          lambda: _xlsx(labelled(table, result)), file_name="prioritas.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          on_click="ignore")
+    left.download_button(i18n.t("button.download", lang, what="CSV"), logged_download(
+        result, lambda: labelled(table, result).to_csv(index=False).encode("utf-8"),
+        file_name="prioritas.csv", regency=regency, via="app priority"),
+        file_name="prioritas.csv", mime="text/csv", on_click="ignore")
+    right.download_button(i18n.t("button.download", lang, what="XLSX"), logged_download(
+        result, lambda: _xlsx(labelled(table, result)), file_name="prioritas.xlsx",
+        regency=regency, via="app priority"),
+        file_name="prioritas.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore")
 
 
 def _xlsx(table: pd.DataFrame) -> bytes:
@@ -298,18 +301,11 @@ def show_map(result: AnalysisResult, lang: Language, regency: str | None) -> Non
               key="coverage_map")
     # Built only when clicked, and as a fresh map: folium adds its scripts again each time
     # a map is rendered.
-    st.download_button(i18n.t("button.download_map", lang),
-                       lambda: _map_download(result, regency, lang),
-                       file_name=MAP_DOWNLOAD_NAME, mime="text/html", on_click="ignore")
-
-
-def _map_download(result: AnalysisResult, regency: str | None, lang: Language) -> bytes:
-    """Build the coverage map's HTML download and log it in the export log."""
-    content = maps.coverage_map(result, regency=regency, lang=lang).get_root().render()
-    data = content.encode("utf-8")
-    log_download(result, data, file_name=MAP_DOWNLOAD_NAME, via="app map",
-                 regency=maps.resolve_regency(result, regency) if regency else None)
-    return data
+    st.download_button(i18n.t("button.download_map", lang), logged_download(
+        result, lambda: maps.coverage_map(result, regency=regency, lang=lang).get_root()
+        .render().encode("utf-8"), file_name=MAP_DOWNLOAD_NAME, via="app map",
+        regency=maps.resolve_regency(result, regency) if regency else None),
+        file_name=MAP_DOWNLOAD_NAME, mime="text/html", on_click="ignore")
 
 
 def show_data(prepared: PreparedInputs, households: HouseholdInputs | None,

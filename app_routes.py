@@ -20,6 +20,7 @@ from streamlit_folium import st_folium
 from geo_outreach import i18n, maps
 from geo_outreach._errors import GeoOutreachError
 from geo_outreach._html import escape_markdown
+from geo_outreach.export_log import logged_download
 from geo_outreach.route_layers import route_layers
 from geo_outreach.routes import plan_routes
 from geo_outreach.routes_cli import cell_stops
@@ -119,6 +120,7 @@ def routes_tab(result: AnalysisResult, network: RoadNetwork, lang: Language) -> 
                               focus=tuple(disc.total_bounds) if len(disc) else None)
     st_folium(shown, height=560, use_container_width=True, returned_objects=[],
               key="route_map")
-    st.download_button(i18n.t("routes.download", lang), _zip_outputs(plan, lang),
-                       file_name=f"rute_{settings['office_id']}.zip",
-                       mime="application/zip")
+    zip_name = f"rute_{settings['office_id']}.zip"
+    st.download_button(i18n.t("routes.download", lang), logged_download(
+        result, lambda: _zip_outputs(plan, lang), file_name=zip_name, regency=None,
+        via="app routes"), file_name=zip_name, mime="application/zip", on_click="ignore")

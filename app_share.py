@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final
 import streamlit as st
 
 from geo_outreach import i18n
-from geo_outreach.export_log import log_download
+from geo_outreach.export_log import logged_download
 from geo_outreach.households import DEFAULT_K
 from geo_outreach.share import share_file_name, share_html
 from geo_outreach.static_map import static_map_bytes
@@ -62,7 +62,9 @@ def share_tab(result: AnalysisResult, lang: Language, regency_names: Sequence[st
     st.caption(i18n.t("share.privacy", lang, k=k))
     st.download_button(
         i18n.t("share.download", lang),
-        data=_maker(result, region, file_format, lang),
+        data=logged_download(result, _maker(result, region, file_format, lang),
+                             file_name=share_file_name(region, f".{file_format}"),
+                             regency=region, via="app share"),
         file_name=share_file_name(region, f".{file_format}"),
         mime=MIME[file_format],
         on_click="ignore",
@@ -73,15 +75,11 @@ def share_tab(result: AnalysisResult, lang: Language, regency_names: Sequence[st
 
 def _maker(result: AnalysisResult, region: str, file_format: str,
            lang: Language) -> Callable[[], bytes]:
-    """Return a function that makes the file when the button is clicked, and logs it."""
+    """Return a function that makes the file when the button is clicked."""
     def make() -> bytes:
         if file_format == "html":
-            content = share_html(result, region, lang=lang).encode("utf-8")
-        else:
-            content = static_map_bytes(result, region, "pdf" if file_format == "pdf" else "png",
-                                       lang=lang)
-        log_download(result, content, file_name=share_file_name(region, f".{file_format}"),
-                     regency=region, via="app share")
-        return content
+            return share_html(result, region, lang=lang).encode("utf-8")
+        return static_map_bytes(result, region, "pdf" if file_format == "pdf" else "png",
+                                lang=lang)
 
     return make

@@ -35,6 +35,8 @@ from geo_outreach._errors import OutputError
 from geo_outreach.file_kinds import file_sha256
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from geo_outreach.result import AnalysisResult
 
 ENV_VAR: Final = "GEO_OUTREACH_EXPORT_LOG"
@@ -215,6 +217,33 @@ def log_download(
                            output_bytes=len(content), regency=regency, via=via)
     append_record(record, log_file)
     return record
+
+
+def logged_download(result: AnalysisResult, build: Callable[[], bytes], *, file_name: str,
+                    regency: str | None, via: str) -> Callable[[], bytes]:
+    """
+    Wrap a download's builder so the file is logged when it is built for the user.
+
+    Parameters
+    ----------
+    result
+        The analysis the file shows.
+    build
+        Makes the file's bytes (called only when the user asks for the download).
+    file_name, regency, via
+        As for :func:`log_download`.
+
+    Returns
+    -------
+    callable
+        Builds the bytes, logs them with :func:`log_download`, and returns them.
+    """
+    def build_and_log() -> bytes:
+        content = build()
+        log_download(result, content, file_name=file_name, regency=regency, via=via)
+        return content
+
+    return build_and_log
 
 
 def append_record(record: dict[str, Any], log_file: str | os.PathLike[str] | None = None

@@ -256,3 +256,28 @@ def test_app_map_download_is_logged_when_built(export_log_file: Path,
     assert record["output"]["path"] == "download:peta-cakupan.html"
     assert record["output"]["sha256"] == hashlib.sha256(content).hexdigest()
     assert content.startswith(b"<!DOCTYPE html>")
+
+
+def test_app_priority_downloads_are_logged_when_built(export_log_file: Path,
+                                                      media_files: list[object]):
+    from streamlit.testing.v1 import AppTest  # noqa: PLC0415 - the app extra
+
+    def app() -> None:
+        from app import show_priority  # noqa: PLC0415
+        from tests.test_share import bundled_result  # noqa: PLC0415
+
+        show_priority(bundled_result(households=False), "id", "Kabupaten Sleman")
+
+    at = AppTest.from_function(app, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert not export_log_file.exists()
+    csv_button, xlsx_button = at.get("download_button")
+    content = deferred_download(media_files, csv_button)
+    deferred_download(media_files, xlsx_button)
+    first, second = export_log.read_log()
+    assert [first["output"]["path"], second["output"]["path"]] == [
+        "download:prioritas.csv", "download:prioritas.xlsx"]
+    assert first["via"] == "app priority"
+    assert first["regency"] == "Kabupaten Sleman"
+    assert first["output"]["sha256"] == hashlib.sha256(content).hexdigest()
