@@ -19,7 +19,7 @@ from geo_outreach import __version__
 from geo_outreach._errors import GeoOutreachError, InputError, Problem
 from geo_outreach.bundled import DEMO_LABEL
 from geo_outreach.config import AnalysisParams, ColumnMapping
-from geo_outreach.export import OUTPUT_FILES, write_outputs
+from geo_outreach.export import HOUSEHOLD_OUTPUT_FILES, OUTPUT_FILES, write_outputs
 from geo_outreach.export_log import ENV_VAR, default_log_file, log_shared_file
 from geo_outreach.household_reach import HouseholdInputs, prepare_households
 from geo_outreach.households import (
@@ -88,6 +88,9 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
                           help="what coverage is measured against (default labour_force)")
 
 
+HOUSEHOLD_DETAILS_FILE = "households_classified.parquet"
+"""What ``analyze --household-details`` adds: one pseudonymised row per household."""
+
 INPUT_OPTIONS = ("boundaries", "participation", "offices", "households", "roads", "stops")
 """The options that name input files: what ``--force`` never lets a command replace."""
 
@@ -123,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_force_option(analyze)
     _add_road_option(analyze)
     analyze.add_argument("--household-details", action="store_true",
-                         help="also write households_classified.parquet: one pseudonymised "
+                         help=f"also write {HOUSEHOLD_DETAILS_FILE}: one pseudonymised "
                               "row per household (no ids, no coordinates) for local analysis; "
                               "not for sharing")
 
@@ -264,7 +267,9 @@ def _analysis(args: argparse.Namespace) -> tuple[AnalysisResult, HouseholdInputs
 def run_analyze(args: argparse.Namespace) -> int:
     """Run ``geo-outreach analyze``."""
     policy = _output_policy(args)
-    policy.check(args.out / name for name in OUTPUT_FILES)  # before the work, not after
+    names = [*OUTPUT_FILES, *(HOUSEHOLD_OUTPUT_FILES if args.households else ()),
+             *([HOUSEHOLD_DETAILS_FILE] if args.household_details else [])]
+    policy.check(args.out / name for name in names)  # before the work, not after
     result, households = _analysis(args)
     _print_warnings(result.problems)
     if households is not None:
@@ -273,8 +278,8 @@ def run_analyze(args: argparse.Namespace) -> int:
         written = write_outputs(result, staging)
         if args.household_details and households is not None:
             table = household_table(households.classification, households.area)
-            table.to_parquet(staging / "households_classified.parquet", index=False)
-            written.append(staging / "households_classified.parquet")
+            table.to_parquet(staging / HOUSEHOLD_DETAILS_FILE, index=False)
+            written.append(staging / HOUSEHOLD_DETAILS_FILE)
     print(_summary(result))
     print(f"wrote {len(written)} files to {args.out}")
     return 0

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from geo_outreach.result import AnalysisResult
     from geo_outreach.roads import RoadNetwork
 
+ROUTE_MAP_FILE: Final = "peta_rute.html"
+"""The map of the day's routes, written beside the walk sheets."""
 DOWNLOAD_MARGIN_KM: Final = 1.5
 """A downloaded network reaches this far beyond the office's radius."""
 
@@ -264,8 +266,10 @@ def run_routes(args: argparse.Namespace) -> int:
     from geo_outreach import maps  # noqa: PLC0415
     from geo_outreach.cli import _analysis, _output_policy, _print_warnings  # noqa: PLC0415
     from geo_outreach.route_layers import route_layers  # noqa: PLC0415
-    from geo_outreach.walksheets import write_route_outputs  # noqa: PLC0415
+    from geo_outreach.walksheets import output_names, write_route_outputs  # noqa: PLC0415
 
+    policy = _output_policy(args)
+    policy.check(args.out / name for name in (*output_names(args.teams), ROUTE_MAP_FILE))
     result, _ = _analysis(args)
     _print_warnings(result.problems)
     network = _network(args, result)
@@ -285,9 +289,9 @@ def run_routes(args: argparse.Namespace) -> int:
     route_map = maps.coverage_map(
         result, lang=args.lang, extra_layers=route_layers(plan, lang=args.lang),
         focus=tuple(disc.total_bounds) if len(disc) else None)
-    with staged_outputs(args.out, _output_policy(args)) as staging:
+    with staged_outputs(args.out, policy) as staging:
         written = write_route_outputs(plan, staging, lang=args.lang)
-        written.append(maps.save_map(route_map, staging / "peta_rute.html"))
+        written.append(maps.save_map(route_map, staging / ROUTE_MAP_FILE))
     label = "[DEMO: synthetic participation data] " if plan.is_demo else ""
     _say(f"{label}{plan.office_name}: {args.teams} team(s), {args.hours:g} h, {args.mode}; "
           f"roads: {network.describe()}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from geo_outreach._errors import InputError, Problem
+from geo_outreach._errors import InputError, OutputError, Problem
 from geo_outreach.outputs import staged_outputs
 
 if TYPE_CHECKING:
@@ -96,7 +96,6 @@ def run_share(args: argparse.Namespace) -> int:
     from geo_outreach.cli import _analysis, _output_policy, _print_warnings  # noqa: PLC0415
     from geo_outreach.export_log import log_shared_file  # noqa: PLC0415
     from geo_outreach.maps import regency_names, resolve_regency  # noqa: PLC0415 - folium
-    from geo_outreach.share import share_file_name  # noqa: PLC0415
 
     policy = _output_policy(args)
     every_regency = args.regency.strip().lower() in ALL_REGENCIES
@@ -105,8 +104,7 @@ def run_share(args: argparse.Namespace) -> int:
     result, _ = _analysis(args)
     _print_warnings(result.problems)
     if every_regency:
-        suffix = f".{args.share_format}"
-        names = [(region, share_file_name(region, suffix)) for region in regency_names(result)]
+        names = file_names(regency_names(result), f".{args.share_format}")
         folder = args.out
     else:
         names = [(args.regency, args.out.name)]
@@ -120,6 +118,40 @@ def run_share(args: argparse.Namespace) -> int:
                         via="cli share", log_file=args.export_log)
         print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")  # noqa: T201 - a CLI
     return 0
+
+
+def file_names(regions: list[str], suffix: str) -> list[tuple[str, str]]:
+    """
+    Name one file per kabupaten/kota, refusing two that would get the same name.
+
+    Parameters
+    ----------
+    regions
+        The kabupaten/kota names, as in the boundary data.
+    suffix
+        ``".html"``, ``".png"`` or ``".pdf"``.
+
+    Returns
+    -------
+    list of (str, str)
+        Each region with its file name.
+
+    Raises
+    ------
+    OutputError
+        When two names differ only in what a file name cannot hold (case, punctuation).
+    """
+    from geo_outreach.share import share_file_name  # noqa: PLC0415 - folium only when mapping
+
+    named: dict[str, str] = {}
+    for region in regions:
+        name = share_file_name(region, suffix)
+        if name in named:
+            msg = (f"'{named[name]}' and '{region}' would both be written as {name}; "
+                   "share them one at a time with --regency and --out FILE")
+            raise OutputError(msg)
+        named[name] = region
+    return [(region, name) for name, region in named.items()]
 
 
 def _write(result: AnalysisResult, regency: str, path: Path,

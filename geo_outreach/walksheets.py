@@ -114,6 +114,29 @@ FILE_NAMES: Final = {
 }
 """Output names (Bahasa Indonesia, the users' language, whatever the header language)."""
 
+SHEET_SUFFIXES: Final = (".csv", ".xlsx", ".html")
+"""Each team's walk sheet is written in these three forms."""
+
+
+def output_names(teams: int) -> list[str]:
+    """
+    Name every file :func:`write_route_outputs` may write for a number of teams.
+
+    Parameters
+    ----------
+    teams
+        How many teams go out (a team without stops gets no files).
+
+    Returns
+    -------
+    list of str
+        Walk sheets and GPX per team, then the summary, unserved stops and manifest.
+    """
+    per_team = [name for team in range(1, teams + 1) for name in (
+        *(FILE_NAMES["sheet"].format(team=team) + suffix for suffix in SHEET_SUFFIXES),
+        FILE_NAMES["gpx"].format(team=team))]
+    return [*per_team, FILE_NAMES["summary"], FILE_NAMES["unserved"], FILE_NAMES["manifest"]]
+
 CSV_ENCODING: Final = "utf-8-sig"
 """With a byte-order mark, so spreadsheet programs open the walk sheets as UTF-8."""
 

@@ -13,6 +13,7 @@ from geo_outreach._errors import OutputError
 from geo_outreach.cli import main
 from geo_outreach.export import OUTPUT_FILES
 from geo_outreach.outputs import OutputPolicy, staged_outputs
+from geo_outreach.share_cli import file_names
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -233,3 +234,31 @@ def test_sharing_every_regency_replaces_nothing_without_force(tmp_path, capsys):
     assert "peta-kabupaten-sleman.html" in capsys.readouterr().err
     assert snapshot(tmp_path) == before
     assert not leftovers(tmp_path)
+
+
+def test_two_regencies_never_share_one_file_name():
+    assert file_names(["Kabupaten Sleman", "Kota Yogyakarta"], ".html") == [
+        ("Kabupaten Sleman", "peta-kabupaten-sleman.html"),
+        ("Kota Yogyakarta", "peta-kota-yogyakarta.html")]
+    with pytest.raises(OutputError, match=r"'Kota Yogyakarta' and 'KOTA  YOGYAKARTA' would "
+                                          r"both be written as peta-kota-yogyakarta\.pdf"):
+        file_names(["Kota Yogyakarta", "KOTA  YOGYAKARTA"], ".pdf")
+
+
+@pytest.mark.parametrize(("command", "existing"), [
+    (["analyze", "--households", "demo"], "hexes.csv"),
+    (["analyze", "--household-details", "--households", "demo"],
+     "households_classified.parquet"),
+    (["routes", "--office", "KC-YGY", "--teams", "3"], "tim_03_rute.gpx"),
+    (["routes", "--office", "KC-YGY"], "peta_rute.html"),
+])
+def test_a_conflict_is_found_before_the_work(tmp_path, monkeypatch, capsys, command, existing):
+    (tmp_path / existing).write_text("kept")
+
+    def no_work(*_args: object) -> None:
+        raise AssertionError("the analysis ran although the outputs conflict")
+
+    monkeypatch.setattr("geo_outreach.cli._analysis", no_work)
+    assert main([*command, "--out", str(tmp_path)]) == 1
+    assert f"{existing}. They were left untouched" in capsys.readouterr().err
+    assert (tmp_path / existing).read_text() == "kept"
