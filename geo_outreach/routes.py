@@ -242,7 +242,8 @@ class RoutePlan:
 # --- stops --------------------------------------------------------------------------
 
 
-def prepare_stops(stops: gpd.GeoDataFrame, *, source: str = "stops") -> gpd.GeoDataFrame:
+def prepare_stops(stops: gpd.GeoDataFrame, *, source: str = "stops",
+                  rows: Sequence[int] | None = None) -> gpd.GeoDataFrame:
     """
     Check a stops table and bring it to the canonical form.
 
@@ -254,6 +255,9 @@ def prepare_stops(stops: gpd.GeoDataFrame, *, source: str = "stops") -> gpd.GeoD
         with a CRS. H3 cells, for instance, come as their centre points.
     source
         The file name, for messages.
+    rows
+        Each stop's row in the user's file, for messages; by default the header is row 1
+        and the stops follow from row 2.
 
     Returns
     -------
@@ -277,24 +281,24 @@ def prepare_stops(stops: gpd.GeoDataFrame, *, source: str = "stops") -> gpd.GeoD
                                 "give the points a CRS, e.g. EPSG:4326"))
     if problems:
         raise InputError(problems)
-    rows = np.arange(len(stops)) + 2
+    row_of = np.arange(len(stops)) + 2 if rows is None else np.asarray(rows)
     ids = stops["stop_id"].astype(str)
     problems.extend(
-        Problem(source, int(row), "stop_id", ids.iloc[row - 2],
+        Problem(source, int(row_of[at]), "stop_id", ids.iloc[at],
                 "the stop id occurs more than once", "give each stop its own id")
-        for row in rows[ids.duplicated(keep=False).to_numpy()][:5])
+        for at in np.flatnonzero(ids.duplicated(keep=False).to_numpy())[:5])
     counts = pd.to_numeric(stops["households"], errors="coerce")
     bad = counts.isna() | (counts < 0) | (counts % 1 != 0)
     problems.extend(
-        Problem(source, int(row), "households", str(stops["households"].iloc[row - 2]),
+        Problem(source, int(row_of[at]), "households", str(stops["households"].iloc[at]),
                 "households must be a whole number of 0 or more",
                 "write the number of households to visit, e.g. 25")
-        for row in rows[bad.to_numpy()][:5])
+        for at in np.flatnonzero(bad.to_numpy())[:5])
     not_point = ~stops.geometry.geom_type.eq("Point").to_numpy()
     problems.extend(
-        Problem(source, int(row), "geometry", str(stops.geometry.geom_type.iloc[row - 2]),
+        Problem(source, int(row_of[at]), "geometry", str(stops.geometry.geom_type.iloc[at]),
                 "a stop must be a point", "give the stop's point (e.g. the H3 cell's centre)")
-        for row in rows[not_point][:5])
+        for at in np.flatnonzero(not_point)[:5])
     if problems:
         raise InputError(problems)
     district = stops["district"].astype(str) if "district" in stops else ""

@@ -153,7 +153,9 @@ def read_stops(path: Path) -> gpd.GeoDataFrame:
         raise InputError(Problem(path.name, None, None, None, f"stops file not found: {path}",
                                  "check the path given with --stops"))
     if path.suffix.lower() in STOP_TABLE_SUFFIXES:
-        return prepare_stops(_stops_from_table(path), source=path.name)
+        table = _stops_from_table(path)
+        return prepare_stops(table.reset_index(drop=True), source=path.name,
+                             rows=table.index.to_numpy())
     points = _read_vector(path, layer=None, geometry_types=io.POINT_TYPES)
     return prepare_stops(points, source=path.name)
 
@@ -174,10 +176,10 @@ def _stops_from_table(path: Path) -> gpd.GeoDataFrame:
                      if p.value is None]
     if problems:
         raise InputError(problems)
-    data = data.drop(columns=["lat", "lon"]).reset_index(drop=True)
-    return gpd.GeoDataFrame(data, geometry=gpd.points_from_xy(coordinates["lon"],
-                                                              coordinates["lat"]),
-                            crs="EPSG:4326")
+    data = data.drop(columns=["lat", "lon"])  # indexed by the rows of the user's file
+    points = gpd.GeoSeries.from_xy(coordinates["lon"], coordinates["lat"], index=data.index,
+                                   crs="EPSG:4326")
+    return gpd.GeoDataFrame(data, geometry=points)
 
 
 def _network(args: argparse.Namespace, result: AnalysisResult) -> RoadNetwork:

@@ -298,3 +298,14 @@ def test_routes_command_downloads_the_office_area_when_asked(tmp_path, monkeypat
     # The radius (5 km) plus the margin, in degrees near the equator: about 6.5 km.
     assert asked[0].distance(office) == 0
     assert 0.05 < asked[0].bounds[2] - office.x < 0.07
+
+
+def test_a_stops_csv_problem_names_the_row_the_user_sees(tmp_path):
+    path = tmp_path / "titik.csv"
+    path.write_text("Titik kunjungan minggu ini\n\n"
+                    "stop_id,label,village,households,lat,lon\n"
+                    "a,A,Demangan,5,-7.78,110.38\n"
+                    "b,B,Kotabaru,lima,-7.79,110.37\n", encoding="utf-8")
+    with pytest.raises(InputError, match="households must be a whole number") as caught:
+        read_stops(path)
+    assert [p.row for p in caught.value.problems] == [5]
