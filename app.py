@@ -14,7 +14,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -35,7 +35,7 @@ from geo_outreach.roads import RoadNetwork, bundled_network, load_network
 from geo_outreach.uploads import UPLOAD_RULES, Role, Upload, UploadError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
@@ -49,6 +49,7 @@ ROLES: tuple[Role, ...] = ("boundaries", "participation", "offices")
 UPLOAD_ROLES: tuple[Role, ...] = (*ROLES, "households", "roads")
 MAP_DOWNLOAD_NAME = "peta-cakupan.html"
 
+Loaded = TypeVar("Loaded")
 Files = tuple["UploadedFile | None", ...]
 Checked = tuple[Upload | None, ...]
 
@@ -334,6 +335,23 @@ def show_data(prepared: PreparedInputs, households: HouseholdInputs | None,
             st.dataframe(classification.rejects, hide_index=True, width="stretch")
 
 
+def remembered(name: str, key: object, load: Callable[[], Loaded]) -> Loaded:
+    """
+    Run a cached loader, remembering its failure for this session.
+
+    Streamlit's caches keep results, not errors: without this, a file that cannot be read
+    would be saved and read again on every rerun (every slider move).
+    """
+    failed = st.session_state.get(f"failed_{name}")
+    if failed is not None and failed[0] == key:
+        raise failed[1]
+    try:
+        return load()
+    except GeoOutreachError as err:
+        st.session_state[f"failed_{name}"] = (key, err)
+        raise
+
+
 def load_households(prepared: PreparedInputs, inputs_key: tuple[object, ...],
                     file: UploadedFile | None, upload: Upload | None, mapping: str, *,
                     choice: str, lang: Language) -> HouseholdInputs | None:
@@ -342,7 +360,8 @@ def load_households(prepared: PreparedInputs, inputs_key: tuple[object, ...],
         file, upload = None, None
     try:
         with st.spinner(i18n.t("msg.reading", lang)):
-            return households_cached(prepared, inputs_key, file, upload, mapping)
+            return remembered("households", (inputs_key, upload, mapping), lambda: (
+                households_cached(prepared, inputs_key, file, upload, mapping)))
     except GeoOutreachError as err:
         st.error(escape_markdown(str(err)))
         return None
@@ -351,7 +370,7 @@ def load_households(prepared: PreparedInputs, inputs_key: tuple[object, ...],
 def load_roads(file: UploadedFile | None, upload: Upload | None) -> RoadNetwork:
     """Read the uploaded road network (cached); show why and use the bundled one if unusable."""
     try:
-        return network_cached(file, upload)
+        return remembered("roads", upload, lambda: network_cached(file, upload))
     except GeoOutreachError as err:
         st.error(escape_markdown(str(err)))
         return bundled_network()
@@ -418,7 +437,8 @@ def main() -> None:
     inputs_key = (*checked[:3], *mappings[:3])
     try:
         with st.spinner(i18n.t("msg.reading", lang)):
-            prepared = prepare_cached(files[:3], checked[:3], mappings[:3])
+            prepared = remembered("inputs", inputs_key, lambda: (
+                prepare_cached(files[:3], checked[:3], mappings[:3])))
     except GeoOutreachError as err:
         st.error(escape_markdown(str(err)))
         st.stop()

@@ -205,3 +205,29 @@ def test_uploads_are_saved_under_the_apps_name_and_shown_under_the_users(app, mo
     problems = app.dataframe[0].value.to_string()
     assert name in problems
     assert "upload-participation" not in problems
+
+
+def test_a_file_that_cannot_be_read_is_not_read_again_on_every_rerun():
+    def script() -> None:
+        import streamlit as st  # noqa: PLC0415
+
+        from app import remembered  # noqa: PLC0415
+        from geo_outreach._errors import InputError  # noqa: PLC0415
+
+        reads = st.session_state.setdefault("reads", [])
+
+        def read_broken_file() -> None:
+            reads.append(1)
+            raise InputError("rumah_tangga.csv: the file cannot be read")
+
+        for _ in range(2):
+            try:
+                remembered("households", ("same upload",), read_broken_file)
+            except InputError as err:
+                st.write(f"{err}; reads: {len(reads)}")
+
+    at = AppTest.from_function(script, default_timeout=60)
+    at.run()
+    at.run()  # a rerun, as a slider move makes
+    assert not at.exception, at.exception
+    assert [m.value for m in at.markdown][-1].endswith("reads: 1")
