@@ -36,12 +36,19 @@ class BinaryKind:
     suffix: str
 
 
+ZIP_OPENING: Final = b"PK\x03\x04"
+"""How a zip archive starts, and so an Excel workbook (.xlsx) and a zipped shapefile."""
+SQLITE_OPENING: Final = b"SQLite format 3\x00"
+"""How a GeoPackage starts (it is an SQLite database)."""
+PARQUET_OPENING: Final = b"PAR1"
+"""How a Parquet file starts, and ends."""
+
 BINARY_KINDS: Final = (
-    BinaryKind(b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip archive", ".xlsx"),
+    BinaryKind(ZIP_OPENING, "an Excel workbook (.xlsx) or another zip archive", ".xlsx"),
     BinaryKind(b"PK\x05\x06", "an empty zip archive", ".zip"),
     BinaryKind(b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)", ".xls"),
-    BinaryKind(b"SQLite format 3\x00", "a GeoPackage or SQLite database", ".gpkg"),
-    BinaryKind(b"PAR1", "a Parquet file", ".parquet"),
+    BinaryKind(SQLITE_OPENING, "a GeoPackage or SQLite database", ".gpkg"),
+    BinaryKind(PARQUET_OPENING, "a Parquet file", ".parquet"),
     BinaryKind(b"\x89PNG", "a PNG picture", ".png"),
     BinaryKind(b"\xff\xd8\xff", "a JPEG picture", ".jpg"),
     BinaryKind(b"GIF8", "a GIF picture", ".gif"),

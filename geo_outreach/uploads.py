@@ -28,7 +28,12 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from geo_outreach import i18n
 from geo_outreach._errors import InputError, Problem
-from geo_outreach.file_kinds import BINARY_OPENINGS
+from geo_outreach.file_kinds import (
+    BINARY_OPENINGS,
+    PARQUET_OPENING,
+    SQLITE_OPENING,
+    ZIP_OPENING,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -340,7 +345,7 @@ def _starts_with(signature: bytes) -> Callable[[bytes], bool]:
 
 
 def _is_parquet(data: bytes) -> bool:
-    return data.startswith(b"PAR1") and data.endswith(b"PAR1")
+    return data.startswith(PARQUET_OPENING) and data.endswith(PARQUET_OPENING)
 
 
 def _is_osm_pbf(data: bytes) -> bool:
@@ -348,12 +353,11 @@ def _is_osm_pbf(data: bytes) -> bool:
     return data[4:6] == b"\x0a\x09" and data[6:15] == b"OSMHeader"
 
 
-_ZIP: Final = b"PK\x03\x04"
 _FORMATS: Final[dict[str, tuple[str, Callable[[bytes], bool]]]] = {
     ".csv": ("CSV", _is_text),
-    ".xlsx": ("XLSX", _starts_with(_ZIP)),
-    ".zip": ("ZIP", _starts_with(_ZIP)),
-    ".gpkg": ("GeoPackage", _starts_with(b"SQLite format 3\x00")),
+    ".xlsx": ("XLSX", _starts_with(ZIP_OPENING)),
+    ".zip": ("ZIP", _starts_with(ZIP_OPENING)),
+    ".gpkg": ("GeoPackage", _starts_with(SQLITE_OPENING)),
     ".parquet": ("Parquet", _is_parquet),
     ".geojson": ("GeoJSON", _starts_with_text("{")),
     ".json": ("GeoJSON", _starts_with_text("{")),
