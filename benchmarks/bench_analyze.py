@@ -51,7 +51,7 @@ def main() -> int:
                                                      args.repeat),
             "write 6 output files": timed(lambda: write_outputs(result, out / "w"), args.repeat),
             "geo-outreach analyze (whole CLI)": timed(
-                lambda: cli_main(["analyze", "--out", str(out / "cli")]), args.repeat),
+                lambda: cli_main(["analyze", "--force", "--out", str(out / "cli")]), args.repeat),
         }
     print(f"\n{len(result.villages)} villages, {len(result.offices)} offices, "
           f"{args.repeat} runs each\n")
