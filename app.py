@@ -22,24 +22,26 @@ from streamlit_folium import st_folium
 
 from app_routes import routes_tab
 from app_share import share_tab
-from geo_outreach import i18n, maps, uploads
+from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError, InputError, Problem
-from geo_outreach._html import escape_markdown
+from geo_outreach.analysis.household_reach import HouseholdInputs, prepare_households
+from geo_outreach.analysis.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
 from geo_outreach.config import AnalysisParams, ColumnMapping, Language
-from geo_outreach.export import labelled
-from geo_outreach.export_log import logged_download
-from geo_outreach.household_reach import HouseholdInputs, prepare_households
-from geo_outreach.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
-from geo_outreach.road_reach import road_reach, with_road_reach
-from geo_outreach.roads import RoadNetwork, bundled_network, load_network
-from geo_outreach.uploads import UPLOAD_RULES, Role, Upload, UploadError
+from geo_outreach.escape import escape_markdown
+from geo_outreach.inputs import uploads
+from geo_outreach.inputs.uploads import UPLOAD_RULES, Role, Upload, UploadError
+from geo_outreach.publish.export import labelled
+from geo_outreach.publish.export_log import logged_download
+from geo_outreach.render import maps
+from geo_outreach.roads.networks import RoadNetwork, bundled_network, load_network
+from geo_outreach.roads.reach import road_reach, with_road_reach
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-    from geo_outreach.result import AnalysisResult
+    from geo_outreach.analysis.result import AnalysisResult
 
 # Offices farther than this from the study area are refused (the slider's maximum).
 VALIDATION_RADIUS_KM = 20.0

@@ -1,7 +1,7 @@
 """
 The app's "Rute" tab: one day of canvassing routes for an office's field teams.
 
-A thin shell over :func:`geo_outreach.routes.plan_routes`: widgets become the team
+A thin shell over :func:`geo_outreach.field.routes.plan_routes`: widgets become the team
 settings; the plan is kept in this session's state (never at module level) until the
 settings change, and is drawn on the map and offered as a ZIP of walk sheets and GPX.
 """
@@ -17,20 +17,21 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo_outreach import i18n, maps
+from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError
-from geo_outreach._html import escape_markdown
-from geo_outreach.export_log import logged_download
-from geo_outreach.route_layers import route_layers
-from geo_outreach.routes import plan_routes
-from geo_outreach.routes_cli import cell_stops
-from geo_outreach.walksheets import write_route_outputs
+from geo_outreach.cli.routes import cell_stops
+from geo_outreach.escape import escape_markdown
+from geo_outreach.field.routes import plan_routes
+from geo_outreach.field.walksheets import write_route_outputs
+from geo_outreach.publish.export_log import logged_download
+from geo_outreach.render import maps
+from geo_outreach.render.route_layers import route_layers
 
 if TYPE_CHECKING:
+    from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.config import Language
-    from geo_outreach.result import AnalysisResult
-    from geo_outreach.roads import RoadNetwork
-    from geo_outreach.routes import RoutePlan
+    from geo_outreach.field.routes import RoutePlan
+    from geo_outreach.roads.networks import RoadNetwork
 
 STATIC_URL = "/app/static/"
 

@@ -1,11 +1,11 @@
 """
 The app's "Bagikan" (share) tab: download the map of one kabupaten/kota for its Pemda.
 
-Streamlit code only; the map itself is made by :mod:`geo_outreach.share` (HTML that works
-offline) and :mod:`geo_outreach.static_map` (PNG/PDF). ``app.py`` calls
+Streamlit code only; the map itself is made by :mod:`geo_outreach.render.share` (HTML that works
+offline) and :mod:`geo_outreach.render.static_map` (PNG/PDF). ``app.py`` calls
 :func:`share_tab` inside its "Bagikan" tab. The file is made when the button is clicked
 (in Streamlit's download thread), so moving a slider never waits for it, and each file
-made is logged in the export log (:mod:`geo_outreach.export_log`) before it is handed out.
+made is logged in the export log (:mod:`geo_outreach.publish.export_log`) before it is handed out.
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Final
 import streamlit as st
 
 from geo_outreach import i18n
-from geo_outreach.export_log import logged_download
-from geo_outreach.households import DEFAULT_K
-from geo_outreach.share import share_file_name, share_html
-from geo_outreach.static_map import static_map_bytes
+from geo_outreach.analysis.households import DEFAULT_K
+from geo_outreach.publish.export_log import logged_download
+from geo_outreach.render.share import share_file_name, share_html
+from geo_outreach.render.static_map import static_map_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.config import Language
-    from geo_outreach.result import AnalysisResult
 
 FORMATS: Final = ("html", "png", "pdf")
 MIME: Final = {"html": "text/html", "png": "image/png", "pdf": "application/pdf"}

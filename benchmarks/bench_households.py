@@ -6,7 +6,7 @@ Run: ``.venv/bin/python benchmarks/bench_households.py [--sizes 1e6 1e7] [--repe
 village population) into a Parquet file with lat/lon columns, then times, each in a fresh
 process so that its peak memory (max RSS) is its own:
 
-- ``geo-outreach``: :func:`geo_outreach.households.classify_households` on the file
+- ``geo-outreach``: :func:`geo_outreach.analysis.households.classify_households` on the file
   (reading included): village, nearest office, distance, radius flag, H3 cell, rejects,
   duplicate ids;
 - ``geopandas``: the straightforward route on the same file: points to a GeoDataFrame,
@@ -30,8 +30,8 @@ from pathlib import Path
 
 OURS = """
 import json, resource, sys, time
-from geo_outreach.households import build_study_area, classify_households, HouseholdParams
-from geo_outreach.pipeline import InputPaths, prepare_inputs
+from geo_outreach.analysis.households import build_study_area, classify_households, HouseholdParams
+from geo_outreach.analysis.pipeline import InputPaths, prepare_inputs
 prepared = prepare_inputs(InputPaths())
 start = time.perf_counter()
 area = build_study_area(prepared.villages, prepared.offices, radius_km=5.0)
@@ -46,7 +46,7 @@ print(json.dumps({"seconds": done - built, "setup": built - start, "peak_mb": pe
 BASELINE = """
 import json, resource, sys, time
 import geopandas as gpd, pandas as pd
-from geo_outreach.pipeline import InputPaths, prepare_inputs
+from geo_outreach.analysis.pipeline import InputPaths, prepare_inputs
 prepared = prepare_inputs(InputPaths())
 villages = prepared.villages.to_crs("EPSG:32749")[["code", "geometry"]]
 offices = prepared.offices.to_crs("EPSG:32749")[["office_id", "geometry"]]
@@ -63,9 +63,9 @@ print(json.dumps({"seconds": done - start, "peak_mb": peak, "rows": len(joined)}
 
 DASK = """
 import json, resource, sys, time
-from geo_outreach.household_dask import classify_households_dask, dask_client
-from geo_outreach.households import build_study_area, HouseholdParams
-from geo_outreach.pipeline import InputPaths, prepare_inputs
+from geo_outreach.analysis.household_dask import classify_households_dask, dask_client
+from geo_outreach.analysis.households import build_study_area, HouseholdParams
+from geo_outreach.analysis.pipeline import InputPaths, prepare_inputs
 prepared = prepare_inputs(InputPaths())
 area = build_study_area(prepared.villages, prepared.offices, radius_km=5.0)
 with dask_client("local") as client:
@@ -79,8 +79,8 @@ print(json.dumps({"seconds": done - start, "peak_mb": peak, "rows": len(result.h
 GENERATE = """
 import sys
 import pyarrow as pa, pyarrow.parquet as pq
-from geo_outreach.household_reach import demo_households
-from geo_outreach.pipeline import InputPaths, prepare_inputs
+from geo_outreach.analysis.household_reach import demo_households
+from geo_outreach.analysis.pipeline import InputPaths, prepare_inputs
 prepared = prepare_inputs(InputPaths())
 table = demo_households(prepared, count=int(sys.argv[2]))
 pq.write_table(pa.Table.from_pandas(table, preserve_index=False), sys.argv[1],

@@ -27,14 +27,16 @@ import numpy as np
 import shapely
 from scipy.sparse import csgraph
 
-from geo_outreach import road_graph, road_reach, routes
-from geo_outreach.pipeline import run_analysis
-from geo_outreach.roads import bundled_network
+from geo_outreach.analysis.pipeline import run_analysis
+from geo_outreach.field import routes
+from geo_outreach.roads import graph as road_graph
+from geo_outreach.roads import reach as road_reach
+from geo_outreach.roads.networks import bundled_network
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from geo_outreach.roads import RoadNetwork
+    from geo_outreach.roads.networks import RoadNetwork
 
 OFFICES = {  # lon, lat: KC Yogyakarta (bundled) and four places across the city
     "KC-YGY": (110.38344, -7.78305),

@@ -57,7 +57,7 @@ class ColumnMapping:
     """
     The user's own header for canonical columns, e.g. ``{"code": "KDEPUM"}``.
 
-    Columns not named here are found through the aliases in :mod:`geo_outreach.schema`.
+    Columns not named here are found through the aliases in :mod:`geo_outreach.inputs.schema`.
     """
 
     columns: dict[str, str] = field(default_factory=dict)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from geo_outreach.households import DEFAULT_K, suppress_small
+from geo_outreach.analysis.households import DEFAULT_K, suppress_small
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import shapely
 
-from geo_outreach import _osm
-from geo_outreach.roads import (
+from geo_outreach.roads import _osm
+from geo_outreach.roads.networks import (
     BUNDLED_ROADS_DIR,
     BUNDLED_ROADS_STEM,
     network_from_graph,

@@ -28,7 +28,7 @@ import pyogrio
 import shapely
 from openpyxl import Workbook
 
-from geo_outreach import bundled
+from geo_outreach.inputs import bundled
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

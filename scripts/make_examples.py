@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from geo_outreach import bundled
-from geo_outreach.synthetic import synthetic_households
+from geo_outreach.inputs import bundled
+from geo_outreach.inputs.synthetic import synthetic_households
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetch the Leaflet plugins that shared maps inline, from the npm registry only, at pinned
-# versions with pinned integrity hashes, into geo_outreach/assets/ (maintainers only: the
+# versions with pinned integrity hashes, into geo_outreach/render/assets/ (maintainers only: the
 # files are committed, so nothing is fetched when a map is built or opened).
 #
 #   leaflet-search 2.9.7      the village search box    (MIT, Stefano Cudini)
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEST=geo_outreach/assets
+DEST=geo_outreach/render/assets
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -10,8 +10,8 @@ import pytest
 import shapely
 from hypothesis import HealthCheck, settings
 
-from geo_outreach import bundled
-from geo_outreach.export_log import ENV_VAR as EXPORT_LOG_ENV_VAR
+from geo_outreach.inputs import bundled
+from geo_outreach.publish.export_log import ENV_VAR as EXPORT_LOG_ENV_VAR
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -26,15 +26,15 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
+from geo_outreach.analysis.household_reach import prepare_households
+from geo_outreach.analysis.pipeline import InputPaths, analyse, prepare_inputs
 from geo_outreach.config import AnalysisParams
-from geo_outreach.household_reach import prepare_households
-from geo_outreach.pipeline import InputPaths, analyse, prepare_inputs
-from geo_outreach.synthetic import synthetic_households
+from geo_outreach.inputs.synthetic import synthetic_households
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from geo_outreach.result import AnalysisResult
+    from geo_outreach.analysis.result import AnalysisResult
 
 COORDINATE_COLUMNS: Final = ("lat", "lon", "latitude", "longitude", "x", "y")
 MIN_TEXT_LENGTH: Final = 6

@@ -9,8 +9,8 @@ import networkx as nx
 import numpy as np
 import shapely
 
-from geo_outreach.road_graph import snap_points
-from geo_outreach.roads import RoadNetwork, network_from_graph
+from geo_outreach.roads.graph import snap_points
+from geo_outreach.roads.networks import RoadNetwork, network_from_graph
 
 UTM = "EPSG:32749"
 X0, Y0 = 430_000.0, 9_140_000.0  # near Kota Yogyakarta, as tests/builders.py

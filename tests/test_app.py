@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo_outreach.maps import leaflet_assets
+from geo_outreach.render.maps import leaflet_assets
 
 APP = str(Path(__file__).parent.parent / "app.py")
 
@@ -186,7 +186,7 @@ def test_a_path_in_the_file_name_is_refused(app):
 
 
 def test_uploads_are_saved_under_the_apps_name_and_shown_under_the_users(app, monkeypatch):
-    from geo_outreach import pipeline  # noqa: PLC0415
+    from geo_outreach.analysis import pipeline  # noqa: PLC0415
 
     seen = []
 

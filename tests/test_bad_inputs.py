@@ -20,22 +20,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo_outreach import io
 from geo_outreach._errors import InputError, Problem
+from geo_outreach.analysis.households import StudyArea, build_study_area, classify_households
+from geo_outreach.analysis.pipeline import InputPaths, analyse, prepare_inputs, run_analysis
 from geo_outreach.cli import main
+from geo_outreach.cli.routes import read_stops
 from geo_outreach.config import AnalysisParams
-from geo_outreach.household_io import read_household_chunks
-from geo_outreach.households import StudyArea, build_study_area, classify_households
-from geo_outreach.pipeline import InputPaths, analyse, prepare_inputs, run_analysis
-from geo_outreach.road_reach import road_reach, with_road_reach
-from geo_outreach.roads import load_network
-from geo_outreach.routes_cli import read_stops
+from geo_outreach.inputs import readers as io
+from geo_outreach.inputs.household_files import read_household_chunks
+from geo_outreach.roads.networks import load_network
+from geo_outreach.roads.reach import road_reach, with_road_reach
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from geo_outreach.pipeline import PreparedInputs
-    from geo_outreach.result import AnalysisResult
+    from geo_outreach.analysis.pipeline import PreparedInputs
+    from geo_outreach.analysis.result import AnalysisResult
 
 FOLDER = Path(__file__).parent / "bad_inputs"
 MANIFEST = FOLDER / "CATALOGUE.csv"

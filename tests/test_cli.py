@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from geo_outreach import bundled
 from geo_outreach.cli import main
-from geo_outreach.export import OUTPUT_FILES
-from geo_outreach.schema import VILLAGE_OUTPUT_COLUMNS
+from geo_outreach.inputs import bundled
+from geo_outreach.inputs.schema import VILLAGE_OUTPUT_COLUMNS
+from geo_outreach.publish.export import OUTPUT_FILES
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests for geo_outreach.codes: village codes and place names."""
+"""Tests for geo_outreach.inputs.codes: village codes and place names."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo_outreach.codes import (
+from geo_outreach.inputs.codes import (
     CodeCheck,
     is_blank,
     normalise_code,

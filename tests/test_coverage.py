@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 
 from geo_outreach._errors import InputError
+from geo_outreach.analysis.coverage import compute_coverage, workers_to_target
 from geo_outreach.config import AnalysisParams
-from geo_outreach.coverage import compute_coverage, workers_to_target
 from tests.builders import grid_villages
 
 

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from geo_outreach import bundled, cli, export_log, share
-from geo_outreach.export import atomic_write
+from geo_outreach import cli
+from geo_outreach.inputs import bundled
+from geo_outreach.publish import export_log
+from geo_outreach.publish.export import atomic_write
+from geo_outreach.render import share
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -86,7 +89,7 @@ def test_share_one_with_own_inputs_logs_to_the_given_file(tmp_path: Path, export
 
 
 def test_map_command_logs_with_the_road_network_hash(tmp_path: Path, export_log_file: Path):
-    from geo_outreach import roads  # noqa: PLC0415 - the road stack, only here
+    from geo_outreach.roads import networks as roads  # noqa: PLC0415 - the road stack, only here
 
     out = tmp_path / "peta.html"
     assert cli.main(["map", "--regency", "Kota Yogyakarta", "--out", str(out),

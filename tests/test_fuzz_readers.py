@@ -31,15 +31,19 @@ import shapely
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from geo_outreach import bundled, household_io, pipeline, roads, routes_cli
-from geo_outreach import io as geo_io
 from geo_outreach._errors import InputError
-from geo_outreach.schema import (
+from geo_outreach.analysis import pipeline
+from geo_outreach.cli import routes as routes_cli
+from geo_outreach.inputs import bundled
+from geo_outreach.inputs import household_files as household_io
+from geo_outreach.inputs import readers as geo_io
+from geo_outreach.inputs.schema import (
     BOUNDARY_ALIASES,
     HOUSEHOLD_ALIASES,
     OFFICE_ALIASES,
     PARTICIPATION_ALIASES,
 )
+from geo_outreach.roads import networks as roads
 from tests.fuzz_strategies import (
     arbitrary_bytes,
     csv_bytes,

@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo_outreach.household_dask import classify_households_dask, dask_client
-from geo_outreach.households import HouseholdParams, build_study_area, classify_households
-from geo_outreach.pipeline import InputPaths, prepare_inputs
-from geo_outreach.synthetic import synthetic_households
+from geo_outreach.analysis.household_dask import classify_households_dask, dask_client
+from geo_outreach.analysis.households import HouseholdParams, build_study_area, classify_households
+from geo_outreach.analysis.pipeline import InputPaths, prepare_inputs
+from geo_outreach.inputs.synthetic import synthetic_households
 
 
 @pytest.fixture(scope="module")

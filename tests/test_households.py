@@ -7,12 +7,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo_outreach import bundled
 from geo_outreach._errors import InputError
-from geo_outreach.config import AnalysisParams, ColumnMapping
-from geo_outreach.household_io import read_household_chunks
-from geo_outreach.household_reach import prepare_households
-from geo_outreach.households import (
+from geo_outreach.analysis.household_reach import prepare_households
+from geo_outreach.analysis.households import (
     HouseholdParams,
     VillageLocator,
     aggregate,
@@ -22,9 +19,12 @@ from geo_outreach.households import (
     pseudonyms,
     suppress_small,
 )
-from geo_outreach.pipeline import InputPaths, analyse, prepare_inputs
+from geo_outreach.analysis.pipeline import InputPaths, analyse, prepare_inputs
+from geo_outreach.config import AnalysisParams, ColumnMapping
+from geo_outreach.inputs import bundled
+from geo_outreach.inputs.household_files import read_household_chunks
+from geo_outreach.inputs.synthetic import synthetic_households
 from geo_outreach.privacy import shareable
-from geo_outreach.synthetic import synthetic_households
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geo_outreach import i18n
-from geo_outreach._html import escape_markdown
+from geo_outreach.escape import escape_markdown
 from geo_outreach.i18n import (
     GLOSSARY,
     LABELS,
@@ -23,7 +23,7 @@ from geo_outreach.i18n import (
     format_percent,
     t,
 )
-from geo_outreach.schema import (
+from geo_outreach.inputs.schema import (
     DENOMINATORS,
     OFFICE_OUTPUT_COLUMNS,
     OFFICE_TYPES,
@@ -171,8 +171,9 @@ def test_format_km():
 
 
 def test_every_literal_key_used_in_the_code_exists():
-    root = Path(i18n.__file__).resolve().parent.parent
-    sources = [root / "app.py", *sorted((root / "geo_outreach").glob("*.py"))]
+    root = Path(i18n.__file__).resolve().parents[2]
+    sources = [root / "app.py", *sorted(root.glob("app_*.py")),
+               *sorted((root / "geo_outreach").rglob("*.py"))]
     pattern = re.compile(r"""\bt\(\s*["']([a-z_][\w.]*)["']""")
     used = {key for path in sources if path.exists()
             for key in pattern.findall(path.read_text(encoding="utf-8"))}

@@ -1,4 +1,4 @@
-"""Tests for geo_outreach.io: boundary, participation and office readers."""
+"""Tests for geo_outreach.inputs.readers: boundary, participation and office readers."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo_outreach import bundled
 from geo_outreach._errors import InputError
 from geo_outreach.config import ColumnMapping
-from geo_outreach.io import (
+from geo_outreach.inputs import bundled
+from geo_outreach.inputs.readers import (
     InputTable,
     describe_rows,
     load_boundaries,

@@ -1,4 +1,4 @@
-"""Tests of geo_outreach.maps on a hand-built result (no pipeline, no network)."""
+"""Tests of geo_outreach.render.maps on a hand-built result (no pipeline, no network)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo_outreach import maps
 from geo_outreach._errors import InputError, OutputError
+from geo_outreach.analysis.result import AnalysisResult
 from geo_outreach.config import UTM_49S, AnalysisParams
-from geo_outreach.result import AnalysisResult
+from geo_outreach.render import maps
 
 if TYPE_CHECKING:
     from pathlib import Path

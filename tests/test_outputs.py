@@ -8,12 +8,12 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from geo_outreach import bundled
 from geo_outreach._errors import OutputError
 from geo_outreach.cli import main
-from geo_outreach.export import OUTPUT_FILES
-from geo_outreach.outputs import OutputPolicy, staged_outputs
-from geo_outreach.share_cli import file_names
+from geo_outreach.cli.share import file_names
+from geo_outreach.inputs import bundled
+from geo_outreach.publish.export import OUTPUT_FILES
+from geo_outreach.publish.outputs import OutputPolicy, staged_outputs
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 

@@ -1,7 +1,7 @@
 import pandas as pd
 
-from geo_outreach.priority import rank_villages
-from geo_outreach.schema import PRIORITY_OUTPUT_COLUMNS
+from geo_outreach.analysis.priority import rank_villages
+from geo_outreach.inputs.schema import PRIORITY_OUTPUT_COLUMNS
 
 
 def test_ranks_by_uncovered_inside_the_radius_and_skips_outside_and_no_data():

@@ -6,9 +6,8 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from geo_outreach.config import AnalysisParams
-from geo_outreach.pipeline import analyse
-from geo_outreach.reach import (
+from geo_outreach.analysis.pipeline import analyse
+from geo_outreach.analysis.reach import (
     choose_metric_crs,
     nearest_offices,
     office_catchments,
@@ -16,6 +15,7 @@ from geo_outreach.reach import (
     share_inside,
     village_office_pieces,
 )
+from geo_outreach.config import AnalysisParams
 from tests.builders import UTM, grid_villages, offices_at, participation_for, prepared
 
 FIVE_KM_DISC_M2 = math.pi * 5_000.0**2

@@ -1,14 +1,14 @@
-"""Tests for geo_outreach.reconcile: participation rows to villages."""
+"""Tests for geo_outreach.inputs.reconcile: participation rows to villages."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from geo_outreach import bundled
-from geo_outreach.io import InputTable, read_offices, read_participation
-from geo_outreach.reconcile import REPORT_COLUMNS, reconcile_participation
-from geo_outreach.validate import validate_offices, validate_participation
+from geo_outreach.inputs import bundled
+from geo_outreach.inputs.readers import InputTable, read_offices, read_participation
+from geo_outreach.inputs.reconcile import REPORT_COLUMNS, reconcile_participation
+from geo_outreach.inputs.validate import validate_offices, validate_participation
 
 HEADERS = {"code": "Kode", "name": "Desa", "district": "Kapanewon", "regency": "Kabupaten",
            "labour_force": "AK", "participants": "Peserta"}

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo_outreach import road_reach, roads
+from geo_outreach.analysis.pipeline import analyse, run_analysis
 from geo_outreach.config import AnalysisParams
-from geo_outreach.pipeline import analyse, run_analysis
+from geo_outreach.roads import networks as roads
+from geo_outreach.roads import reach as road_reach
 from tests.builders import grid_villages, offices_at, participation_for, prepared
 from tests.road_builders import UTM, X0, Y0, grid_network, reference_distances, reference_graph
 

@@ -13,9 +13,11 @@ import requests
 import shapely
 from scipy.sparse import csgraph
 
-from geo_outreach import _osm, road_graph, roads
 from geo_outreach._errors import InputError
 from geo_outreach.config import UTM_49S
+from geo_outreach.roads import _osm
+from geo_outreach.roads import graph as road_graph
+from geo_outreach.roads import networks as roads
 from tests.road_builders import (
     STEP,
     UTM,

@@ -10,10 +10,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo_outreach import road_graph, roads, routes
 from geo_outreach._errors import GeoOutreachError, InputError
-from geo_outreach.pipeline import run_analysis
-from geo_outreach.routes_cli import add_routes_command, read_stops, run_routes
+from geo_outreach.analysis.pipeline import run_analysis
+from geo_outreach.cli.routes import add_routes_command, read_stops, run_routes
+from geo_outreach.field import routes
+from geo_outreach.roads import graph as road_graph
+from geo_outreach.roads import networks as roads
 from tests.road_builders import STEP, UTM, grid_network, grid_stops, lonlat
 
 WALK_MPS = 4.5 / 3.6

@@ -18,17 +18,18 @@ import pytest
 import shapely
 from folium.plugins import AntPath
 
-from geo_outreach import cli, maps, share
+from geo_outreach import cli
 from geo_outreach._errors import InputError, OutputError
+from geo_outreach.analysis.household_reach import prepare_households
+from geo_outreach.analysis.pipeline import InputPaths, analyse, prepare_inputs
+from geo_outreach.cli.share import add_share_command, run_share
 from geo_outreach.config import AnalysisParams
-from geo_outreach.household_reach import prepare_households
-from geo_outreach.pipeline import InputPaths, analyse, prepare_inputs
-from geo_outreach.share_cli import add_share_command, run_share
+from geo_outreach.render import maps, share
 from tests.privacy_scan import household_leaks, small_count_leaks
 from tests.url_scan import OSM_CSP_SOURCE, OSM_TILES, fetchable_urls
 
 if TYPE_CHECKING:
-    from geo_outreach.result import AnalysisResult
+    from geo_outreach.analysis.result import AnalysisResult
 
 EVIL_SCRIPT = "<script>alert(1)</script>"
 EVIL_TEMPLATE = "${alert(1)}"
@@ -174,8 +175,8 @@ def test_extra_layers_are_added_and_must_work_offline():
 
 
 def test_road_catchments_are_clipped_credited_and_escaped():
-    from geo_outreach import roads  # noqa: PLC0415 - the road stack, only here
-    from geo_outreach.road_reach import road_reach, with_road_reach  # noqa: PLC0415
+    from geo_outreach.roads import networks as roads  # noqa: PLC0415 - the road stack, only here
+    from geo_outreach.roads.reach import road_reach, with_road_reach  # noqa: PLC0415
 
     base = evil_result()
     result = with_road_reach(base, road_reach(base, roads.bundled_network()))

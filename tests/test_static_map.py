@@ -11,8 +11,8 @@ import pypdf
 import pytest
 from matplotlib.text import Text
 
-from geo_outreach import maps, static_map
 from geo_outreach._errors import InputError
+from geo_outreach.render import maps, static_map
 from tests.privacy_scan import household_leaks
 from tests.test_share import (
     EVIL_DISTRICT,
@@ -106,8 +106,8 @@ def test_without_household_points_there_are_no_hotspots():
 
 
 def test_road_catchments_are_drawn_and_credited():
-    from geo_outreach import roads  # noqa: PLC0415 - the road stack, only here
-    from geo_outreach.road_reach import road_reach, with_road_reach  # noqa: PLC0415
+    from geo_outreach.roads import networks as roads  # noqa: PLC0415 - the road stack, only here
+    from geo_outreach.roads.reach import road_reach, with_road_reach  # noqa: PLC0415
 
     base = bundled_result()
     result = with_road_reach(base, road_reach(base, roads.bundled_network()))

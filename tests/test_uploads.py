@@ -1,4 +1,4 @@
-"""Tests for geo_outreach.uploads: size, kind and name checks on uploaded files."""
+"""Tests for geo_outreach.inputs.uploads: size, kind and name checks on uploaded files."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from typing import get_args
 import pandas as pd
 import pytest
 
-from geo_outreach import bundled, i18n, uploads
+from geo_outreach import i18n
 from geo_outreach._errors import InputError, Problem
-from geo_outreach.uploads import (
+from geo_outreach.inputs import bundled, uploads
+from geo_outreach.inputs.uploads import (
     LARGEST_UPLOAD_MB,
     UPLOAD_RULES,
     Reason,

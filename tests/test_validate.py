@@ -1,4 +1,4 @@
-"""Tests for geo_outreach.validate: participation and office value checks."""
+"""Tests for geo_outreach.inputs.validate: participation and office value checks."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo_outreach import bundled
-from geo_outreach.io import InputTable, read_offices, read_participation
-from geo_outreach.validate import (
+from geo_outreach.inputs import bundled
+from geo_outreach.inputs.readers import InputTable, read_offices, read_participation
+from geo_outreach.inputs.validate import (
     OFFICE_COLUMNS,
     parse_coordinate,
     parse_number,

@@ -14,8 +14,9 @@ import pytest
 import shapely
 from openpyxl import load_workbook
 
-from geo_outreach import route_layers, routes, walksheets
 from geo_outreach._errors import OutputError
+from geo_outreach.field import routes, walksheets
+from geo_outreach.render import route_layers
 from tests.road_builders import grid_network, grid_stops, lonlat
 
 EVIL = '<script>alert("x")</script> & Co'

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pytest
 
-from geo_outreach import bundled, i18n
+from geo_outreach import i18n
+from geo_outreach.inputs import bundled
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from geo_outreach.share import write_share_map
+from geo_outreach.render.share import write_share_map
 from tests.test_share import (
     EVIL_DISTRICT,
     EVIL_OFFICE,

@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 import geopandas as gpd
 import pytest
 
-from geo_outreach import maps
-from geo_outreach.share import write_share_map
+from geo_outreach.render import maps
+from geo_outreach.render.share import write_share_map
 from tests.browser.test_share_browser import MAP, open_offline
 from tests.test_share import bundled_result
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from playwright.sync_api import Page
 
-    from geo_outreach.result import AnalysisResult
+    from geo_outreach.analysis.result import AnalysisResult
 
 DAY = date(2025, 11, 25)
 PAYLOADS: Final = {
@@ -196,7 +196,7 @@ def test_hostile_text_stays_text_in_the_shared_map(page: Page, hostile_file: Pat
 
 
 def test_hostile_text_stays_text_in_the_map_download(page: Page, artifacts: Path):
-    from geo_outreach.maps import coverage_map  # noqa: PLC0415
+    from geo_outreach.render.maps import coverage_map  # noqa: PLC0415
 
     result = hostile_result()
     clean = artifacts / "map-download-clean.html"

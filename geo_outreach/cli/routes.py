@@ -1,0 +1,309 @@
+"""
+The ``geo-outreach routes`` command: one day of canvassing routes for an office's teams.
+
+Wired into :mod:`geo_outreach.cli` with :func:`add_routes_command` (the parser) and
+:func:`run_routes` (the command). It runs the analysis as ``analyze`` does (same input
+options), loads a road network (bundled Kota Yogyakarta, a file given with ``--roads``, or
+a download with ``--download-roads``), plans the routes and writes the walk sheets, GPX
+tracks and summaries into ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import geopandas as gpd
+import shapely
+
+from geo_outreach._errors import InputError, Problem
+from geo_outreach.field.routes import DEFAULT_SPEED_KMH, TRAVEL_MODES, plan_routes, prepare_stops
+from geo_outreach.inputs import readers as io
+from geo_outreach.inputs.readers import _read_vector
+from geo_outreach.inputs.schema import STOP_ALIASES
+from geo_outreach.inputs.validate import parse_coordinate
+from geo_outreach.publish.outputs import staged_outputs
+
+if TYPE_CHECKING:
+    from geo_outreach.analysis.result import AnalysisResult
+    from geo_outreach.roads.networks import RoadNetwork
+
+ROUTE_MAP_FILE: Final = "peta_rute.html"
+"""The map of the day's routes, written beside the walk sheets."""
+DOWNLOAD_MARGIN_KM: Final = 1.5
+"""A downloaded network reaches this far beyond the office's radius."""
+
+STOP_TABLE_SUFFIXES: Final = frozenset({".csv", ".txt"})
+STOP_REQUIRED: Final = (("the latitude", ("lat",)), ("the longitude", ("lon",)),
+                        ("the stop id", ("stop_id",)),
+                        ("the households to visit", ("households",)))
+
+
+def _lat_lon(text: str) -> tuple[float, float]:
+    """Parse ``"-7.78,110.38"`` (latitude first) for argparse."""
+    try:
+        lat_text, lon_text = text.split(",")
+        return float(lat_text), float(lon_text)
+    except ValueError as err:
+        msg = f"expected LAT,LON such as -7.78,110.38, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from err
+
+
+def _cap(text: str) -> int | None:
+    """Parse the households cap: a whole number, 0 meaning no cap."""
+    value = int(text)
+    return None if value == 0 else value
+
+
+def add_routes_command(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+) -> argparse.ArgumentParser:
+    """
+    Add the ``routes`` command to the ``geo-outreach`` parser.
+
+    Parameters
+    ----------
+    commands
+        The parser's subparsers (``parser.add_subparsers(...)``).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``routes`` parser.
+    """
+    from geo_outreach.cli import _add_force_option, _add_input_options  # noqa: PLC0415 - cli imports this module
+
+    routes = commands.add_parser(
+        "routes", help="plan one day of canvassing routes for an office's field teams: "
+                       "walk sheets (CSV, XLSX, HTML) and GPX tracks")
+    _add_input_options(routes)
+    teams = routes.add_argument_group("teams")
+    teams.add_argument("--office", required=True, metavar="ID",
+                       help="the office whose teams go out, e.g. KC-YGY")
+    teams.add_argument("--teams", type=int, default=2, help="number of teams (default 2)")
+    teams.add_argument("--hours", type=float, default=6.0,
+                       help="each team's daily time budget in hours (default 6)")
+    teams.add_argument("--mode", choices=TRAVEL_MODES, default="walk",
+                       help=f"walk ({DEFAULT_SPEED_KMH['walk']:g} km/h) or motorbike "
+                            f"({DEFAULT_SPEED_KMH['motorbike']:g} km/h); default walk")
+    teams.add_argument("--speed-kmh", type=float, help="travel speed instead of the mode's")
+    teams.add_argument("--minutes-per-household", type=float, default=3.0,
+                       help="visiting time per household (default 3)")
+    teams.add_argument("--max-households-per-stop", type=_cap, default=40, metavar="N",
+                       help="households visited at one stop in a day (default 40; 0: no cap)")
+    teams.add_argument("--start", type=_lat_lon, metavar="LAT,LON",
+                       help="where the teams start (default: the office)")
+    teams.add_argument("--end", type=_lat_lon, metavar="LAT,LON",
+                       help="where the teams end (default: the start)")
+    teams.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
+                       help="how long the route solver searches (default 10)")
+    stops = routes.add_argument_group("stops (default: the top villages in the radius)")
+    stops.add_argument("--top", type=int, default=30,
+                       help="how many villages, most uncovered workers first (default 30)")
+    stops.add_argument("--villages", metavar="CODES",
+                       help="your own selection: village codes, comma-separated")
+    stops.add_argument("--stops", type=Path, metavar="FILE",
+                       help="your own stops (e.g. H3 cells): a point file, or CSV with lat, "
+                            "lon; columns stop_id, label, village, households")
+    stops.add_argument("--workers-per-household", type=float, default=1.0,
+                       help="uncovered workers per household visit (default 1)")
+    roads = routes.add_argument_group("road network (default: bundled Kota Yogyakarta)")
+    source = roads.add_mutually_exclusive_group()
+    source.add_argument("--roads", type=Path, metavar="FILE",
+                        help=".osm, .osm.pbf, .graphml or a road line layer "
+                             "(GeoJSON, GPKG, Shapefile)")
+    source.add_argument("--download-roads", action="store_true",
+                        help="download the OpenStreetMap drive network around the office "
+                             "(needs internet; kept on disk for next time)")
+    routes.add_argument("--lang", choices=("id", "en"), default="id",
+                        help="language of the walk sheets (default id: Bahasa Indonesia)")
+    routes.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="output folder")
+    _add_force_option(routes)
+    return routes
+
+
+def read_stops(path: Path) -> gpd.GeoDataFrame:
+    """
+    Read a user's stops: a point file, or a CSV with ``lat`` and ``lon`` columns.
+
+    Parameters
+    ----------
+    path
+        The file. A CSV is read as :func:`geo_outreach.inputs.readers.read_table` reads any table
+        (comma or semicolon, UTF-8 or Latin-1, title rows, at most
+        :data:`geo_outreach.inputs.readers.MAX_TABLE_ROWS` rows); decimal commas in lat/lon are
+        read.
+
+    Returns
+    -------
+    gpd.GeoDataFrame
+        Checked by :func:`geo_outreach.field.routes.prepare_stops`.
+
+    Raises
+    ------
+    InputError
+        If the file is missing or unreadable, or its rows break the contract.
+    """
+    if not path.is_file():
+        raise InputError(Problem(path.name, None, None, None, f"stops file not found: {path}",
+                                 "check the path given with --stops"))
+    if path.suffix.lower() in STOP_TABLE_SUFFIXES:
+        table = _stops_from_table(path)
+        return prepare_stops(table.reset_index(drop=True), source=path.name,
+                             rows=table.index.to_numpy())
+    points = _read_vector(path, layer=None, geometry_types=io.POINT_TYPES)
+    return prepare_stops(points, source=path.name)
+
+
+def _stops_from_table(path: Path) -> gpd.GeoDataFrame:
+    """Read a stops CSV as any table is read (separator, encoding, size), lat/lon checked."""
+    table = io.read_table(path, STOP_ALIASES, option="", required=STOP_REQUIRED)
+    data = table.data.copy()
+    coordinates = {}
+    problems = []
+    for column, label in (("lat", "latitude"), ("lon", "longitude")):
+        parsed = [parse_coordinate(v) for v in data[column]]
+        coordinates[column] = [p.value for p in parsed]
+        problems += [Problem(table.source, int(row), table.header(column), io.cell_text(value),
+                             f"the {label} is not a number in decimal degrees",
+                             "write decimal degrees, e.g. lat -7.78305, lon 110.38344")
+                     for row, value, p in zip(data.index, data[column], parsed, strict=True)
+                     if p.value is None]
+    if problems:
+        raise InputError(problems)
+    data = data.drop(columns=["lat", "lon"])  # indexed by the rows of the user's file
+    points = gpd.GeoSeries.from_xy(coordinates["lon"], coordinates["lat"], index=data.index,
+                                   crs="EPSG:4326")
+    return gpd.GeoDataFrame(data, geometry=points)
+
+
+def _network(args: argparse.Namespace, result: AnalysisResult) -> RoadNetwork:
+    from geo_outreach.roads import networks as roads  # noqa: PLC0415 - loads the network stack on demand
+
+    if args.roads is not None:
+        return roads.load_network(args.roads)
+    if args.download_roads:
+        ids = result.discs["office_id"].astype(str)
+        discs = result.discs[ids == args.office]
+        if discs.empty:
+            raise InputError(Problem("offices", None, "office_id", args.office,
+                                     "unknown office", f"use one of: {', '.join(ids)}"))
+        area = discs.to_crs(result.metric_crs).geometry.iloc[0].buffer(
+            DOWNLOAD_MARGIN_KM * 1000)
+        area_4326 = gpd.GeoSeries([area], crs=result.metric_crs).to_crs("EPSG:4326").iloc[0]
+        return roads.download_network(shapely.simplify(area_4326, 1e-4))
+    return roads.bundled_network()
+
+
+def cell_stops(result: AnalysisResult, office_id: str) -> gpd.GeoDataFrame | None:
+    """
+    Make stops of the H3 cells with uncovered households inside an office's radius.
+
+    Parameters
+    ----------
+    result
+        An analysis with household points.
+    office_id
+        The office.
+
+    Returns
+    -------
+    gpd.GeoDataFrame or None
+        ``stop_id`` (the cell), ``label``, ``village`` (the village at the cell's centre),
+        ``households`` (uncovered households in the cell) and the cell's centre; None when
+        no cell qualifies. Cells suppressed for privacy (fewer than k households) are left
+        out: their counts are not known here.
+    """
+    if result.household_cells is None:
+        return None
+    discs = result.discs[result.discs["office_id"].astype(str) == office_id]
+    cells = result.household_cells
+    counts = cells["uncovered_households_within_radius"]
+    cells = cells[counts.notna() & (counts.fillna(0) > 0)]
+    if discs.empty or cells.empty:
+        return None
+    centres = cells.to_crs(result.metric_crs).geometry.centroid
+    inside = centres.within(discs.to_crs(result.metric_crs).geometry.iloc[0]).to_numpy()
+    if not inside.any():
+        return None
+    chosen = cells[inside]
+    points = gpd.GeoSeries(centres[inside].to_numpy(), crs=result.metric_crs).to_crs("EPSG:4326")
+    villages = result.villages[["name", "geometry"]]
+    located = gpd.sjoin(gpd.GeoDataFrame(geometry=points.to_numpy(), crs="EPSG:4326"),
+                        villages, predicate="within", how="left")
+    located = located[~located.index.duplicated()]
+    return gpd.GeoDataFrame({
+        "stop_id": chosen["h3"].to_numpy(),
+        "label": "H3 " + chosen["h3"].astype(str).to_numpy(),
+        "village": located["name"].fillna("").to_numpy(),
+        "households": chosen["uncovered_households_within_radius"].astype(int).to_numpy(),
+    }, geometry=points.to_numpy(), crs="EPSG:4326")
+
+
+def _say(text: str) -> None:
+    """Print one line of the command's report."""
+    sys.stdout.write(text + "\n")
+
+
+def run_routes(args: argparse.Namespace) -> int:
+    """
+    Run ``geo-outreach routes``.
+
+    Parameters
+    ----------
+    args
+        Parsed arguments of the ``routes`` command.
+
+    Returns
+    -------
+    int
+        0 on success (errors raise :class:`~geo_outreach._errors.GeoOutreachError`,
+        which :func:`geo_outreach.cli.main` turns into one line and exit code 1).
+    """
+    from geo_outreach.cli import _analysis, _output_policy, _print_warnings  # noqa: PLC0415
+    from geo_outreach.field.walksheets import output_names, write_route_outputs  # noqa: PLC0415
+    from geo_outreach.render import maps  # noqa: PLC0415
+    from geo_outreach.render.route_layers import route_layers  # noqa: PLC0415
+
+    policy = _output_policy(args)
+    policy.check(args.out / name for name in (*output_names(args.teams), ROUTE_MAP_FILE))
+    result, _ = _analysis(args)
+    _print_warnings(result.problems)
+    network = _network(args, result)
+    stops = read_stops(args.stops) if args.stops is not None else None
+    if stops is None and not args.villages and result.household_cells is not None:
+        stops = cell_stops(result, args.office)
+    codes = ([code.strip() for code in args.villages.split(",") if code.strip()]
+             if args.villages else None)
+    plan = plan_routes(
+        result, network, office_id=args.office, teams=args.teams, hours=args.hours,
+        mode=args.mode, stops=stops, codes=codes, top=args.top,
+        workers_per_household=args.workers_per_household, speed_kmh=args.speed_kmh,
+        minutes_per_household=args.minutes_per_household,
+        max_households_per_stop=args.max_households_per_stop, start=args.start, end=args.end,
+        time_limit_s=args.time_limit)
+    disc = result.discs[result.discs["office_id"].astype(str) == args.office]
+    route_map = maps.coverage_map(
+        result, lang=args.lang, extra_layers=route_layers(plan, lang=args.lang),
+        focus=tuple(disc.total_bounds) if len(disc) else None)
+    with staged_outputs(args.out, policy) as staging:
+        written = write_route_outputs(plan, staging, lang=args.lang)
+        written.append(maps.save_map(route_map, staging / ROUTE_MAP_FILE))
+    label = "[DEMO: synthetic participation data] " if plan.is_demo else ""
+    _say(f"{label}{plan.office_name}: {args.teams} team(s), {args.hours:g} h, {args.mode}; "
+          f"roads: {network.describe()}")
+    for route in plan.routes:
+        _say(f"  team {route.team}: {len(route.stops)} stops, {route.households} households, "
+              f"{route.distance_km:.1f} km, {route.total_min:.0f} of "
+              f"{args.hours * 60:.0f} min")
+    if len(plan.unserved):
+        _say(f"  not served: {len(plan.unserved)} stop(s), "
+              f"{int(plan.unserved['households_visit'].sum())} households "
+              "(see titik_tidak_terlayani.csv)")
+    if network.attribution:
+        _say(f"  {network.attribution}")
+    _say(f"wrote {len(written)} files to {args.out}")
+    return 0

@@ -1,0 +1,258 @@
+"""
+Write a result to disk: CSV tables, a GeoPackage and the run manifest.
+
+Every file is written atomically: first to a temporary file in the same folder, then
+renamed over the target, so a failed or interrupted run never leaves a half-written
+output behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import pandas as pd
+
+from geo_outreach import __version__
+from geo_outreach._errors import OutputError
+from geo_outreach.analysis.households import DEFAULT_K
+from geo_outreach.inputs.bundled import DEMO_LABEL
+from geo_outreach.inputs.schema import VILLAGE_OUTPUT_COLUMNS
+from geo_outreach.privacy import shareable
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from geo_outreach.analysis.result import AnalysisResult
+
+OUTPUT_FILES = ("villages.csv", "villages.gpkg", "offices.csv", "priority.csv",
+                "match_report.csv", "run.json")
+"""What :func:`write_outputs` always writes into the output folder."""
+
+HOUSEHOLD_OUTPUT_FILES = ("hexes.csv", "hexes.gpkg", "households_rejects.csv")
+"""What it adds when household points were given (aggregates and row numbers only)."""
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
+    """
+    Write a file through a temporary sibling, then rename it into place.
+
+    Parameters
+    ----------
+    path
+        The final file.
+    write
+        Called with the temporary path; must create that file.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix,
+                                         dir=path.parent)
+    os.close(handle)
+    temporary_path = Path(temporary)
+    try:
+        temporary_path.unlink()  # some writers (GPKG) refuse an existing file
+        write(temporary_path)
+        temporary_path.replace(path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            temporary_path.unlink()
+        raise
+    return path
+
+
+FRACTION_DECIMALS = 4
+"""Coverage, gaps and shares: 0.3862 is 38.62 %."""
+COUNT_DECIMALS = 1
+"""Apportioned worker counts keep one decimal, so their totals still add up."""
+KM_DECIMALS = 3
+
+
+def rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """
+    Round a result table for reading: fractions to 4 decimals, km to 3, counts to 1.
+
+    Parameters
+    ----------
+    table
+        A villages, offices or priority table.
+
+    Returns
+    -------
+    pd.DataFrame
+        A rounded copy; whole-number counts become integers where no value is missing.
+    """
+    out = table.copy()
+    for column in out.columns:
+        if not pd.api.types.is_float_dtype(out[column]):
+            continue
+        if column.startswith(("coverage", "gap_to_target", "share_")):
+            out[column] = out[column].round(FRACTION_DECIMALS)
+        elif column.endswith("_km"):
+            out[column] = out[column].round(KM_DECIMALS)
+        elif column in ("lat", "lon"):
+            continue
+        else:
+            values = out[column].round(COUNT_DECIMALS)
+            whole = values.notna().all() and (values % 1 == 0).all()
+            out[column] = values.astype("int64") if whole else values
+    return out
+
+
+def labelled(table: pd.DataFrame, result: AnalysisResult) -> pd.DataFrame:
+    """
+    Add the columns every shared table carries: the denominator and the data label.
+
+    Parameters
+    ----------
+    table
+        Any result table.
+    result
+        The run it came from.
+
+    Returns
+    -------
+    pd.DataFrame
+        ``table`` plus ``denominator`` (e.g. ``labour_force``) and ``data_label``
+        (``DEMO`` when the participation data is the bundled synthetic table).
+    """
+    k = (int(result.household_summary["min_cell_households"])  # type: ignore[call-overload]
+         if result.household_summary else DEFAULT_K)
+    out = rounded(shareable(pd.DataFrame(table.drop(columns="geometry", errors="ignore")), k))
+    out["denominator"] = result.params.denominator
+    out["data_label"] = data_label(result)
+    return out
+
+
+def data_label(result: AnalysisResult) -> str:
+    """
+    Say which inputs are synthetic: ``DEMO`` (participation), ``DEMO households`` ...
+
+    Parameters
+    ----------
+    result
+        The run.
+
+    Returns
+    -------
+    str
+        Empty when no input is synthetic.
+    """
+    parts = []
+    if result.is_demo:
+        parts.append(DEMO_LABEL)
+    if result.households_demo:
+        parts.append(f"{DEMO_LABEL} households")
+    return "; ".join(parts)
+
+
+def run_manifest(result: AnalysisResult) -> dict[str, object]:
+    """
+    Describe a run: inputs with their sha256, parameters, version and headline totals.
+
+    Parameters
+    ----------
+    result
+        The analysis result.
+
+    Returns
+    -------
+    dict
+        JSON-serialisable manifest, written as ``run.json``.
+    """
+    villages = result.villages
+    return {
+        "tool": "geo-outreach",
+        "version": __version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data_label": data_label(result),
+        "inputs": result.inputs,
+        "parameters": {
+            "radius_km": result.params.radius_km,
+            "target": result.params.target,
+            "denominator": result.params.denominator,
+            "metric_crs": result.metric_crs,
+            "reach_method": (
+                "straight-line; household points counted exactly (villages with points), "
+                "area share inside the union of discs elsewhere"
+                if result.household_summary else
+                "straight-line, village share by area inside the union of discs"),
+        },
+        "households": result.household_summary,
+        "road_network": result.road_network,
+        "totals": {
+            "villages": len(villages),
+            "villages_with_data": int(villages["has_data"].sum()),
+            "denominator": float(villages["denominator_value"].sum()),
+            "participants": float(villages["participants"].sum()),
+            "uncovered": float(villages["uncovered"].sum()),
+            "uncovered_within_radius": round(float(villages["uncovered_within_radius"].sum()), 1),
+        },
+        "warnings": [str(p) for p in result.problems],
+    }
+
+
+def write_outputs(result: AnalysisResult, out_dir: Path) -> list[Path]:
+    """
+    Write every output file of ``geo-outreach analyze`` into a folder.
+
+    Parameters
+    ----------
+    result
+        The analysis result.
+    out_dir
+        The folder; created if missing.
+
+    Returns
+    -------
+    list of Path
+        The files written, in :data:`OUTPUT_FILES` order.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir} is a file, not a folder: give --out a folder name")
+    villages_table = labelled(result.villages, result)
+    # the contract's columns first, whatever stages added columns in between
+    villages_table = villages_table[[*VILLAGE_OUTPUT_COLUMNS, *(
+        c for c in villages_table.columns if c not in VILLAGE_OUTPUT_COLUMNS)]]
+    gpkg = gpd.GeoDataFrame(villages_table, geometry=result.villages.geometry.to_numpy(),
+                            crs=result.villages.crs)
+    manifest = json.dumps(run_manifest(result), indent=2, ensure_ascii=False)
+    writers: dict[str, Callable[[Path], None]] = {
+        "villages.csv": lambda p: villages_table.to_csv(p, index=False),
+        "villages.gpkg": lambda p: gpkg.to_file(p, layer="villages", driver="GPKG"),
+        "offices.csv": lambda p: labelled(result.offices, result).to_csv(p, index=False),
+        "priority.csv": lambda p: labelled(result.priority, result).to_csv(p, index=False),
+        "match_report.csv": lambda p: result.match_report.to_csv(p, index=False),
+        "run.json": lambda p: p.write_text(manifest + "\n", encoding="utf-8"),
+    }
+    if result.household_cells is not None:
+        cells = labelled(result.household_cells, result)
+        cells_gpkg = gpd.GeoDataFrame(cells, geometry=result.household_cells.geometry.to_numpy(),
+                                      crs=result.household_cells.crs)
+        rejects = result.household_rejects if result.household_rejects is not None else (
+            pd.DataFrame({"row": [], "reason": [], "detail": []}))
+        writers |= {
+            "hexes.csv": lambda p: cells.to_csv(p, index=False),
+            "hexes.gpkg": lambda p: cells_gpkg.to_file(p, layer="hexes", driver="GPKG"),
+            "households_rejects.csv": lambda p: rejects.to_csv(p, index=False),
+        }
+    try:
+        return [atomic_write(out_dir / name, write) for name, write in writers.items()]
+    except PermissionError as err:
+        raise OutputError(f"cannot write into {out_dir}: {err.strerror}; "
+                          "choose another --out folder") from err
+
+
+def write_problems(problems_table: pd.DataFrame, path: Path) -> Path:
+    """Write a validation report table atomically as CSV."""
+    return atomic_write(path, lambda p: problems_table.to_csv(p, index=False))

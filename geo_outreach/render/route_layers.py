@@ -1,0 +1,180 @@
+"""
+Map layers for roads and routes: road catchments and the teams' routes, as folium groups.
+
+The map works offline, so markers are drawn with Leaflet alone: circle markers, and
+numbers as ``DivIcon`` labels (no ``folium.Icon``, which needs awesome-markers from a
+CDN). Team colours are the Okabe-Ito palette, distinguishable with colour-blindness;
+past eight teams the lines also get dash patterns.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import folium
+import numpy as np
+
+from geo_outreach.escape import escape_html
+from geo_outreach.i18n import format_number
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geo_outreach.config import Language
+    from geo_outreach.field.routes import RoutePlan
+
+TEAM_COLOURS: Final = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+                       "#000000", "#F0E442")
+"""Okabe-Ito colours, most distinct first (yellow last: weak on a light basemap)."""
+DASHES: Final = (None, "8 6", "2 6", "12 4 2 4")
+CATCHMENT_COLOUR: Final = "#01665e"
+UNSERVED_COLOUR: Final = "#6b6b6b"
+
+LABELS: Final[dict[str, dict[Language, str]]] = {
+    "catchments": {"id": "Jangkauan {radius} km lewat jalan", "en": "{radius} km along roads"},
+    "catchment_tip": {"id": "{name}: jalan yang terjangkau dalam {radius} km",
+                      "en": "{name}: roads within {radius} km"},
+    "team": {"id": "Tim {team}", "en": "Team {team}"},
+    "team_tip": {"id": "Tim {team}: {stops} titik, {households} rumah tangga, {km} km, "
+                       "{minutes} menit",
+                 "en": "Team {team}: {stops} stops, {households} households, {km} km, "
+                       "{minutes} min"},
+    "stop_tip": {"id": "{order}. {village} ({district}): {households} rumah tangga, tiba "
+                       "± menit ke-{arrival}",
+                 "en": "{order}. {village} ({district}): {households} households, arrival "
+                       "± minute {arrival}"},
+    "unserved": {"id": "Titik tidak terlayani", "en": "Stops not served"},
+    "unserved_tip": {"id": "{village}: {households} rumah tangga (tidak terlayani)",
+                     "en": "{village}: {households} households (not served)"},
+    "start": {"id": "Mulai/selesai", "en": "Start/end"},
+}
+"""Layer names and tooltips (merged into :mod:`geo_outreach.i18n` later)."""
+
+
+def team_style(team: int) -> tuple[str, str | None]:
+    """
+    Return a team's line colour and dash pattern.
+
+    Parameters
+    ----------
+    team
+        Team number, from 1.
+
+    Returns
+    -------
+    tuple
+        Hex colour and a dash pattern (None for a solid line).
+    """
+    index = team - 1
+    colour = TEAM_COLOURS[index % len(TEAM_COLOURS)]
+    dash = DASHES[(index // len(TEAM_COLOURS)) % len(DASHES)]
+    return colour, dash
+
+
+def road_catchment_layer(
+    catchments: gpd.GeoDataFrame,
+    *,
+    lang: Language = "id",
+    show: bool = True,
+) -> folium.FeatureGroup:
+    """
+    Draw each office's road catchment polygon.
+
+    Parameters
+    ----------
+    catchments
+        From :func:`geo_outreach.roads.reach.catchment_polygons` (EPSG:4326, ``name``,
+        ``radius_km``).
+    lang
+        Label language.
+    show
+        Whether the layer starts visible.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        One outlined polygon per office, with a tooltip.
+    """
+    radius = f"{float(catchments['radius_km'].iloc[0]):g}" if len(catchments) else ""
+    group = folium.FeatureGroup(name=LABELS["catchments"][lang].format(radius=radius),
+                                show=show)
+    for row in catchments.to_crs("EPSG:4326").itertuples(index=False):
+        tip = LABELS["catchment_tip"][lang].format(name=escape_html(row.name),
+                                                   radius=f"{float(row.radius_km):g}")
+        folium.GeoJson(
+            row.geometry.__geo_interface__,
+            style_function=lambda _feature: {"color": CATCHMENT_COLOUR, "weight": 1.5,
+                                             "fillColor": CATCHMENT_COLOUR,
+                                             "fillOpacity": 0.12, "dashArray": "4 3"},
+            tooltip=folium.Tooltip(tip),
+        ).add_to(group)
+    return group
+
+
+def _number_icon(number: int, colour: str) -> folium.DivIcon:
+    text_colour = "#000000" if colour in ("#F0E442", "#E69F00", "#56B4E9") else "#ffffff"
+    return folium.DivIcon(
+        html=(f'<div style="font:bold 10px/18px sans-serif;width:18px;height:18px;'
+              f'text-align:center;color:{text_colour};">{number}</div>'),
+        icon_size=(18, 18), icon_anchor=(9, 9), class_name="geo-outreach-stop-number")
+
+
+def route_layers(plan: RoutePlan, *, lang: Language = "id") -> list[folium.FeatureGroup]:
+    """
+    Draw each team's route (road path and numbered stops) and the stops left over.
+
+    Parameters
+    ----------
+    plan
+        From :func:`geo_outreach.field.routes.plan_routes`.
+    lang
+        Label language.
+
+    Returns
+    -------
+    list of folium.FeatureGroup
+        One group per team with stops (its colour: :func:`team_style`), then one for the
+        stops not served (grey, hollow) if any. The start/end is drawn in every team's group.
+    """
+    groups = []
+    esc = escape_html
+    for route in plan.routes:
+        if route.stops.empty:
+            continue
+        colour, dash = team_style(route.team)
+        tip = LABELS["team_tip"][lang].format(
+            team=route.team, stops=len(route.stops), households=route.households,
+            km=format_number(route.distance_km, lang, decimals=1),
+            minutes=format_number(route.total_min, lang))
+        group = folium.FeatureGroup(name=LABELS["team"][lang].format(team=route.team))
+        if route.path is not None:
+            folium.PolyLine([(lat, lon) for lon, lat in route.path.coords], color=colour,
+                            weight=4, opacity=0.85, dash_array=dash,
+                            tooltip=folium.Tooltip(tip)).add_to(group)
+        folium.CircleMarker((plan.start.y, plan.start.x), radius=6, color="#000000", weight=2,
+                            fill=True, fill_color="#ffffff", fill_opacity=1.0,
+                            tooltip=folium.Tooltip(LABELS["start"][lang])).add_to(group)
+        for stop in route.stops.itertuples(index=False):
+            stop_tip = LABELS["stop_tip"][lang].format(
+                order=int(stop.order), village=esc(str(stop.village)),
+                district=esc(str(stop.district)), households=int(stop.households_visit),
+                arrival=round(float(stop.arrival_min)))
+            location = (float(stop.lat), float(stop.lon))
+            folium.CircleMarker(location, radius=9, color="#ffffff", weight=1.5, fill=True,
+                                fill_color=colour, fill_opacity=1.0,
+                                tooltip=folium.Tooltip(stop_tip)).add_to(group)
+            folium.Marker(location, icon=_number_icon(int(stop.order), colour),
+                          tooltip=folium.Tooltip(stop_tip)).add_to(group)
+        groups.append(group)
+    if len(plan.unserved):
+        group = folium.FeatureGroup(name=LABELS["unserved"][lang], show=False)
+        for stop in plan.unserved.itertuples(index=False):
+            if not (np.isfinite(stop.lat) and np.isfinite(stop.lon)):
+                continue
+            folium.CircleMarker((float(stop.lat), float(stop.lon)), radius=6,
+                                color=UNSERVED_COLOUR, weight=2, fill=False,
+                                tooltip=folium.Tooltip(LABELS["unserved_tip"][lang].format(
+                                    village=esc(str(stop.village)),
+                                    households=int(stop.households_visit)))).add_to(group)
+        groups.append(group)
+    return groups
