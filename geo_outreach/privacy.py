@@ -8,14 +8,61 @@ numbers for ranking.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
-from geo_outreach.analysis.households import DEFAULT_K, suppress_small
-
 if TYPE_CHECKING:
     import pandas as pd
+
+COUNT_COLUMNS: Final = ("households", "workers", "registered", "uncovered_workers",
+                        "uncovered_households")
+"""What is counted per village, office and cell (each also ``*_within_radius``)."""
+
+DEFAULT_K: Final = 10
+
+
+def suppress_small(table: pd.DataFrame, k: int) -> pd.DataFrame:
+    """
+    Blank the counts of groups with fewer than ``k`` households (statistical disclosure).
+
+    Two levels: a group with 1 to k-1 households in all is suppressed whole; a group
+    with 1 to k-1 households inside the radius keeps its totals but loses its
+    ``*_within_radius`` counts. Zero stays zero: it discloses nobody.
+
+    Parameters
+    ----------
+    table
+        Aggregates with ``households`` and/or ``households_within_radius`` and other
+        :data:`COUNT_COLUMNS`.
+    k
+        The threshold (default in the app and CLI: 10).
+
+    Returns
+    -------
+    pd.DataFrame
+        A copy: suppressed counts are missing (nullable Int64); ``suppressed`` (bool) marks
+        a group with any count suppressed; ``households_label`` and
+        ``households_within_radius_label`` hold the count as text, or ``"<k"``.
+    """
+    out = table.copy()
+    if "suppressed" in out.columns:  # already suppressed: doing it twice would lose labels
+        return out
+    out["suppressed"] = False
+    counted = [c for c in out.columns if c.removesuffix("_within_radius") in COUNT_COLUMNS]
+    levels = (("households", counted),
+              ("households_within_radius", [c for c in counted if c.endswith("_within_radius")]))
+    for count_column, columns in levels:
+        if count_column not in out.columns:
+            continue
+        counts = table[count_column].astype("Int64")
+        small = ((counts > 0) & (counts < k)).fillna(value=False).to_numpy(dtype=bool)
+        out[f"{count_column}_label"] = counts.astype("string").where(~small, f"<{k}")
+        for column in columns:
+            out[column] = out[column].astype("Int64").mask(small)
+        out["suppressed"] |= small
+    return out
+
 
 HOUSEHOLD_DERIVED = ("uncovered_within_radius",)
 """Columns that are exact household counts in a ``household_points`` row."""

@@ -21,12 +21,14 @@ import pandas as pd
 import pytest
 
 from geo_outreach._errors import InputError, Problem
-from geo_outreach.analysis.households import StudyArea, build_study_area, classify_households
+from geo_outreach.analysis.households import classify_households
 from geo_outreach.analysis.pipeline import InputPaths, analyse, prepare_inputs, run_analysis
+from geo_outreach.analysis.village_locator import StudyArea, build_study_area
 from geo_outreach.cli import main
 from geo_outreach.cli.routes import read_stops
 from geo_outreach.config import AnalysisParams
 from geo_outreach.inputs import readers as io
+from geo_outreach.inputs import tables
 from geo_outreach.inputs.household_files import read_household_chunks
 from geo_outreach.roads.networks import load_network
 from geo_outreach.roads.reach import road_reach, with_road_reach
@@ -277,7 +279,7 @@ def test_command_line_answer(entry: Entry, tmp_path, capsys):
 
 def test_a_participation_table_with_more_rows_than_indonesia_has_villages(tmp_path):
     path = tmp_path / "peserta_nasional.csv"
-    rows = io.MAX_TABLE_ROWS + 1
+    rows = tables.MAX_TABLE_ROWS + 1
     numbers = pd.RangeIndex(rows)
     table = pd.DataFrame({"kode_wilayah": "34.71.01.1001", "angkatan_kerja": numbers,
                           "peserta_aktif": numbers})
@@ -306,9 +308,9 @@ def test_a_huge_household_file_without_line_breaks_is_refused_by_its_header(tmp_
 
 
 def test_household_points_have_no_size_limit_unlike_the_small_tables(tmp_path, monkeypatch):
-    monkeypatch.setattr(io, "MAX_TABLE_BYTES", 1024)
+    monkeypatch.setattr(tables, "MAX_TABLE_BYTES", 1024)
     households = Path(__file__).parents[1] / "examples" / "rumah_tangga_contoh.csv"
-    assert households.stat().st_size > io.MAX_TABLE_BYTES
+    assert households.stat().st_size > tables.MAX_TABLE_BYTES
     assert sum(len(chunk.rows) for chunk in read_household_chunks(households)) == 5_000
     participation = tmp_path / "peserta.csv"
     participation.write_bytes(households.read_bytes())

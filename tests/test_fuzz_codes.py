@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from geo_outreach.inputs import reconcile, validate
 from geo_outreach.inputs.codes import normalise_code, normalise_name, normalise_unit_name
-from geo_outreach.inputs.readers import InputTable
+from geo_outreach.inputs.columns import InputTable
 from tests.conftest import TINY_VILLAGES, tiny_village_frame
 from tests.fuzz_strategies import cells
 

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from geo_outreach._errors import InputError
 from geo_outreach.analysis import pipeline
 from geo_outreach.cli import routes as routes_cli
-from geo_outreach.inputs import bundled
+from geo_outreach.inputs import boundaries, bundled
 from geo_outreach.inputs import household_files as household_io
 from geo_outreach.inputs import readers as geo_io
 from geo_outreach.inputs.schema import (
@@ -163,7 +163,7 @@ VECTOR_SUFFIXES = (".gpkg", ".geojson", ".json", ".zip", ".parquet", ".shp", ".k
 @given(data=arbitrary_bytes(), suffix=st.sampled_from(VECTOR_SUFFIXES))
 def test_boundaries_from_arbitrary_bytes(data: bytes, suffix: str) -> None:
     with written(data, f"desa{suffix}") as path:
-        only_own_errors(geo_io.load_boundaries, path)
+        only_own_errors(boundaries.load_boundaries, path)
 
 
 @given(data=st.deferred(lambda: geojson_bytes(BOUNDARY_ALIASES, _known_values())))
@@ -171,7 +171,7 @@ def test_boundaries_from_arbitrary_bytes(data: bytes, suffix: str) -> None:
     "code": [], "name": "A", "district": "B", "regency": "C"}))
 def test_boundaries_from_random_geojson(data: bytes) -> None:
     with written(data, "desa.geojson") as path:
-        only_own_errors(geo_io.load_boundaries, path)
+        only_own_errors(boundaries.load_boundaries, path)
 
 
 @given(suffix_and_data=st.sampled_from((".gpkg", ".geojson", ".zip", ".parquet")).flatmap(
@@ -179,7 +179,7 @@ def test_boundaries_from_random_geojson(data: bytes) -> None:
 def test_boundaries_from_damaged_files(suffix_and_data: tuple[str, bytes]) -> None:
     suffix, data = suffix_and_data
     with written(data, f"desa{suffix}") as path:
-        only_own_errors(geo_io.load_boundaries, path)
+        only_own_errors(boundaries.load_boundaries, path)
 
 
 # --- participation and offices tables --------------------------------------------------
@@ -289,18 +289,18 @@ def _parquet_with_geo(metadata: bytes, *, with_lat_lon: bool) -> bytes:
     return buffer.getvalue()
 
 
-GEOPARQUET_READERS = (geo_io.load_boundaries, geo_io.read_offices, _read_households,
+GEOPARQUET_READERS = (boundaries.load_boundaries, geo_io.read_offices, _read_households,
                       household_io.household_headers, roads.load_network)
 
 
 @given(metadata=geo_metadata(), read=st.sampled_from(GEOPARQUET_READERS),
        with_lat_lon=st.booleans())
-@example(metadata=b"true", read=geo_io.load_boundaries, with_lat_lon=True)
+@example(metadata=b"true", read=boundaries.load_boundaries, with_lat_lon=True)
 @example(metadata=b"null", read=_read_households, with_lat_lon=True)
 @example(metadata=b'{"primary_column": "", "columns": {"": {}}}', read=_read_households,
          with_lat_lon=False)
 @example(metadata=b'{"version": "1.0.0", "primary_column": "missing", "columns": '
-                  b'{"geometry": {"encoding": "WKB"}}}', read=geo_io.load_boundaries,
+                  b'{"geometry": {"encoding": "WKB"}}}', read=boundaries.load_boundaries,
          with_lat_lon=False)
 def test_geoparquet_with_odd_metadata(metadata: bytes, read: Callable[[Path], object],
                                       *, with_lat_lon: bool) -> None:
@@ -464,12 +464,12 @@ def _shapefile_zip_with_latin1_field_name() -> bytes:
 
 REGRESSIONS = [
     # reader, file name, content, what the message now says
-    pytest.param(geo_io.load_boundaries, "desa.geojson",
+    pytest.param(boundaries.load_boundaries, "desa.geojson",
                  lambda: _feature_collection(_ONE_POINT_LINE), "a shape in the file is broken",
                  id="boundaries-geos-one-point-line"),
-    pytest.param(geo_io.load_boundaries, "desa.zip", _shapefile_zip_with_latin1_field_name,
+    pytest.param(boundaries.load_boundaries, "desa.zip", _shapefile_zip_with_latin1_field_name,
                  "not in its declared encoding", id="boundaries-field-name-not-utf8"),
-    pytest.param(geo_io.load_boundaries, "desa.parquet", _parquet_with_broken_text,
+    pytest.param(boundaries.load_boundaries, "desa.parquet", _parquet_with_broken_text,
                  "cannot be read as GeoParquet", id="boundaries-parquet-not-utf8"),
     pytest.param(routes_cli.read_stops, "titik.zip", _shapefile_zip_with_latin1_field_name,
                  "not in its declared encoding", id="stops-field-name-not-utf8"),

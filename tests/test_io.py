@@ -13,14 +13,9 @@ import shapely
 from geo_outreach._errors import InputError
 from geo_outreach.config import ColumnMapping
 from geo_outreach.inputs import bundled
-from geo_outreach.inputs.readers import (
-    InputTable,
-    describe_rows,
-    load_boundaries,
-    read_boundaries,
-    read_offices,
-    read_participation,
-)
+from geo_outreach.inputs.boundaries import load_boundaries, read_boundaries
+from geo_outreach.inputs.columns import InputTable, describe_rows
+from geo_outreach.inputs.readers import read_offices, read_participation
 
 UTM_49S = "EPSG:32749"
 CANONICAL = ["code", "name", "district", "regency", "kind", "district_code", "regency_code",

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from geo_outreach.inputs import bundled
-from geo_outreach.inputs.readers import InputTable, read_offices, read_participation
+from geo_outreach.inputs.columns import InputTable
+from geo_outreach.inputs.readers import read_offices, read_participation
 from geo_outreach.inputs.validate import (
     OFFICE_COLUMNS,
     parse_coordinate,

@@ -31,11 +31,10 @@ from geo_outreach.analysis.households import (
     Classified,
     HouseholdClassification,
     HouseholdParams,
-    StudyArea,
-    build_study_area,
     classify_chunk,
     finish_classification,
 )
+from geo_outreach.analysis.village_locator import StudyArea, build_study_area
 from geo_outreach.inputs.file_kinds import file_sha256
 from geo_outreach.inputs.household_files import (
     HouseholdChunk,
@@ -153,7 +152,7 @@ def classify_households_dask(
     path
         A household file (as for :func:`geo_outreach.analysis.households.classify_households`).
     area
-        From :func:`geo_outreach.analysis.households.build_study_area`.
+        From :func:`geo_outreach.analysis.village_locator.build_study_area`.
     params
         H3 resolution; ``chunk_rows`` sets the partition size.
     client

@@ -18,19 +18,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from geo_outreach.analysis.households import (
+from geo_outreach.analysis.household_cells import (
     HouseholdAggregates,
-    HouseholdClassification,
-    HouseholdParams,
-    StudyArea,
     aggregate,
-    build_study_area,
     cell_polygons,
-    classify_households,
     h3_text,
     hexagons,
     village_office_counts,
 )
+from geo_outreach.analysis.households import (
+    HouseholdClassification,
+    HouseholdParams,
+    classify_households,
+)
+from geo_outreach.analysis.village_locator import StudyArea, build_study_area
 from geo_outreach.inputs.file_kinds import file_sha256
 from geo_outreach.inputs.synthetic import DEMO_HOUSEHOLDS, synthetic_households
 

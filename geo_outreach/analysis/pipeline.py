@@ -35,7 +35,7 @@ from geo_outreach.analysis.reach import (
 )
 from geo_outreach.analysis.result import AnalysisResult
 from geo_outreach.config import AnalysisParams, ColumnMapping
-from geo_outreach.inputs import bundled, reconcile, validate
+from geo_outreach.inputs import boundaries, bundled, reconcile, tables, validate
 from geo_outreach.inputs import readers as io
 from geo_outreach.inputs.file_kinds import file_sha256
 from geo_outreach.inputs.schema import OFFICE_OUTPUT_COLUMNS, VILLAGE_OUTPUT_COLUMNS
@@ -138,7 +138,8 @@ def _read_boundaries(paths: InputPaths, problems: list[Problem]) -> tuple[
                 bundled.read_units(bundled.DISTRICTS_LAYER),
                 bundled.read_units(bundled.REGENCIES_LAYER))
     try:
-        villages, notes = io.load_boundaries(paths.boundaries, mapping=paths.boundary_columns)
+        villages, notes = boundaries.load_boundaries(paths.boundaries,
+                                                     mapping=paths.boundary_columns)
     except InputError as err:
         problems.extend(err.problems)
         return None, None, None
@@ -174,9 +175,9 @@ def prepare_inputs(paths: InputPaths, *, radius_km: float = 5.0) -> PreparedInpu
         "boundaries": _input_record(boundaries_path, is_bundled=paths.boundaries is None),
         "participation": _input_record(participation_path,
                                        is_bundled=paths.participation is None,
-                                       max_bytes=io.MAX_TABLE_BYTES),
+                                       max_bytes=tables.MAX_TABLE_BYTES),
         "offices": _input_record(offices_path, is_bundled=paths.offices is None,
-                                 max_bytes=io.MAX_TABLE_BYTES),
+                                 max_bytes=tables.MAX_TABLE_BYTES),
     }
     # The synthetic table stays DEMO whichever way it comes in (bundled, a copy, an upload).
     is_demo = inputs["participation"]["sha256"] == file_sha256(bundled.DEMO_PARTICIPATION)

@@ -17,19 +17,16 @@ import pandas as pd
 
 from geo_outreach import __version__
 from geo_outreach._errors import GeoOutreachError, InputError, Problem
+from geo_outreach.analysis.household_cells import household_table
 from geo_outreach.analysis.household_reach import HouseholdInputs, prepare_households
-from geo_outreach.analysis.households import (
-    DEFAULT_H3_RESOLUTION,
-    DEFAULT_K,
-    HouseholdParams,
-    household_table,
-)
+from geo_outreach.analysis.households import DEFAULT_H3_RESOLUTION, HouseholdParams
 from geo_outreach.analysis.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
 from geo_outreach.cli.routes import add_routes_command, run_routes
 from geo_outreach.cli.share import add_share_command, run_share
 from geo_outreach.config import AnalysisParams, ColumnMapping
 from geo_outreach.inputs.bundled import DEMO_LABEL
 from geo_outreach.inputs.schema import DENOMINATOR_LABELS, DENOMINATORS
+from geo_outreach.privacy import DEFAULT_K
 from geo_outreach.publish.export import HOUSEHOLD_OUTPUT_FILES, OUTPUT_FILES, write_outputs
 from geo_outreach.publish.export_log import ENV_VAR, default_log_file, log_shared_file
 from geo_outreach.publish.outputs import OutputPolicy, staged_outputs

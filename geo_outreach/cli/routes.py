@@ -20,10 +20,10 @@ import shapely
 
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.field.routes import DEFAULT_SPEED_KMH, TRAVEL_MODES, plan_routes, prepare_stops
-from geo_outreach.inputs import readers as io
-from geo_outreach.inputs.readers import _read_vector
+from geo_outreach.inputs import columns, tables, vectors
 from geo_outreach.inputs.schema import STOP_ALIASES
 from geo_outreach.inputs.validate import parse_coordinate
+from geo_outreach.inputs.vectors import _read_vector
 from geo_outreach.publish.outputs import staged_outputs
 
 if TYPE_CHECKING:
@@ -132,9 +132,9 @@ def read_stops(path: Path) -> gpd.GeoDataFrame:
     Parameters
     ----------
     path
-        The file. A CSV is read as :func:`geo_outreach.inputs.readers.read_table` reads any table
+        The file. A CSV is read as :func:`geo_outreach.inputs.tables.read_table` reads any table
         (comma or semicolon, UTF-8 or Latin-1, title rows, at most
-        :data:`geo_outreach.inputs.readers.MAX_TABLE_ROWS` rows); decimal commas in lat/lon are
+        :data:`geo_outreach.inputs.tables.MAX_TABLE_ROWS` rows); decimal commas in lat/lon are
         read.
 
     Returns
@@ -154,20 +154,20 @@ def read_stops(path: Path) -> gpd.GeoDataFrame:
         table = _stops_from_table(path)
         return prepare_stops(table.reset_index(drop=True), source=path.name,
                              rows=table.index.to_numpy())
-    points = _read_vector(path, layer=None, geometry_types=io.POINT_TYPES)
+    points = _read_vector(path, layer=None, geometry_types=vectors.POINT_TYPES)
     return prepare_stops(points, source=path.name)
 
 
 def _stops_from_table(path: Path) -> gpd.GeoDataFrame:
     """Read a stops CSV as any table is read (separator, encoding, size), lat/lon checked."""
-    table = io.read_table(path, STOP_ALIASES, option="", required=STOP_REQUIRED)
+    table = tables.read_table(path, STOP_ALIASES, option="", required=STOP_REQUIRED)
     data = table.data.copy()
     coordinates = {}
     problems = []
     for column, label in (("lat", "latitude"), ("lon", "longitude")):
         parsed = [parse_coordinate(v) for v in data[column]]
         coordinates[column] = [p.value for p in parsed]
-        problems += [Problem(table.source, int(row), table.header(column), io.cell_text(value),
+        problems += [Problem(table.source, int(row), table.header(column), columns.cell_text(value),
                              f"the {label} is not a number in decimal degrees",
                              "write decimal degrees, e.g. lat -7.78305, lon 110.38344")
                      for row, value, p in zip(data.index, data[column], parsed, strict=True)

@@ -27,7 +27,8 @@ from pyproj.exceptions import CRSError
 from shapely.errors import GEOSException
 
 from geo_outreach._errors import GeoOutreachError, InputError, Problem
-from geo_outreach.inputs.readers import _require, _resolve_columns, check_file
+from geo_outreach.inputs.columns import _require, _resolve_columns
+from geo_outreach.inputs.file_checks import check_file
 from geo_outreach.inputs.schema import HOUSEHOLD_ALIASES
 
 if TYPE_CHECKING:

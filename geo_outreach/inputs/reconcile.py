@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 
 from geo_outreach._errors import Problem, Severity
 from geo_outreach.inputs.codes import normalise_code, normalise_name, normalise_unit_name
-from geo_outreach.inputs.readers import cell_text
+from geo_outreach.inputs.columns import cell_text
 from geo_outreach.inputs.validate import COUNT_COLUMNS
 
 if TYPE_CHECKING:

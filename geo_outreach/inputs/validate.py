@@ -21,7 +21,7 @@ import shapely
 
 from geo_outreach._errors import Problem, Severity
 from geo_outreach.inputs.codes import is_blank, normalise_code
-from geo_outreach.inputs.readers import InputTable, cell_text, describe_rows
+from geo_outreach.inputs.columns import InputTable, cell_text, describe_rows
 from geo_outreach.inputs.schema import DENOMINATORS, OFFICE_TYPES, SEGMENTS, normalise_header
 
 if TYPE_CHECKING:
@@ -367,7 +367,7 @@ def validate_participation(table: InputTable) -> tuple[pd.DataFrame, list[Proble
         values that are not numbers, negative counts, blank participants or
         denominators, participants and labour force columns that look swapped, a table
         without data rows.
-        Warnings: how the file was read (:attr:`~geo_outreach.inputs.readers.InputTable.notes`),
+        Warnings: how the file was read (:attr:`~geo_outreach.inputs.columns.InputTable.notes`),
         number formats that had to be assumed, participants above the labour force or
         employed, segments above participants, one blank denominator, names without
         kapanewon and kabupaten, participants computed from segments.
@@ -601,7 +601,7 @@ def validate_offices(
         Errors: blank or non-numeric lat/lon, out-of-range values, 0,0, lat and lon
         swapped, a missing minus sign, offices beyond the radius of the area, offices
         without name or id, duplicate ids or names, an empty table. Warnings: how the
-        file was read (:attr:`~geo_outreach.inputs.readers.InputTable.notes`), an office outside the
+        file was read (:attr:`~geo_outreach.inputs.columns.InputTable.notes`), an office outside the
         area within radius of it, unknown office types, unreadable ``approximate`` values.
     """
     area = _StudyArea.of(study_area)

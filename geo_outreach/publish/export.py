@@ -21,10 +21,9 @@ import pandas as pd
 
 from geo_outreach import __version__
 from geo_outreach._errors import OutputError
-from geo_outreach.analysis.households import DEFAULT_K
 from geo_outreach.inputs.bundled import DEMO_LABEL
 from geo_outreach.inputs.schema import VILLAGE_OUTPUT_COLUMNS
-from geo_outreach.privacy import shareable
+from geo_outreach.privacy import DEFAULT_K, shareable
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -43,9 +43,8 @@ from shapely.ops import nearest_points
 
 from geo_outreach import __version__
 from geo_outreach._errors import InputError, OutputError, Problem
-from geo_outreach.analysis.households import DEFAULT_K
 from geo_outreach.i18n import format_km, t
-from geo_outreach.privacy import shareable
+from geo_outreach.privacy import DEFAULT_K, shareable
 from geo_outreach.publish.export import atomic_write
 from geo_outreach.render.maps import (
     _BOX_STYLE,

@@ -1,0 +1,102 @@
+"""
+The checks every input file passes before a parser opens it.
+
+It exists, is a file, is not empty or far too large, and its name's suffix is one the
+reader knows.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import TYPE_CHECKING, Final
+
+from geo_outreach._errors import InputError, Problem
+from geo_outreach.inputs.file_kinds import binary_kind
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+TABLE_FORMATS: Final = "CSV (.csv, comma- or semicolon-separated) or Excel (.xlsx)"
+
+CSV_SUFFIXES: Final = frozenset({".csv", ".txt", ".tsv"})
+EXCEL_SUFFIXES: Final = frozenset({".xlsx", ".xlsm"})
+OLD_SPREADSHEET_SUFFIXES: Final = frozenset({".xls", ".ods", ".numbers"})
+PARQUET_SUFFIXES: Final = frozenset({".parquet", ".geoparquet"})
+
+
+# --- vector files ----------------------------------------------------------------------
+
+
+def _not_found(path: Path, source: str, formats: str) -> InputError:
+    return InputError(Problem(source, None, None, str(path), "the file does not exist",
+                              f"check the path and the file name; accepted formats: {formats}"))
+
+
+def check_file(path: Path, formats: str, *, max_bytes: int | None = None,
+               what: str = "file") -> None:
+    """
+    Refuse a missing file, an empty (0-byte) one, or one larger than ``max_bytes``.
+
+    Parameters
+    ----------
+    path
+        The user's file.
+    formats
+        The accepted formats, for the fix.
+    max_bytes
+        The largest size accepted; no limit when None.
+    what
+        What the file should hold, e.g. ``"a participation table"``, for the messages.
+
+    Raises
+    ------
+    InputError
+        Naming the file and what to do.
+    """
+    source = path.name
+    if not path.is_file():
+        raise _not_found(path, source, formats)
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(Problem(source, None, None, "0 bytes", "the file is empty",
+                                 f"save {what} into it again (the upload or copy may have "
+                                 f"failed); accepted formats: {formats}"))
+    if max_bytes is not None and size > max_bytes:
+        raise InputError(Problem(
+            source, None, None, f"{size / 1e6:,.0f} MB",
+            f"the file is far larger than {what} can be (at most {max_bytes / 1e6:,.0f} MB: "
+            f"one row per village of all Indonesia fits in under 20 MB)",
+            "check that this is the right file; give one row per village or office, "
+            "without other sheets or data"))
+
+
+# --- tables: CSV and Excel -------------------------------------------------------------
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    """Decode a CSV file: UTF-16 with a BOM, UTF-8 (with or without BOM), else Latin-1."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16", errors="replace"), "utf-16"  # a cut file: half a char
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1"), "latin-1"
+
+
+def _refuse_binary(raw: bytes, source: str, *, named: str = "a CSV table",
+                   formats: str = TABLE_FORMATS, allowed: frozenset[str] = frozenset()) -> None:
+    """Refuse a file whose first bytes show a workbook, picture or other binary not allowed."""
+    kind = binary_kind(raw)
+    if kind is not None and kind.suffix not in allowed:
+        raise InputError(Problem(source, None, None, kind.suffix,
+                                 f"the file is named as {named} but it is {kind.description}",
+                                 f"give the file its real name ({kind.suffix}), or save the "
+                                 f"data as {formats}"))
+    head = raw[:4096]
+    if not allowed and b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE,
+                                                                codecs.BOM_UTF16_BE)):
+        raise InputError(Problem(source, None, None, None,
+                                 f"the file is named as {named} but it is not text",
+                                 f"save the data as {formats}"))
