@@ -32,7 +32,7 @@ from geo_outreach.inputs import uploads
 from geo_outreach.inputs.uploads import UPLOAD_RULES, Role, Upload, UploadError
 from geo_outreach.publish.export import labelled
 from geo_outreach.publish.export_log import logged_download
-from geo_outreach.render import maps
+from geo_outreach.render import map_data, maps
 from geo_outreach.roads.networks import RoadNetwork, bundled_network, load_network
 from geo_outreach.roads.reach import road_reach, with_road_reach
 
@@ -307,7 +307,7 @@ def show_map(result: AnalysisResult, lang: Language, regency: str | None) -> Non
     st.download_button(i18n.t("button.download_map", lang), logged_download(
         result, lambda: maps.coverage_map(result, regency=regency, lang=lang).get_root()
         .render().encode("utf-8"), file_name=MAP_DOWNLOAD_NAME, via="app map",
-        regency=maps.resolve_regency(result, regency) if regency else None),
+        regency=map_data.resolve_regency(result, regency) if regency else None),
         file_name=MAP_DOWNLOAD_NAME, mime="text/html", on_click="ignore")
 
 

@@ -17,7 +17,8 @@ import streamlit as st
 from geo_outreach import i18n
 from geo_outreach.privacy import DEFAULT_K
 from geo_outreach.publish.export_log import logged_download
-from geo_outreach.render.share import share_file_name, share_html
+from geo_outreach.render.share import share_html
+from geo_outreach.render.share_text import share_file_name
 from geo_outreach.render.static_map import static_map_bytes
 
 if TYPE_CHECKING:

@@ -25,8 +25,9 @@ from playwright.sync_api import sync_playwright
 from geo_outreach.analysis.household_reach import prepare_households
 from geo_outreach.analysis.pipeline import InputPaths, analyse, prepare_inputs
 from geo_outreach.config import AnalysisParams
-from geo_outreach.render.maps import regency_names
-from geo_outreach.render.share import share_layers, write_share_map
+from geo_outreach.render.map_data import regency_names
+from geo_outreach.render.share import write_share_map
+from geo_outreach.render.share_layers import share_layers
 from geo_outreach.render.static_map import static_map_bytes
 from geo_outreach.roads import networks as roads
 from geo_outreach.roads.reach import road_reach, with_road_reach

@@ -4,8 +4,8 @@ Write Leaflet into ``static/`` for the app (maintainers only; the files are comm
 The app's map is drawn by streamlit-folium, which loads Leaflet by URL. Streamlit serves
 ``static/`` at ``/app/static/``, so the app works with no internet. The files come from the
 pinned ``xstatic-leaflet`` package (BSD-2-Clause, see ``static/LICENSE-leaflet.txt``), exactly
-as :func:`geo_outreach.render.maps.leaflet_assets` inlines them into shared maps; a test checks
-that they are still identical.
+as :func:`geo_outreach.render.map_assets.leaflet_assets` inlines them into shared maps; a test
+checks that they are still identical.
 
 Run from the repository root: ``python scripts/vendor_leaflet.py``.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geo_outreach.render.maps import leaflet_assets
+from geo_outreach.render.map_assets import leaflet_assets
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo_outreach.render.maps import leaflet_assets
+from geo_outreach.render.map_assets import leaflet_assets
 
 APP = str(Path(__file__).parent.parent / "app.py")
 

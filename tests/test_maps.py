@@ -15,7 +15,7 @@ import shapely
 from geo_outreach._errors import InputError, OutputError
 from geo_outreach.analysis.result import AnalysisResult
 from geo_outreach.config import UTM_49S, AnalysisParams
-from geo_outreach.render import maps
+from geo_outreach.render import map_assets, map_data, map_style, maps
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -146,7 +146,7 @@ def test_legend_states_classes_target_and_denominator(page: str):
     for label in ("&lt; 20%", "20\u201330%", "30\u201340%", "40\u201350%", "≥ 50%",
                   "tanpa data"):
         assert label in legend
-    for colour in maps.CLASS_COLOURS:
+    for colour in map_style.CLASS_COLOURS:
         assert colour in legend
     assert "dari target" in legend
 
@@ -189,7 +189,7 @@ def test_approximate_office_is_dashed_hollow_and_says_so(page: str):
     markers = re.findall(r"L\.circleMarker\(\s*\[[^\]]*\],\s*(\{.*?\})\s*\)", page, re.DOTALL)
     assert len(markers) == 2
     exact, approximate = (json.loads(_js_object_to_json(text)) for text in markers)
-    assert exact["fillColor"] == maps.OFFICE_COLOUR
+    assert exact["fillColor"] == map_style.OFFICE_COLOUR
     assert "dashArray" not in exact or exact["dashArray"] is None
     assert approximate["fillColor"] == "#ffffff"
     assert approximate["dashArray"]
@@ -266,7 +266,7 @@ def test_regency_filter_accepts_name_variants(result: AnalysisResult, regency: s
 
 @pytest.mark.parametrize("regency", ["Kota Yogyakarta", "Yogyakarta", "34.71"])
 def test_regency_filter_finds_the_city(result: AnalysisResult, regency: str):
-    assert maps.resolve_regency(result, regency) == "Kota Yogyakarta"
+    assert map_data.resolve_regency(result, regency) == "Kota Yogyakarta"
 
 
 def test_unknown_regency_lists_the_valid_names(result: AnalysisResult):
@@ -275,7 +275,7 @@ def test_unknown_regency_lists_the_valid_names(result: AnalysisResult):
 
 
 def test_regency_names(result: AnalysisResult):
-    assert maps.regency_names(result) == ["Kabupaten Sleman", "Kota Yogyakarta"]
+    assert map_data.regency_names(result) == ["Kabupaten Sleman", "Kota Yogyakarta"]
 
 
 # --- offline, escaping, saving -----------------------------------------------------
@@ -355,11 +355,11 @@ def test_make_offline_refuses_elements_that_need_other_assets():
     fmap = folium.Map(tiles=None)
     RegularPolygonMarker((0, 0)).add_to(fmap)
     with pytest.raises(ValueError, match="dvf_js"):
-        maps.make_offline(fmap)
+        map_assets.make_offline(fmap)
 
 
 def test_leaflet_assets_are_self_contained():
-    script, stylesheet = maps.leaflet_assets()
+    script, stylesheet = map_assets.leaflet_assets()
     assert "1.9.3" in script
     assert "url(images/" not in stylesheet
     assert not re.search(r"url\(\s*[\"']?(https?:|//)", stylesheet)

@@ -24,7 +24,7 @@ from geo_outreach.analysis.household_reach import prepare_households
 from geo_outreach.analysis.pipeline import InputPaths, analyse, prepare_inputs
 from geo_outreach.cli.share import add_share_command, run_share
 from geo_outreach.config import AnalysisParams
-from geo_outreach.render import maps, share
+from geo_outreach.render import map_data, maps, share, share_controls, share_layers, share_text
 from tests.privacy_scan import household_leaks, small_count_leaks
 from tests.url_scan import OSM_CSP_SOURCE, OSM_TILES, fetchable_urls
 
@@ -95,7 +95,7 @@ def test_only_the_villages_of_the_regency():
 
 
 def test_everything_is_clipped_to_the_regency():
-    layers = share.share_layers(bundled_result(), "sleman")
+    layers = share_layers.share_layers(bundled_result(), "sleman")
     outline = layers.outline.to_crs(layers.metric_crs).geometry.iloc[0].buffer(1.0)
     for frame in (layers.villages, layers.districts, layers.rings, layers.cells):
         assert frame is not None
@@ -104,7 +104,7 @@ def test_everything_is_clipped_to_the_regency():
 
 
 def test_a_ring_from_outside_is_cut_at_the_border_and_the_office_named():
-    layers = share.share_layers(bundled_result(), "Sleman")
+    layers = share_layers.share_layers(bundled_result(), "Sleman")
     assert layers.outside["office_id"].tolist() == ["KC-YGY"]
     assert "KC-YGY" not in layers.offices["office_id"].tolist()
     ring = layers.rings.set_index("office_id").loc["KC-YGY"]
@@ -117,7 +117,7 @@ def test_a_ring_from_outside_is_cut_at_the_border_and_the_office_named():
 
 
 def test_an_office_inside_keeps_its_marker_and_the_city_has_no_outside_office():
-    layers = share.share_layers(bundled_result(), "Kota Yogyakarta")
+    layers = share_layers.share_layers(bundled_result(), "Kota Yogyakarta")
     assert layers.offices["office_id"].tolist() == ["KC-YGY"]
     assert layers.outside.empty
 
@@ -181,7 +181,7 @@ def test_road_catchments_are_clipped_credited_and_escaped():
     base = evil_result()
     result = with_road_reach(base, road_reach(base, roads.bundled_network()))
     assert result.road_catchments is not None
-    layers = share.share_layers(result, "Sleman")
+    layers = share_layers.share_layers(result, "Sleman")
     assert layers.catchments is not None
     assert len(layers.catchments) == 1
     outline = layers.outline.to_crs(layers.metric_crs).geometry.iloc[0].buffer(1.0)
@@ -195,7 +195,7 @@ def test_road_catchments_are_clipped_credited_and_escaped():
 
 def test_unknown_regency_lists_the_valid_ones():
     with pytest.raises(InputError, match=r"Kabupaten Sleman \(34\.04\)"):
-        share.share_layers(bundled_result(), "Surakarta")
+        share_layers.share_layers(bundled_result(), "Surakarta")
 
 
 # --- self-contained ---------------------------------------------------------------------
@@ -238,7 +238,7 @@ def test_size_budget(regency: str):
 
 def test_simplification_keeps_the_area_and_valid_polygons():
     result = bundled_result()
-    layers = share.share_layers(result, "Gunungkidul")
+    layers = share_layers.share_layers(result, "Gunungkidul")
     original = result.villages[result.villages["regency"] == "Kabupaten Gunungkidul"]
     before = original.to_crs(layers.metric_crs).area.sum()
     after = layers.villages.to_crs(layers.metric_crs).area.sum()
@@ -247,12 +247,13 @@ def test_simplification_keeps_the_area_and_valid_polygons():
 
 
 def test_vendored_plugins_match_their_manifest():
-    manifest = (share.ASSETS / "MANIFEST.txt").read_text(encoding="utf-8").splitlines()
+    manifest = (share_controls.ASSETS / "MANIFEST.txt").read_text(encoding="utf-8").splitlines()
     rows = [line.split() for line in manifest if line and not line.startswith("#")]
     assert {(name, version) for name, version, _, _ in rows} == {
         ("leaflet-search", "2.9.7"), ("leaflet.fullscreen", "3.0.0")}
     for _, _, file, digest in rows:
-        assert hashlib.sha256((share.ASSETS / file).read_bytes()).hexdigest() == digest, file
+        content = (share_controls.ASSETS / file).read_bytes()
+        assert hashlib.sha256(content).hexdigest() == digest, file
     files = {file for _, _, file, _ in rows}
     assert {"leaflet-search/license.txt", "leaflet.fullscreen/LICENSE"} <= files
     script = (Path(__file__).parents[1] / "scripts" / "vendor_map_plugins.sh").read_text()
@@ -261,7 +262,7 @@ def test_vendored_plugins_match_their_manifest():
 
 
 def test_plugin_assets_are_inline_ready():
-    scripts, styles = share.plugin_assets()
+    scripts, styles = share_controls.plugin_assets()
     assert "L.Control.Search" in scripts
     assert "Control.FullScreen" in scripts
     assert "url(../images" not in styles
@@ -277,7 +278,7 @@ def test_shared_files_hold_no_household_data(household_register):
     labels = result.household_cells["households_within_radius_label"].astype(str)
     assert labels.str.startswith("<").any()  # the scan meets hidden cells ...
     assert pd.to_numeric(labels, errors="coerce").ge(10).any()  # ... and shown ones
-    for regency in maps.regency_names(result):
+    for regency in map_data.regency_names(result):
         page = share.share_html(result, regency, created=DAY)
         leaks = household_leaks(page, table) + small_count_leaks(page, result)
         assert not leaks, (regency, leaks[:5])
@@ -313,7 +314,7 @@ def test_small_counts_are_suppressed_through_shareable():
     villages.loc[index, "households_within_radius"] = 3
     villages.loc[index, "uncovered_within_radius"] = 123.0
     result = dataclasses.replace(base, villages=villages)
-    layers = share.share_layers(result, "Sleman")
+    layers = share_layers.share_layers(result, "Sleman")
     row = layers.villages[layers.villages["code"] == villages.loc[index, "code"]].iloc[0]
     assert pd.isna(row["uncovered_within_radius"])
     assert row["households_within_radius_label"] == "<10"
@@ -360,14 +361,14 @@ def test_names_are_never_run_as_templates():
 
 # --- names, dates, files ------------------------------------------------------------------
 def test_share_file_name():
-    assert share.share_file_name("Kabupaten Sleman") == "peta-kabupaten-sleman.html"
-    assert share.share_file_name("Kota Yogyakarta", ".pdf") == "peta-kota-yogyakarta.pdf"
-    assert share.share_file_name("../../etc", ".png") == "peta-etc.png"
+    assert share_text.share_file_name("Kabupaten Sleman") == "peta-kabupaten-sleman.html"
+    assert share_text.share_file_name("Kota Yogyakarta", ".pdf") == "peta-kota-yogyakarta.pdf"
+    assert share_text.share_file_name("../../etc", ".png") == "peta-etc.png"
 
 
 def test_format_date_in_both_languages():
-    assert share.format_date(date(2026, 5, 1)) == "1 Mei 2026"
-    assert share.format_date(date(2026, 8, 17), "en") == "17 August 2026"
+    assert share_text.format_date(date(2026, 5, 1)) == "1 Mei 2026"
+    assert share_text.format_date(date(2026, 8, 17), "en") == "17 August 2026"
 
 
 def test_write_is_atomic_and_reports_unwritable_places(tmp_path: Path):
@@ -440,7 +441,7 @@ def test_app_share_tab_offers_the_download():
 
 
 def test_shareable_layers_are_geodataframes_in_wgs84():
-    layers = share.share_layers(bundled_result(), "Bantul")
+    layers = share_layers.share_layers(bundled_result(), "Bantul")
     for frame in (layers.villages, layers.districts, layers.outline, layers.rings,
                   layers.offices, layers.outside, layers.cells):
         assert frame is not None

@@ -12,7 +12,7 @@ import pytest
 from matplotlib.text import Text
 
 from geo_outreach._errors import InputError
-from geo_outreach.render import maps, static_map
+from geo_outreach.render import map_data, static_map
 from tests.privacy_scan import household_leaks
 from tests.test_share import (
     EVIL_DISTRICT,
@@ -125,7 +125,7 @@ def pdf_text(content: bytes) -> str:
 
 def test_pdfs_hold_no_household_data(household_register):
     result, table = household_register
-    for regency in maps.regency_names(result):
+    for regency in map_data.regency_names(result):
         content = static_map.static_map_bytes(result, regency, "pdf", created=DAY)
         shown = pdf_text(content)
         assert "Rumah tangga" in shown  # the text was read ...

@@ -30,6 +30,7 @@ from geo_outreach.privacy import DEFAULT_K
 from geo_outreach.publish.export import HOUSEHOLD_OUTPUT_FILES, OUTPUT_FILES, write_outputs
 from geo_outreach.publish.export_log import ENV_VAR, default_log_file, log_shared_file
 from geo_outreach.publish.outputs import OutputPolicy, staged_outputs
+from geo_outreach.render import map_data
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -289,7 +290,8 @@ def run_map(args: argparse.Namespace) -> int:
     with staged_outputs(args.out.parent, policy) as staging:
         maps.save_map(page, staging / args.out.name)
     log_shared_file(result, args.out, via="cli map", log_file=args.export_log,
-                    regency=maps.resolve_regency(result, args.regency) if args.regency else None)
+                    regency=(map_data.resolve_regency(result, args.regency)
+                             if args.regency else None))
     print(f"wrote {args.out}")
     return 0
 

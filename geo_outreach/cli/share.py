@@ -91,7 +91,7 @@ def run_share(args: argparse.Namespace) -> int:
     """
     from geo_outreach.cli import _analysis, _output_policy, _print_warnings  # noqa: PLC0415
     from geo_outreach.publish.export_log import log_shared_file  # noqa: PLC0415
-    from geo_outreach.render.maps import regency_names, resolve_regency  # noqa: PLC0415 - folium
+    from geo_outreach.render.map_data import regency_names, resolve_regency  # noqa: PLC0415 - folium
 
     policy = _output_policy(args)
     every_regency = args.regency.strip().lower() in ALL_REGENCIES
@@ -137,7 +137,7 @@ def file_names(regions: list[str], suffix: str) -> list[tuple[str, str]]:
     OutputError
         When two names differ only in what a file name cannot hold (case, punctuation).
     """
-    from geo_outreach.render.share import share_file_name  # noqa: PLC0415 - folium only when mapping
+    from geo_outreach.render.share_text import share_file_name  # noqa: PLC0415 - folium only when mapping
 
     named: dict[str, str] = {}
     for region in regions:

@@ -2,8 +2,8 @@
 The shared map of one kabupaten/kota as a picture (PNG) or a printable page (PDF).
 
 Drawn with matplotlib from the same clipped, simplified and private layers as the HTML
-file (:func:`geo_outreach.render.share.share_layers`), in the run's metric CRS so the scale bar
-is true, and with no tile service: the background is the boundary lines and place names.
+file (:func:`geo_outreach.render.share_layers.share_layers`), in the run's metric CRS so the
+scale bar is true, and with no tile service: the background is the boundary lines and place names.
 A landscape A4 page: the map on the left; title, date and DEMO labels above; legend and
 notes on the right; data sources and method below.
 """
@@ -29,7 +29,7 @@ from geo_outreach import __version__
 from geo_outreach._errors import InputError, OutputError, Problem
 from geo_outreach.i18n import format_km, format_number, t
 from geo_outreach.publish.export import atomic_write
-from geo_outreach.render.maps import (
+from geo_outreach.render.map_style import (
     BACKGROUND_COLOUR,
     CLASS_COLOURS,
     DISTRICT_COLOUR,
@@ -44,13 +44,8 @@ from geo_outreach.render.maps import (
     _classes,
     _percent_label,
 )
-from geo_outreach.render.share import (
-    ShareLayers,
-    format_date,
-    share_layers,
-    sources_and_method,
-    today,
-)
+from geo_outreach.render.share_layers import ShareLayers, share_layers
+from geo_outreach.render.share_text import format_date, sources_and_method, today
 
 if TYPE_CHECKING:
     from datetime import date
@@ -92,14 +87,15 @@ def static_map_figure(
     result
         An analysis result.
     regency
-        The kabupaten/kota (name or code, see :func:`geo_outreach.render.share.share_layers`).
+        The kabupaten/kota (name or code, see
+        :func:`geo_outreach.render.share_layers.share_layers`).
     lang
         ``"id"`` (Bahasa Indonesia) or ``"en"``.
     created
         The date printed on the map; today in DIY (WIB) when None.
     layers
-        Layers already made by :func:`~geo_outreach.render.share.share_layers` for this result
-        and kabupaten/kota (made here when None).
+        Layers already made by :func:`~geo_outreach.render.share_layers.share_layers` for this
+        result and kabupaten/kota (made here when None).
 
     Returns
     -------

@@ -1,0 +1,272 @@
+"""
+What a map shows: the result's tables for one kabupaten/kota, made shareable, as compact GeoJSON.
+
+Text is escaped here, numbers rounded, shapes simplified to what a screen can show.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from folium.template import Template
+
+from geo_outreach._errors import InputError, Problem
+from geo_outreach.escape import escape_html
+from geo_outreach.i18n import MISSING_VALUE
+from geo_outreach.privacy import shareable
+
+if TYPE_CHECKING:
+
+    import folium
+    import geopandas as gpd
+
+    from geo_outreach.analysis.result import AnalysisResult
+
+# --- compact GeoJSON --------------------------------------------------------------
+COORDINATE_DECIMALS: Final = 5
+"""Decimals kept in longitude/latitude: 5 is about 1 m."""
+
+SIMPLIFY_DEGREES: Final = 0.00003
+"""Simplification tolerance for drawing, about 3 m: invisible on screen; it shrinks detailed
+user boundaries (the bundled ones are already this coarse)."""
+
+_REGENCY_PREFIX: Final = re.compile(r"^(kabupaten|kab\.?|kotamadya|kota)\s*")
+
+
+@dataclass(frozen=True)
+class _MapData:
+    """The part of a result one map shows."""
+
+    villages: gpd.GeoDataFrame
+    districts: gpd.GeoDataFrame
+    regencies: gpd.GeoDataFrame
+    offices: gpd.GeoDataFrame
+    discs: gpd.GeoDataFrame
+    region: str | None
+
+
+class _FitBounds(MacroElement):
+    """Fit the map to bounds without animation (folium's FitBounds animates the first zoom)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
+            {padding: [10, 10], animate: false});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitBounds"
+        self.bounds = bounds
+
+
+def regency_names(result: AnalysisResult) -> list[str]:
+    """
+    List the kabupaten/kota a map can be restricted to.
+
+    Parameters
+    ----------
+    result
+        An analysis result.
+
+    Returns
+    -------
+    list[str]
+        Their names as in the boundary data, e.g. ``"Kabupaten Sleman"``, in code order.
+    """
+    return [name for _, name in _regency_table(result)]
+
+
+def resolve_regency(result: AnalysisResult, regency: str) -> str:
+    """
+    Find the kabupaten/kota a user meant.
+
+    Parameters
+    ----------
+    result
+        An analysis result.
+    regency
+        A name with or without "Kabupaten"/"Kab."/"Kota", in any case, or a code such
+        as ``"34.04"``.
+
+    Returns
+    -------
+    str
+        The name as in the boundary data, e.g. ``"Kabupaten Sleman"``.
+
+    Raises
+    ------
+    InputError
+        When nothing, or more than one kabupaten/kota, matches; the message lists them.
+    """
+    table = _regency_table(result)
+    wanted = _normalise(regency)
+    exact = [name for code, name in table if wanted in {_normalise(name), code}]
+    if len(exact) == 1:
+        return exact[0]
+    bare = [name for _, name in table if _bare(name) == _bare(regency)]
+    if len(bare) == 1:
+        return bare[0]
+    valid = ", ".join(f"{name} ({code})" if code else name for code, name in table)
+    raise InputError(Problem("parameters", None, "regency", regency,
+                             "no single kabupaten/kota has this name or code",
+                             f"use one of: {valid}"))
+
+
+# --- selection --------------------------------------------------------------------
+def _select(result: AnalysisResult, regency: str | None) -> _MapData:
+    """Keep the villages, borders and offices of one kabupaten/kota, or all."""
+    if regency is None or not str(regency).strip():
+        return _MapData(result.villages, result.districts, result.regencies, result.offices,
+                        result.discs, None)
+    name = resolve_regency(result, regency)
+    code = {n: c for c, n in _regency_table(result)}.get(name)
+    villages = result.villages[_in_regency(result.villages, name, code)]
+    districts = result.districts
+    if "regency" in districts.columns:
+        districts = districts[_in_regency(districts, name, code, column="regency")]
+    shown = shapely.union_all(villages.geometry.to_numpy())
+    near = result.discs.geometry.intersects(shown).to_numpy()
+    discs = result.discs[near]
+    offices = result.offices[result.offices["office_id"].isin(discs["office_id"])]
+    return _MapData(villages, districts, result.regencies, offices, discs, name)
+
+
+def _shareable(data: _MapData, result: AnalysisResult) -> _MapData:
+    """Hide the counts of fewer than k households in the villages and offices shown."""
+    if result.household_summary is None:
+        return data
+    k = int(result.household_summary["min_cell_households"])  # type: ignore[call-overload]
+    return dataclasses.replace(data, villages=shareable(data.villages, k),
+                               offices=shareable(data.offices, k))
+
+
+def _regency_table(result: AnalysisResult) -> list[tuple[str, str]]:
+    """Each kabupaten/kota as ``(code, name)``; code "" when the boundary data has none."""
+    table: dict[str, str] = {}
+    if {"code", "name"} <= set(result.regencies.columns):
+        ordered = result.regencies.sort_values("code")
+        table = {str(n): str(c) for c, n in zip(ordered["code"], ordered["name"], strict=True)}
+    for name in result.villages.get("regency", pd.Series(dtype=str)).dropna().unique():
+        table.setdefault(str(name), "")
+    return [(code, name) for name, code in table.items()]
+
+
+def _in_regency(frame: pd.DataFrame, name: str, code: str | None, *,
+                column: str = "regency") -> pd.Series:
+    """Tell which rows lie in the kabupaten/kota, by name or by code prefix."""
+    inside = frame[column].astype(str) == name if column in frame.columns else False
+    if code and "code" in frame.columns:
+        inside = inside | frame["code"].astype(str).str.startswith(f"{code}.")
+    return pd.Series(inside, index=frame.index)
+
+
+def _normalise(text: str) -> str:
+    """Lower-case with single spaces: ``" Kota  Yogyakarta"`` → ``"kota yogyakarta"``."""
+    return " ".join(str(text).lower().split())
+
+
+def _bare(text: str) -> str:
+    """Drop a leading Kabupaten/Kab./Kota: ``"Kab. Sleman"`` → ``"sleman"``."""
+    normal = _normalise(text)
+    bare = _REGENCY_PREFIX.sub("", normal)
+    return bare or normal
+
+
+# --- geometry ---------------------------------------------------------------------
+def _feature_collection(geometries: gpd.GeoSeries, properties: list[dict[str, Any]], *,
+                        simplify: bool = True) -> dict[str, Any]:
+    """Build a compact FeatureCollection: simplified, rounded, only the given properties."""
+    compact = _compact(_wgs84(geometries).to_numpy(), simplify=simplify)
+    features = [
+        {"type": "Feature", "id": index, "properties": props,
+         "geometry": shapely.geometry.mapping(geometry)}
+        for index, (geometry, props) in enumerate(zip(compact, properties, strict=True))
+        if geometry is not None and not geometry.is_empty
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _compact(geometries: np.ndarray, *, simplify: bool) -> np.ndarray:
+    """Simplify a little for drawing and round the coordinates."""
+    if simplify:
+        geometries = shapely.simplify(geometries, SIMPLIFY_DEGREES, preserve_topology=True)
+    return shapely.transform(geometries, lambda xy: np.round(xy, COORDINATE_DECIMALS))
+
+
+def _wgs84(geometries: gpd.GeoSeries) -> gpd.GeoSeries:
+    """Return the geometries in EPSG:4326 (taken as such when they carry no CRS)."""
+    return geometries if geometries.crs is None else geometries.to_crs("EPSG:4326")
+
+
+def _centre(data: _MapData) -> tuple[float, float]:
+    """Return the centre of the villages shown, as (lat, lon); DIY's when there are none."""
+    bounds = _bounds(data)
+    if bounds is None:
+        return (-7.88, 110.43)
+    (south, west), (north, east) = bounds
+    return ((south + north) / 2, (west + east) / 2)
+
+
+def _bounds(data: _MapData) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the villages shown (or the offices)."""
+    for layer in (data.villages, data.discs, data.offices):
+        if len(layer) and not layer.geometry.is_empty.all():
+            west, south, east, north = _wgs84(layer.geometry).total_bounds
+            if np.isfinite([west, south, east, north]).all():
+                return [[float(south), float(west)], [float(north), float(east)]]
+    return None
+
+
+def _fit(fmap: folium.Map, data: _MapData,
+         focus: tuple[float, float, float, float] | None = None) -> None:
+    """Zoom the map to the data shown (or to ``focus``), at once (no zoom animation)."""
+    bounds = ([[focus[1], focus[0]], [focus[3], focus[2]]] if focus is not None
+              else _bounds(data))
+    if bounds is not None:
+        _FitBounds(bounds).add_to(fmap)
+
+
+# --- small helpers ----------------------------------------------------------------
+def _escape(value: object) -> str:
+    """
+    HTML-escape text for the page, also safe inside folium's JavaScript template strings.
+
+    Besides ``& < > " '``, backticks, ``$`` and backslashes become character references,
+    so a name cannot end or interpolate into the template literal folium puts tooltips in.
+    """
+    if _missing(value):
+        return MISSING_VALUE
+    return escape_html(value)
+
+
+def _get(row: object, column: str) -> object:
+    """Return a value of an itertuples row, or None when the column is absent."""
+    return getattr(row, column, None)
+
+
+def _missing(value: object) -> bool:
+    """Tell whether a value is None, NaN or pandas' NA."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _truthy(value: object) -> bool:
+    """Read a flag that may be a bool, a number, text such as "True"/"ya", or missing."""
+    if _missing(value):
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "yes", "ya", "y"}
+    return bool(value)

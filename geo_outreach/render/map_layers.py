@@ -1,0 +1,251 @@
+"""
+The map's layers: villages coloured by coverage, outlines, H3 cells, radius rings, offices.
+
+Each builder takes the selected, shareable tables and returns one folium layer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import folium
+import numpy as np
+import shapely
+
+from geo_outreach.i18n import (
+    column_labels,
+    format_gap,
+    format_km,
+    format_number,
+    format_percent,
+    has_label,
+    t,
+)
+from geo_outreach.render.map_data import (
+    COORDINATE_DECIMALS,
+    _escape,
+    _feature_collection,
+    _get,
+    _MapData,
+    _missing,
+    _truthy,
+)
+from geo_outreach.render.map_style import (
+    HEX_BREAKS,
+    HEX_COLOURS,
+    OFFICE_COLOUR,
+    RING_COLOUR,
+    SUPPRESSED_COLOUR,
+    _classes,
+    _hex_style,
+    _village_style,
+)
+
+if TYPE_CHECKING:
+
+    import geopandas as gpd
+
+    from geo_outreach.analysis.result import AnalysisResult
+    from geo_outreach.config import Language
+
+
+# --- layers -----------------------------------------------------------------------
+def _village_layer(villages: gpd.GeoDataFrame, result: AnalysisResult,
+                   lang: Language) -> folium.GeoJson:
+    """Build the choropleth, with one tooltip per village."""
+    fields = _village_fields(result, lang)
+    features = _village_properties(villages, result, lang, fields)
+    collection = _feature_collection(villages.geometry, features)
+    return folium.GeoJson(
+        collection,
+        name=t("map.layer.villages", lang),
+        style_function=_village_style,
+        highlight_function=lambda _feature: {"weight": 2.5, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=list(fields), aliases=[_escape(label) for label in fields.values()],
+            sticky=True, style="font-size: 12px;"),
+        smooth_factor=0.5,
+    )
+
+
+def _village_fields(result: AnalysisResult, lang: Language) -> dict[str, str]:
+    """Tooltip fields of a village and their labels."""
+    radius = format_km(result.params.radius_km, lang)
+    labels = column_labels(("name", "district", "regency", "code", "participants", "coverage",
+                            "gap_to_target", "uncovered", "nearest_office"), lang,
+                           table="villages")
+    return {
+        "name": labels["name"], "district": labels["district"],
+        "regency": labels["regency"], "code": labels["code"],
+        "denominator": t(f"denominator.{result.params.denominator}.title", lang),
+        "participants": labels["participants"], "coverage": labels["coverage"],
+        "gap": labels["gap_to_target"], "uncovered": labels["uncovered"],
+        "share_in": t("map.share_within_radius", lang, radius=radius),
+        "uncovered_in": t("map.uncovered_within_radius", lang, radius=radius),
+        "office": labels["nearest_office"], "distance": t("map.distance_to_office", lang),
+    }
+
+
+def _village_properties(villages: gpd.GeoDataFrame, result: AnalysisResult, lang: Language,
+                        fields: dict[str, str]) -> list[dict[str, Any]]:
+    """Each village's class and tooltip texts, formatted for ``lang`` and HTML-escaped."""
+    classes = _classes(villages, result.params.target)
+    no_data = t("map.legend.no_data", lang)
+    properties = []
+    for row, klass in zip(villages.itertuples(index=False), classes, strict=True):
+        values = {
+            "name": _escape(_get(row, "name")), "district": _escape(_get(row, "district")),
+            "regency": _escape(_get(row, "regency")), "code": _escape(_get(row, "code")),
+            "denominator": format_number(_get(row, "denominator_value"), lang),
+            "participants": format_number(_get(row, "participants"), lang),
+            "coverage": format_percent(_get(row, "coverage"), lang) if klass >= 0 else no_data,
+            "gap": format_gap(_get(row, "gap_to_target"), lang),
+            "uncovered": format_number(_get(row, "uncovered"), lang),
+            "share_in": format_percent(_get(row, "share_within_radius"), lang, decimals=0),
+            "uncovered_in": _uncovered_within(row, lang),
+            "office": _escape(_get(row, "nearest_office")),
+            "distance": format_km(_get(row, "distance_to_office_km"), lang),
+        }
+        properties.append({"k": int(klass), **{key: values[key] for key in fields}})
+    return properties
+
+
+def _uncovered_within(row: object, lang: Language) -> str:
+    """Uncovered workers inside the radius, or ``"< k rumah tangga"`` where hidden."""
+    label = str(_get(row, "households_within_radius_label") or "")
+    if label.startswith("<") and label[1:].isdigit():
+        return _escape(t("share.suppressed", lang, k=int(label[1:])))
+    return format_number(_get(row, "uncovered_within_radius"), lang)
+
+
+def _outline_layer(layer: gpd.GeoDataFrame, name: str, colour: str, *,
+                   weight: float) -> folium.GeoJson:
+    """Borders only, not clickable, so the villages' tooltips stay reachable."""
+    collection = _feature_collection(layer.geometry, [{} for _ in range(len(layer))])
+    style = {"color": colour, "weight": weight, "fill": False, "opacity": 0.9}
+    return folium.GeoJson(collection, name=name, style_function=lambda _feature: style,
+                          interactive=False, smooth_factor=0.5)
+
+
+def _hex_layer(cells: gpd.GeoDataFrame, data: _MapData, lang: Language) -> folium.GeoJson:
+    """H3 hotspots: uncovered households inside the radius per cell, small cells as "<k"."""
+    inside = cells[cells["households_within_radius_label"].astype(str) != "0"]
+    if len(data.villages):
+        shown = shapely.union_all(data.villages.geometry.to_numpy())
+        inside = inside[inside.intersects(shown)]
+    uncovered = inside["uncovered_households_within_radius"]
+    suppressed = uncovered.isna().to_numpy()
+    values = uncovered.fillna(0).to_numpy(dtype=float)
+    classes = np.searchsorted(HEX_BREAKS, values, side="right")
+    properties = [{
+        "c": SUPPRESSED_COLOUR if hidden else HEX_COLOURS[int(k)],
+        "households": _escape(label),
+        "uncovered": _escape(label if hidden else format_number(value, lang)),
+    } for hidden, k, value, label in zip(
+        suppressed, classes, values, inside["households_within_radius_label"].astype(str),
+        strict=True)]
+    collection = _feature_collection(inside.geometry, properties, simplify=False)
+    return folium.GeoJson(
+        collection, name=t("map.layer.hexes", lang),
+        style_function=_hex_style,
+        tooltip=folium.GeoJsonTooltip(
+            fields=["households", "uncovered"],
+            aliases=[t("map.hex.households", lang), t("map.hex.uncovered", lang)]),
+    )
+
+
+def _disc_layer(discs: gpd.GeoDataFrame, name: str) -> folium.GeoJson:
+    """Draw the analysis' radius discs as rings; dashed for approximate offices."""
+    approximate = [_truthy(value) for value in discs.get("approximate", [False] * len(discs))]
+    collection = _feature_collection(discs.geometry, [{"a": flag} for flag in approximate],
+                                     simplify=False)
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        dashed = feature["properties"]["a"]
+        style = {"color": RING_COLOUR, "weight": 2.0, "fill": False, "opacity": 0.95}
+        return {**style, "dashArray": "8 6"} if dashed else style
+
+    return folium.GeoJson(collection, name=name, style_function=style, interactive=False,
+                          smooth_factor=0.3)
+
+
+def _office_layer(offices: gpd.GeoDataFrame, result: AnalysisResult,
+                  lang: Language) -> folium.FeatureGroup:
+    """One circle marker per office: filled when located, hollow and dashed when approximate."""
+    group = folium.FeatureGroup(name=t("map.layer.offices", lang))
+    for row in offices.itertuples(index=False):
+        approximate = _truthy(_get(row, "approximate"))
+        point = row.geometry
+        folium.CircleMarker(
+            location=(round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)),
+            radius=7, color=OFFICE_COLOUR, weight=3 if approximate else 2,
+            fill=True, fill_color="#ffffff" if approximate else OFFICE_COLOUR, fill_opacity=1.0,
+            dash_array="3 3" if approximate else None,
+            tooltip=folium.Tooltip(_office_tooltip(row, result, lang), sticky=True),
+        ).add_to(group)
+        folium.Marker(
+            location=(round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)),
+            icon=folium.DivIcon(html=_office_label(row, result, lang), icon_size=(220, 36),
+                                icon_anchor=(-10, 18), class_name="office-label"),
+            interactive=False,
+        ).add_to(group)
+    return group
+
+
+def _office_label(row: object, result: AnalysisResult, lang: Language) -> str:
+    """Write the always-visible label beside an office: its name and uncovered workers."""
+    text = t("map.office_label", lang,
+             uncovered=format_number(_get(row, "uncovered_within_radius"), lang),
+             radius=format_km(result.params.radius_km, lang))
+    return (f'<div style="font:11px/1.25 sans-serif;color:#00313a;text-shadow:0 0 3px #fff,'
+            f'0 0 3px #fff,0 0 3px #fff"><b>{_escape(_get(row, "name"))}</b><br>'
+            f"{_escape(text)}</div>")
+
+
+def _office_tooltip(row: object, result: AnalysisResult, lang: Language) -> str:
+    """Write the office's name, type and what lies within its radius, as escaped HTML."""
+    labels = column_labels(("participants_within_radius", "coverage_within_radius",
+                            "uncovered_within_radius"), lang)
+    radius = format_km(result.params.radius_km, lang)
+    office_type = str(_get(row, "office_type") or "unknown")
+    type_key = f"office_type.{office_type}"
+    type_text = t(type_key, lang) if has_label(type_key) else office_type
+    denominator = _get(row, "denominator_within_radius")
+    if _missing(denominator):
+        denominator = _get(row, f"{result.params.denominator}_within_radius")
+    lines = [
+        f"<b>{_escape(_get(row, 'name'))}</b>",
+        f"{_escape(t('map.office_type', lang))}: {_escape(type_text)}",
+        f"<i>{_escape(t('map.within_radius', lang, radius=radius))}:</i>",
+        _line(t("map.villages_within_radius", lang),
+              format_number(_get(row, "villages_within_radius"), lang)),
+        _line(t(f"denominator.{result.params.denominator}.title", lang),
+              format_number(denominator, lang)),
+        _line(labels["participants_within_radius"],
+              format_number(_get(row, "participants_within_radius"), lang)),
+        _line(labels["coverage_within_radius"],
+              format_percent(_get(row, "coverage_within_radius"), lang)),
+        _line(labels["uncovered_within_radius"],
+              format_number(_get(row, "uncovered_within_radius"), lang)),
+    ]
+    if _truthy(_get(row, "approximate")):
+        lines.append(f'<span style="color:#b35806"><b>'
+                     f'{_escape(t("note.approximate_short", lang))}</b></span>')
+        lines.append(f"<i>{_escape(t('note.approximate', lang))}</i>")
+        note = _get(row, "location_note")
+        if not _missing(note) and str(note).strip():
+            lines.append(f'<span style="font-size:11px">{_escape(note)}</span>')
+    body = "<br>".join(lines)
+    return f'<div style="width:260px;white-space:normal;font-size:12px">{body}</div>'
+
+
+def _line(label: str, value: str) -> str:
+    """One ``label: value`` line of a tooltip, escaped."""
+    return f"{_escape(label)}: {_escape(value)}"
+
+
+def _add_basemap(fmap: folium.Map, lang: Language) -> None:
+    """Offer OpenStreetMap tiles, off by default (tile servers need the internet)."""
+    name = f"{t('map.layer.basemap', lang)} ({t('note.needs_internet', lang)})"
+    folium.TileLayer("OpenStreetMap", name=name, overlay=True, control=True,
+                     show=False).add_to(fmap)
