@@ -33,7 +33,7 @@ from geo_outreach.inputs.uploads import UPLOAD_RULES, Role, Upload, UploadError
 from geo_outreach.publish.export import labelled
 from geo_outreach.publish.export_log import logged_download
 from geo_outreach.render import map_data, maps
-from geo_outreach.roads.networks import RoadNetwork, bundled_network, load_network
+from geo_outreach.roads.networks import bundled_network, load_network
 from geo_outreach.roads.reach import road_reach, with_road_reach
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
     from geo_outreach.analysis.result import AnalysisResult
+    from geo_outreach.roads.model import RoadNetwork
 
 # Offices farther than this from the study area are refused (the slider's maximum).
 VALIDATION_RADIUS_KM = 20.0

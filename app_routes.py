@@ -30,8 +30,8 @@ from geo_outreach.render.route_layers import route_layers
 if TYPE_CHECKING:
     from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.config import Language
-    from geo_outreach.field.routes import RoutePlan
-    from geo_outreach.roads.networks import RoadNetwork
+    from geo_outreach.field.plan import RoutePlan
+    from geo_outreach.roads.model import RoadNetwork
 
 STATIC_URL = "/app/static/"
 

@@ -28,7 +28,9 @@ import shapely
 from scipy.sparse import csgraph
 
 from geo_outreach.analysis.pipeline import run_analysis
-from geo_outreach.field import routes
+from geo_outreach.field import plan as field_plan
+from geo_outreach.field import solver
+from geo_outreach.roads import catchments
 from geo_outreach.roads import graph as road_graph
 from geo_outreach.roads import reach as road_reach
 from geo_outreach.roads.networks import bundled_network
@@ -36,7 +38,7 @@ from geo_outreach.roads.networks import bundled_network
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from geo_outreach.roads.networks import RoadNetwork
+    from geo_outreach.roads.model import RoadNetwork
 
 OFFICES = {  # lon, lat: KC Yogyakarta (bundled) and four places across the city
     "KC-YGY": (110.38344, -7.78305),
@@ -90,24 +92,24 @@ def bench_catchment(network: RoadNetwork, repeats: int) -> list[tuple[str, str]]
     nearest_node = [int(np.argmin(np.hypot(*(network.node_xy - point).T))) for point in xy]
 
     def ours() -> object:
-        reach = road_reach.office_reach(network, offices, radius_km=RADIUS_M / 1000)
-        return road_reach.catchment_nodes(network, reach)
+        reach = catchments.office_reach(network, offices, radius_km=RADIUS_M / 1000)
+        return catchments.catchment_nodes(network, reach)
 
     def networkx_per_office() -> list[dict[int, float]]:
         return [nx.single_source_dijkstra_path_length(graph, node, cutoff=RADIUS_M,
                                                       weight="length")
                 for node in nearest_node]
 
-    reach = road_reach.office_reach(network, offices, radius_km=RADIUS_M / 1000)
+    reach = catchments.office_reach(network, offices, radius_km=RADIUS_M / 1000)
 
     def search_only() -> object:
         return csgraph.dijkstra(reach.graph.matrix, directed=True,
                                 indices=reach.graph.door_nodes, limit=RADIUS_M)
 
     def nearest() -> object:
-        reach = road_reach.office_reach(network, offices, radius_km=RADIUS_M / 1000,
+        reach = catchments.office_reach(network, offices, radius_km=RADIUS_M / 1000,
                                         nearest_only=True)
-        return road_reach.catchment_nodes(network, reach)
+        return catchments.catchment_nodes(network, reach)
 
     def nearest_search_only() -> object:
         return csgraph.dijkstra(reach.graph.matrix, directed=True,
@@ -187,10 +189,10 @@ def bench_routes(network: RoadNetwork, *, quick: bool) -> list[tuple[str, str]]:
                      f"{matrix_s * 1000:.0f} ms"))
         results = {}
         for limit in limits:
-            settings = routes.RouteSettings(teams=5, hours=8.0, mode="motorbike",
+            settings = field_plan.RouteSettings(teams=5, hours=8.0, mode="motorbike",
                                             minutes_per_household=2.0, time_limit_s=limit)
             began = time.perf_counter()
-            plan = routes.solve_routes(network, stops, settings, start=start)
+            plan = solver.solve_routes(network, stops, settings, start=start)
             elapsed = time.perf_counter() - began
             served = sum(len(route.stops) for route in plan.routes)
             results[limit] = (plan.distance_km, elapsed, served, plan.households)

@@ -24,10 +24,10 @@ from pathlib import Path
 import shapely
 
 from geo_outreach.roads import _osm
+from geo_outreach.roads.assemble import network_from_graph
 from geo_outreach.roads.networks import (
     BUNDLED_ROADS_DIR,
     BUNDLED_ROADS_STEM,
-    network_from_graph,
     read_network,
     save_network,
 )

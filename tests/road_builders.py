@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import networkx as nx
 import numpy as np
 import shapely
 
+from geo_outreach.roads.assemble import network_from_graph
 from geo_outreach.roads.graph import snap_points
-from geo_outreach.roads.networks import RoadNetwork, network_from_graph
+
+if TYPE_CHECKING:
+    from geo_outreach.roads.model import RoadNetwork
 
 UTM = "EPSG:32749"
 X0, Y0 = 430_000.0, 9_140_000.0  # near Kota Yogyakarta, as tests/builders.py

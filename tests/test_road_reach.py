@@ -13,6 +13,7 @@ import shapely
 
 from geo_outreach.analysis.pipeline import analyse, run_analysis
 from geo_outreach.config import AnalysisParams
+from geo_outreach.roads import catchments, model, road_points
 from geo_outreach.roads import networks as roads
 from geo_outreach.roads import reach as road_reach
 from tests.builders import grid_villages, offices_at, participation_for, prepared
@@ -24,7 +25,7 @@ ROAD_DATA = Path(__file__).parent / "data" / "roads"
 
 
 @pytest.fixture(scope="module")
-def city() -> roads.RoadNetwork:
+def city() -> model.RoadNetwork:
     return grid_network(SIZE, oneway=False)
 
 
@@ -41,7 +42,7 @@ def analysis():
 
 
 @pytest.fixture(scope="module")
-def kota() -> roads.RoadNetwork:
+def kota() -> model.RoadNetwork:
     return roads.bundled_network()
 
 
@@ -55,8 +56,8 @@ def bundled_result():
 
 def test_catchment_nodes_match_networkx_on_the_grid(city):
     offices = _offices([OFFICE_M])
-    reach = road_reach.office_reach(city, offices, radius_km=1.0)
-    nodes = road_reach.catchment_nodes(city, reach)
+    reach = catchments.office_reach(city, offices, radius_km=1.0)
+    nodes = catchments.catchment_nodes(city, reach)
     office_xy = shapely.get_coordinates(offices.to_crs(UTM).geometry.to_numpy())
     reference, doors = reference_graph(city, office_xy, directed=False)
     expected = reference_distances(reference, doors[0], list(range(len(city.nodes))))
@@ -69,9 +70,9 @@ def test_catchment_nodes_match_networkx_on_the_grid(city):
 
 def test_catchment_nodes_match_networkx_on_the_bundled_network(kota, bundled_result):
     offices = bundled_result.offices
-    reach = road_reach.office_reach(kota, offices, radius_km=5.0)
+    reach = catchments.office_reach(kota, offices, radius_km=5.0)
     assert list(reach.office_ids) == ["KC-YGY"]  # the only office on the Kota network
-    nodes = road_reach.catchment_nodes(kota, reach)
+    nodes = catchments.catchment_nodes(kota, reach)
     kc = offices[offices["office_id"] == "KC-YGY"].to_crs(kota.crs)
     reference, doors = reference_graph(kota, shapely.get_coordinates(kc.geometry.to_numpy()),
                                        directed=False)
@@ -86,8 +87,8 @@ def test_catchment_nodes_match_networkx_on_the_bundled_network(kota, bundled_res
 
 def test_catchment_polygon_follows_the_roads_and_cuts_links_where_distance_runs_out(city):
     offices = _offices([(2000.0, 2000.0)])  # on a junction
-    reach = road_reach.office_reach(city, offices, radius_km=0.5)
-    polygon = road_reach.catchment_polygons(city, reach, offices, buffer_m=50,
+    reach = catchments.office_reach(city, offices, radius_km=0.5)
+    polygon = catchments.catchment_polygons(city, reach, offices, buffer_m=50,
                                             min_hole_m2=0).to_crs(UTM)
     shape = polygon.geometry.iloc[0]
     row = polygon.iloc[0]
@@ -103,7 +104,7 @@ def test_catchment_polygon_follows_the_roads_and_cuts_links_where_distance_runs_
     assert not shape.contains(shapely.Point(centre[0] + 560, centre[1]))  # beyond
     assert not shape.contains(shapely.Point(centre[0] + 100, centre[1] + 100))  # in a block
     # By default the inside of a block with all its roads reached is filled in.
-    filled = road_reach.catchment_polygons(city, reach, offices, buffer_m=50).to_crs(UTM)
+    filled = catchments.catchment_polygons(city, reach, offices, buffer_m=50).to_crs(UTM)
     assert filled.geometry.iloc[0].contains(shapely.Point(centre[0] + 100, centre[1] + 100))
 
 
@@ -114,7 +115,7 @@ def test_points_by_road_classifies_households_and_flags_those_off_the_network(ci
         shapely.Point(X0 + 2700, Y0 + 2700),  # 1400 m by road, 990 m straight
         shapely.Point(X0 + 9000, Y0 + 9000),  # far outside the grid
     ], crs=UTM, index=[10, 11, 12]).to_crs("EPSG:4326")
-    table = road_reach.points_by_road(city, offices, points, radius_km=1.0)
+    table = road_points.points_by_road(city, offices, points, radius_km=1.0)
     assert list(table.index) == [10, 11, 12]
     assert table.loc[10, "road_distance_m"] == pytest.approx(310, abs=0.01)
     assert table.loc[10, "nearest_office_by_road"] == "K1"
@@ -127,7 +128,7 @@ def test_points_by_road_classifies_households_and_flags_those_off_the_network(ci
 
 def test_sample_points_cover_each_polygon_evenly():
     squares = np.array([shapely.box(0, 0, 1000, 1000), shapely.box(0, 0, 100, 400)])
-    xy, owner = road_reach.sample_points(squares, 100)
+    xy, owner = road_points.sample_points(squares, 100)
     counts = np.bincount(owner)
     assert counts[0] == 100
     assert 80 <= counts[1] <= 120
@@ -235,22 +236,22 @@ def test_a_nearest_office_search_agrees_with_the_search_per_office(kota):
         geometry=gpd.points_from_xy([110.38344, 110.3671, 110.3989],
                                     [-7.78305, -7.7829, -7.8195]),
         crs="EPSG:4326")
-    per_office = road_reach.office_reach(kota, offices, radius_km=3.0)
-    nearest = road_reach.office_reach(kota, offices, radius_km=3.0, nearest_only=True)
+    per_office = catchments.office_reach(kota, offices, radius_km=3.0)
+    nearest = catchments.office_reach(kota, offices, radius_km=3.0, nearest_only=True)
     assert nearest.node_distance.shape[0] == 1
     rng = np.random.default_rng(5)
     west, south, east, north = shapely.bounds(kota.extent)
     xy = np.column_stack([rng.uniform(west, east, 3000), rng.uniform(south, north, 3000)])
     # Include points on the offices' own links.
     xy = np.vstack([xy, per_office.snapped.xy + 2.0, per_office.snapped.xy - 2.0])
-    office_a, distance_a = road_reach.nearest_office_by_road(kota, per_office, xy)
-    office_b, distance_b = road_reach.nearest_office_by_road(kota, nearest, xy)
+    office_a, distance_a = road_points.nearest_office_by_road(kota, per_office, xy)
+    office_b, distance_b = road_points.nearest_office_by_road(kota, nearest, xy)
     assert distance_b == pytest.approx(distance_a)
     tie = np.isclose(distance_a, distance_b)
     assert (office_a[tie] == office_b[tie]).mean() > 0.999
     assert (office_b >= 0).sum() > 500
-    whole = road_reach.catchment_nodes(kota, per_office)
-    partition = road_reach.catchment_nodes(kota, nearest)
+    whole = catchments.catchment_nodes(kota, per_office)
+    partition = catchments.catchment_nodes(kota, nearest)
     assert partition["node_id"].is_unique
     assert set(partition["node_id"]) == set(whole["node_id"])
     shortest = whole.groupby("node_id")["distance_m"].min()

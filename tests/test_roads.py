@@ -15,7 +15,7 @@ from scipy.sparse import csgraph
 
 from geo_outreach._errors import InputError
 from geo_outreach.config import UTM_49S
-from geo_outreach.roads import _osm
+from geo_outreach.roads import _osm, assemble, model
 from geo_outreach.roads import graph as road_graph
 from geo_outreach.roads import networks as roads
 from tests.road_builders import (
@@ -35,12 +35,12 @@ DATA = Path(__file__).parent / "data" / "roads"
 
 
 @pytest.fixture(scope="module")
-def grid() -> roads.RoadNetwork:
+def grid() -> model.RoadNetwork:
     return grid_network()
 
 
 @pytest.fixture(scope="module")
-def kota() -> roads.RoadNetwork:
+def kota() -> model.RoadNetwork:
     return roads.bundled_network()
 
 
@@ -260,7 +260,7 @@ def test_small_gaps_close_and_separate_fragments_are_dropped_with_a_warning():
         shapely.LineString([(X0, Y0 + 500), (X0 + 50, Y0 + 500)]),  # far away: dropped
     ], crs=UTM)
     with pytest.warns(UserWarning, match="1 of 3 road pieces are not connected"):
-        network = roads.network_from_lines(lines, source="jalan.gpkg")
+        network = assemble.network_from_lines(lines, source="jalan.gpkg")
     assert len(network.links) == 2
     assert network.length_km * 1000 == pytest.approx(200, abs=1)
 
@@ -268,11 +268,11 @@ def test_small_gaps_close_and_separate_fragments_are_dropped_with_a_warning():
 def test_a_line_layer_without_crs_or_with_polygons_is_refused():
     no_crs = gpd.GeoDataFrame(geometry=[shapely.LineString([(0, 0), (1, 1)])])
     with pytest.raises(InputError, match=r"jalan\.geojson.*no CRS"):
-        roads.network_from_lines(no_crs, source="jalan.geojson")
+        assemble.network_from_lines(no_crs, source="jalan.geojson")
     mixed = gpd.GeoDataFrame(geometry=[shapely.LineString([(X0, Y0), (X0 + 9, Y0)]),
                                        shapely.box(X0, Y0, X0 + 5, Y0 + 5)], crs=UTM)
     with pytest.raises(InputError, match=r"row 3.*not lines"):
-        roads.network_from_lines(mixed, source="jalan.geojson")
+        assemble.network_from_lines(mixed, source="jalan.geojson")
 
 
 def test_unknown_or_missing_road_files_are_refused(tmp_path):
@@ -355,7 +355,7 @@ def test_points_on_a_loop_road_are_measured_both_ways_round():
     graph.add_edge(1, 1, geometry=shapely.reverse(loop))
     graph.add_edge(1, 2)
     graph.add_edge(2, 1)
-    network = roads.network_from_graph(graph, source="loop", attribution="")
+    network = assemble.network_from_graph(graph, source="loop", attribution="")
     here = np.array([[X0 - 100, Y0], [X0 + 5, Y0 + 30], [X0 + 90, Y0 + 105]])
     distance = road_graph.road_distances(network, here, here)
     # The loop is 400 m long; (0, 30) lies 30 m along it, (90, 100) 190 m (210 m the

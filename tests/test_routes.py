@@ -13,8 +13,11 @@ import shapely
 from geo_outreach._errors import GeoOutreachError, InputError
 from geo_outreach.analysis.pipeline import run_analysis
 from geo_outreach.cli.routes import add_routes_command, read_stops, run_routes
-from geo_outreach.field import routes
+from geo_outreach.field import plan as field_plan
+from geo_outreach.field import routes, solver
+from geo_outreach.field import stops as field_stops
 from geo_outreach.roads import graph as road_graph
+from geo_outreach.roads import model
 from geo_outreach.roads import networks as roads
 from tests.road_builders import STEP, UTM, grid_network, grid_stops, lonlat
 
@@ -22,12 +25,12 @@ WALK_MPS = 4.5 / 3.6
 
 
 @pytest.fixture(scope="module")
-def grid() -> roads.RoadNetwork:
+def grid() -> model.RoadNetwork:
     return grid_network(11)
 
 
 @pytest.fixture(scope="module")
-def kota() -> roads.RoadNetwork:
+def kota() -> model.RoadNetwork:
     return roads.bundled_network()
 
 
@@ -44,7 +47,7 @@ def _many_stops(count: int, seed: int = 1) -> gpd.GeoDataFrame:
     return grid_stops(cells)
 
 
-def _check_plan(plan: routes.RoutePlan, stops: gpd.GeoDataFrame) -> None:
+def _check_plan(plan: field_plan.RoutePlan, stops: gpd.GeoDataFrame) -> None:
     """Every team within budget, no stop twice, every stop either served or listed."""
     budget = plan.settings.hours * 60
     served = [stop for route in plan.routes for stop in route.stops["stop_id"]]
@@ -61,8 +64,8 @@ def _check_plan(plan: routes.RoutePlan, stops: gpd.GeoDataFrame) -> None:
 
 def test_routes_respect_the_budget_and_list_what_does_not_fit(grid):
     stops = _many_stops(40)
-    settings = routes.RouteSettings(teams=3, hours=2.0, time_limit_s=1.0)
-    plan = routes.solve_routes(grid, stops, settings, start=lonlat(5, 5))
+    settings = field_plan.RouteSettings(teams=3, hours=2.0, time_limit_s=1.0)
+    plan = solver.solve_routes(grid, stops, settings, start=lonlat(5, 5))
     _check_plan(plan, stops)
     assert len(plan.unserved) > 0
     assert "no_time" in set(plan.unserved["reason"])
@@ -76,9 +79,9 @@ def test_routes_respect_the_budget_and_list_what_does_not_fit(grid):
 
 def test_arrival_times_and_legs_follow_the_road_distances(grid):
     stops = grid_stops([(1, 0, 10), (3, 2, 5), (0, 4, 8)])
-    settings = routes.RouteSettings(teams=1, hours=8.0, minutes_per_household=2.0,
+    settings = field_plan.RouteSettings(teams=1, hours=8.0, minutes_per_household=2.0,
                                     time_limit_s=0.5)
-    plan = routes.solve_routes(grid, stops, settings, start=lonlat(0, 0))
+    plan = solver.solve_routes(grid, stops, settings, start=lonlat(0, 0))
     route = plan.routes[0]
     assert len(route.stops) == 3
     points = gpd.GeoSeries(gpd.points_from_xy(route.stops["lon"], route.stops["lat"]),
@@ -101,7 +104,7 @@ def test_arrival_times_and_legs_follow_the_road_distances(grid):
 
 def test_one_team_tours_a_block_the_short_way(grid):
     stops = grid_stops([(1, 0, 1), (1, 1, 1), (0, 1, 1)])
-    plan = routes.solve_routes(grid, stops, routes.RouteSettings(teams=1, time_limit_s=0.5),
+    plan = solver.solve_routes(grid, stops, field_plan.RouteSettings(teams=1, time_limit_s=0.5),
                                start=lonlat(0, 0))
     # Stops sit 7 m off the road; the route runs between their road points: 4 blocks.
     assert plan.routes[0].distance_km == pytest.approx(4 * STEP / 1000, abs=0.03)
@@ -115,9 +118,9 @@ def test_one_team_tours_a_block_the_short_way(grid):
 def test_motorbikes_keep_one_way_rules_walkers_do_not():
     grid = grid_network(3)  # the street from (0, 0) east to (1, 0) is one-way
     stops = grid_stops([(0.5, 0, 1)])  # on the one-way street
-    walk = routes.solve_routes(grid, stops, routes.RouteSettings(teams=1, time_limit_s=0.3),
+    walk = solver.solve_routes(grid, stops, field_plan.RouteSettings(teams=1, time_limit_s=0.3),
                                start=lonlat(1, 0))
-    ride = routes.solve_routes(grid, stops, routes.RouteSettings(
+    ride = solver.solve_routes(grid, stops, field_plan.RouteSettings(
         teams=1, mode="motorbike", time_limit_s=0.3), start=lonlat(1, 0))
     assert walk.routes[0].distance_km == pytest.approx(2 * 0.5 * STEP / 1000, abs=0.02)
     # Back round the block to (0, 0), then along the one-way street to the stop and on.
@@ -126,9 +129,9 @@ def test_motorbikes_keep_one_way_rules_walkers_do_not():
 
 def test_stops_that_cannot_be_served_say_why(grid):
     stops = grid_stops([(1, 1, 5), (2, 2, 500), (40, 40, 5)])
-    settings = routes.RouteSettings(teams=2, hours=3.0, max_households_per_stop=None,
+    settings = field_plan.RouteSettings(teams=2, hours=3.0, max_households_per_stop=None,
                                     time_limit_s=0.3)
-    plan = routes.solve_routes(grid, stops, settings, start=lonlat(5, 5))
+    plan = solver.solve_routes(grid, stops, settings, start=lonlat(5, 5))
     reasons = plan.unserved.set_index("stop_id")["reason"]
     assert reasons["S02"] == "too_long"  # 500 households × 3 min > 3 h
     assert reasons["S03"] == "outside_network"
@@ -138,7 +141,7 @@ def test_stops_that_cannot_be_served_say_why(grid):
 
 def test_a_cap_splits_big_stops_over_days(grid):
     stops = grid_stops([(1, 1, 500)])
-    plan = routes.solve_routes(grid, stops, routes.RouteSettings(
+    plan = solver.solve_routes(grid, stops, field_plan.RouteSettings(
         teams=1, max_households_per_stop=30, time_limit_s=0.3), start=lonlat(0, 0))
     stop = plan.routes[0].stops.iloc[0]
     assert stop["households"] == 500
@@ -147,7 +150,7 @@ def test_a_cap_splits_big_stops_over_days(grid):
 
 def test_a_separate_end_point_is_used(grid):
     stops = grid_stops([(5, 5, 3)])
-    plan = routes.solve_routes(grid, stops, routes.RouteSettings(teams=1, time_limit_s=0.3),
+    plan = solver.solve_routes(grid, stops, field_plan.RouteSettings(teams=1, time_limit_s=0.3),
                                start=lonlat(0, 5), end=lonlat(10, 5))
     assert plan.routes[0].distance_km == pytest.approx(10 * STEP / 1000, abs=0.03)
     assert shapely.Point(plan.routes[0].path.coords[-1]).distance(lonlat(10, 5)) < 1e-6
@@ -155,19 +158,19 @@ def test_a_separate_end_point_is_used(grid):
 
 def test_a_start_off_the_network_is_refused(grid):
     with pytest.raises(InputError, match="outside the road network"):
-        routes.solve_routes(grid, grid_stops([(1, 1, 3)]), routes.RouteSettings(),
+        solver.solve_routes(grid, grid_stops([(1, 1, 3)]), field_plan.RouteSettings(),
                             start=lonlat(50, 50))
 
 
 def test_bad_settings_are_refused_with_every_problem():
     with pytest.raises(InputError, match=r"(?s)'teams'.*'hours'.*'mode'") as caught:
-        routes.RouteSettings(teams=0, hours=30, mode="bus")  # type: ignore[arg-type]
+        field_plan.RouteSettings(teams=0, hours=30, mode="bus")  # type: ignore[arg-type]
     assert len(caught.value.problems) == 3
 
 
 def test_stop_tables_are_checked(grid):
     good = grid_stops([(1, 1, 3), (2, 2, 0)])
-    prepared = routes.prepare_stops(good)
+    prepared = field_stops.prepare_stops(good)
     assert list(prepared["stop_id"]) == ["S01"]  # nothing to do at S02
     assert list(prepared.columns[:5]) == ["stop_id", "label", "village", "district",
                                           "households"]
@@ -176,39 +179,39 @@ def test_stop_tables_are_checked(grid):
     bad["households"] = [-1, 2.5]
     with pytest.raises(InputError, match=r"(?s)row 2.*stop_id.*occurs more than once"
                                          r".*row 2.*households.*whole number"):
-        routes.prepare_stops(bad, source="h3.gpkg")
+        field_stops.prepare_stops(bad, source="h3.gpkg")
     with pytest.raises(InputError, match=r"lacks required column.*households"):
-        routes.prepare_stops(good.drop(columns="households"))
+        field_stops.prepare_stops(good.drop(columns="households"))
 
 
 # --- on the bundled data -----------------------------------------------------------------
 
 
 def test_village_stops_are_the_top_villages_inside_the_office_radius(bundled_result):
-    stops = routes.village_stops(bundled_result, office_id="KC-YGY", top=10)
+    stops = field_stops.village_stops(bundled_result, office_id="KC-YGY", top=10)
     assert len(stops) == 10
     assert stops.crs == "EPSG:4326"
     disc = bundled_result.discs.set_index("office_id").geometry["KC-YGY"]
     assert stops.geometry.within(disc).all()
     assert stops["households"].is_monotonic_decreasing
-    chosen = routes.village_stops(bundled_result, office_id="KC-YGY",
+    chosen = field_stops.village_stops(bundled_result, office_id="KC-YGY",
                                   codes=["34.71.03.1005", "34.71.08.1001"])
     assert list(chosen["stop_id"]) == ["34.71.03.1005", "34.71.08.1001"]
-    on_kota = routes.village_stops(bundled_result, office_id="KC-YGY", top=10,
+    on_kota = field_stops.village_stops(bundled_result, office_id="KC-YGY", top=10,
                                    network=roads.bundled_network())
     in_city = on_kota["stop_id"].str.startswith("34.71")
     assert in_city.sum() == 10  # ten on the network ...
-    ranked = routes.village_stops(bundled_result, office_id="KC-YGY", top=len(on_kota))
+    ranked = field_stops.village_stops(bundled_result, office_id="KC-YGY", top=len(on_kota))
     assert list(ranked["stop_id"]) == list(on_kota["stop_id"])  # ... and those above them
     with pytest.raises(InputError, match=r"99.99.99.9999.*1 village code\(s\) not in"):
-        routes.village_stops(bundled_result, office_id="KC-YGY", codes=["99.99.99.9999"])
+        field_stops.village_stops(bundled_result, office_id="KC-YGY", codes=["99.99.99.9999"])
 
 
 def test_plan_routes_on_the_bundled_city(bundled_result, kota):
     plan = routes.plan_routes(bundled_result, kota, office_id="KC-YGY", teams=3, hours=5,
                               mode="walk", top=20, max_households_per_stop=20,
                               time_limit_s=1.0)
-    stops = routes.village_stops(bundled_result, office_id="KC-YGY", top=20, network=kota)
+    stops = field_stops.village_stops(bundled_result, office_id="KC-YGY", top=20, network=kota)
     _check_plan(plan, stops)
     assert (plan.unserved["reason"] == "outside_network").sum() == len(stops) - 20
     assert plan.is_demo
@@ -252,7 +255,7 @@ def test_routes_command_writes_the_outputs(tmp_path, capsys):
 
 
 def test_routes_command_takes_a_users_stops_and_villages(tmp_path, bundled_result):
-    stops = routes.village_stops(bundled_result, office_id="KC-YGY", top=60)
+    stops = field_stops.village_stops(bundled_result, office_id="KC-YGY", top=60)
     stops = stops[stops["stop_id"].str.startswith("34.71")].head(4)  # in the city
     table = pd.DataFrame({"stop_id": ["h3-a", "h3-b", "h3-c", "h3-d"],
                           "label": ["sel a", "sel b", "sel c", "sel d"],

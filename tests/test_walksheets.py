@@ -15,7 +15,8 @@ import shapely
 from openpyxl import load_workbook
 
 from geo_outreach._errors import OutputError
-from geo_outreach.field import routes, walksheets
+from geo_outreach.field import plan as field_plan
+from geo_outreach.field import solver, walksheets
 from geo_outreach.render import route_layers
 from tests.road_builders import grid_network, grid_stops, lonlat
 
@@ -23,12 +24,12 @@ EVIL = '<script>alert("x")</script> & Co'
 
 
 @pytest.fixture(scope="module")
-def plan() -> routes.RoutePlan:
+def plan() -> field_plan.RoutePlan:
     network = grid_network(11)
     stops = grid_stops([(1, 0, 12), (3, 2, 5), (0, 4, 8), (8, 8, 20), (6, 1, 9), (40, 40, 3)],
                        names=["Demangan", EVIL, "Kotabaru", "Klitren", "Baciro", "Jauh"])
-    settings = routes.RouteSettings(teams=2, hours=3.0, time_limit_s=0.5)
-    return routes.solve_routes(network, stops, settings, start=lonlat(5, 5),
+    settings = field_plan.RouteSettings(teams=2, hours=3.0, time_limit_s=0.5)
+    return solver.solve_routes(network, stops, settings, start=lonlat(5, 5),
                                office_id="K1", office_name="Kantor <Uji>", is_demo=True)
 
 
@@ -38,7 +39,7 @@ def written(plan, tmp_path_factory):
     return out, walksheets.write_route_outputs(plan, out)
 
 
-def _team_with(plan: routes.RoutePlan, village: str) -> routes.TeamRoute:
+def _team_with(plan: field_plan.RoutePlan, village: str) -> field_plan.TeamRoute:
     return next(route for route in plan.routes if village in set(route.stops["village"]))
 
 

@@ -19,7 +19,9 @@ import geopandas as gpd
 import shapely
 
 from geo_outreach._errors import InputError, Problem
-from geo_outreach.field.routes import DEFAULT_SPEED_KMH, TRAVEL_MODES, plan_routes, prepare_stops
+from geo_outreach.field.plan import DEFAULT_SPEED_KMH, TRAVEL_MODES
+from geo_outreach.field.routes import plan_routes
+from geo_outreach.field.stops import prepare_stops
 from geo_outreach.inputs import columns, tables, vectors
 from geo_outreach.inputs.schema import STOP_ALIASES
 from geo_outreach.inputs.validate import parse_coordinate
@@ -28,7 +30,7 @@ from geo_outreach.publish.outputs import staged_outputs
 
 if TYPE_CHECKING:
     from geo_outreach.analysis.result import AnalysisResult
-    from geo_outreach.roads.networks import RoadNetwork
+    from geo_outreach.roads.model import RoadNetwork
 
 ROUTE_MAP_FILE: Final = "peta_rute.html"
 """The map of the day's routes, written beside the walk sheets."""
@@ -140,7 +142,7 @@ def read_stops(path: Path) -> gpd.GeoDataFrame:
     Returns
     -------
     gpd.GeoDataFrame
-        Checked by :func:`geo_outreach.field.routes.prepare_stops`.
+        Checked by :func:`geo_outreach.field.stops.prepare_stops`.
 
     Raises
     ------

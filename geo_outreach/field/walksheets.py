@@ -25,7 +25,7 @@ from openpyxl.styles import Font
 
 from geo_outreach import __version__
 from geo_outreach._errors import OutputError
-from geo_outreach.field.routes import UNSERVED_REASONS
+from geo_outreach.field.plan import UNSERVED_REASONS
 from geo_outreach.i18n import format_km, format_number
 from geo_outreach.inputs.bundled import DEMO_LABEL
 from geo_outreach.publish.export import atomic_write
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from geo_outreach.config import Language
-    from geo_outreach.field.routes import RoutePlan, TeamRoute
+    from geo_outreach.field.plan import RoutePlan, TeamRoute
 
 MAPS_URL: Final = "https://www.google.com/maps/search/?api=1&query={lat:.6f},{lon:.6f}"
 """A Google Maps search link for a point (opened by the user, never fetched here)."""
@@ -210,7 +210,7 @@ def summary_table(plan: RoutePlan, *, lang: Language = "id") -> pd.DataFrame:
     Returns
     -------
     pd.DataFrame
-        One row per team (see :meth:`geo_outreach.field.routes.RoutePlan.summary`).
+        One row per team (see :meth:`geo_outreach.field.plan.RoutePlan.summary`).
     """
     table = plan.summary()
     for column in ("travel_min", "service_min", "total_min", "budget_min"):

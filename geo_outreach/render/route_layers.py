@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from geo_outreach.config import Language
-    from geo_outreach.field.routes import RoutePlan
+    from geo_outreach.field.plan import RoutePlan
 
 TEAM_COLOURS: Final = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
                        "#000000", "#F0E442")
@@ -83,7 +83,7 @@ def road_catchment_layer(
     Parameters
     ----------
     catchments
-        From :func:`geo_outreach.roads.reach.catchment_polygons` (EPSG:4326, ``name``,
+        From :func:`geo_outreach.roads.catchments.catchment_polygons` (EPSG:4326, ``name``,
         ``radius_km``).
     lang
         Label language.

@@ -10,14 +10,8 @@ from zoneinfo import ZoneInfo
 
 from geo_outreach import __version__
 from geo_outreach.i18n import format_km, t
-from geo_outreach.render.map_data import (
-    _escape,
-)
-from geo_outreach.render.map_style import (
-    _BOX_STYLE,
-    _DEMO_STYLE,
-    _percent_label,
-)
+from geo_outreach.render.map_data import _escape
+from geo_outreach.render.map_style import _BOX_STYLE, _DEMO_STYLE, _percent_label
 from geo_outreach.render.share_layers import ShareLayers, _k
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 if TYPE_CHECKING:
-    from geo_outreach.roads.networks import RoadNetwork
+    from geo_outreach.roads.model import RoadNetwork
 
 
 @dataclass(frozen=True)
