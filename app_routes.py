@@ -19,9 +19,9 @@ from streamlit_folium import st_folium
 
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError
-from geo_outreach.cli.routes import cell_stops
 from geo_outreach.escape import escape_markdown
 from geo_outreach.field.routes import plan_routes
+from geo_outreach.field.stop_files import cell_stops
 from geo_outreach.field.walksheets import write_route_outputs
 from geo_outreach.publish.export_log import logged_download
 from geo_outreach.render import maps

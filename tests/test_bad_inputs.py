@@ -25,8 +25,8 @@ from geo_outreach.analysis.households import classify_households
 from geo_outreach.analysis.pipeline import InputPaths, analyse, prepare_inputs, run_analysis
 from geo_outreach.analysis.village_locator import StudyArea, build_study_area
 from geo_outreach.cli import main
-from geo_outreach.cli.routes import read_stops
 from geo_outreach.config import AnalysisParams
+from geo_outreach.field.stop_files import read_stops
 from geo_outreach.inputs import readers as io
 from geo_outreach.inputs import tables
 from geo_outreach.inputs.household_files import read_household_chunks

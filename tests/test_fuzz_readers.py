@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 
 from geo_outreach._errors import InputError
 from geo_outreach.analysis import pipeline
-from geo_outreach.cli import routes as routes_cli
+from geo_outreach.field import stop_files
 from geo_outreach.inputs import boundaries, bundled
 from geo_outreach.inputs import household_files as household_io
 from geo_outreach.inputs import readers as geo_io
@@ -348,19 +348,19 @@ STOP_SUFFIXES = (".csv", ".txt", ".geojson", ".gpkg", ".zip", ".parquet")
 @given(data=arbitrary_bytes(), suffix=st.sampled_from(STOP_SUFFIXES))
 def test_stops_from_arbitrary_bytes(data: bytes, suffix: str) -> None:
     with written(data, f"titik{suffix}") as path:
-        only_own_errors(routes_cli.read_stops, path)
+        only_own_errors(stop_files.read_stops, path)
 
 
 @given(data=csv_bytes(STOP_ALIASES, core=STOP_CORE))
 def test_stops_from_typed_csv(data: bytes) -> None:
     with written(data, "titik.csv") as path:
-        only_own_errors(routes_cli.read_stops, path)
+        only_own_errors(stop_files.read_stops, path)
 
 
 @given(data=geojson_bytes(STOP_ALIASES))
 def test_stops_from_random_geojson(data: bytes) -> None:
     with written(data, "titik.geojson") as path:
-        only_own_errors(routes_cli.read_stops, path)
+        only_own_errors(stop_files.read_stops, path)
 
 
 # --- the whole input stage -------------------------------------------------------------
@@ -471,7 +471,7 @@ REGRESSIONS = [
                  "not in its declared encoding", id="boundaries-field-name-not-utf8"),
     pytest.param(boundaries.load_boundaries, "desa.parquet", _parquet_with_broken_text,
                  "cannot be read as GeoParquet", id="boundaries-parquet-not-utf8"),
-    pytest.param(routes_cli.read_stops, "titik.zip", _shapefile_zip_with_latin1_field_name,
+    pytest.param(stop_files.read_stops, "titik.zip", _shapefile_zip_with_latin1_field_name,
                  "not in its declared encoding", id="stops-field-name-not-utf8"),
     pytest.param(geo_io.read_participation, "peserta.csv", lambda: b"\xff\xfe\x00",
                  "no header row", id="participation-cut-utf16"),
@@ -511,19 +511,19 @@ REGRESSIONS = [
                      {"type": "LineString", "coordinates": [[110, -8], [111, -8]]},
                      "EPSG:32749"),
                  "coordinates do not fit its CRS", id="roads-degrees-labelled-utm"),
-    pytest.param(routes_cli.read_stops, "titik.csv", lambda: b"",
+    pytest.param(stop_files.read_stops, "titik.csv", lambda: b"",
                  "the file is empty", id="stops-csv-empty"),
-    pytest.param(routes_cli.read_stops, "titik.csv", lambda: b"\x80lat,lon\n",
+    pytest.param(stop_files.read_stops, "titik.csv", lambda: b"\x80lat,lon\n",
                  "no header row was found", id="stops-csv-not-utf8"),
-    pytest.param(routes_cli.read_stops, "titik.csv", lambda: b"lat\n1\n1,2,3\n",
+    pytest.param(stop_files.read_stops, "titik.csv", lambda: b"lat\n1\n1,2,3\n",
                  "no header row was found", id="stops-csv-ragged"),
-    pytest.param(routes_cli.read_stops, "titik.csv",
+    pytest.param(stop_files.read_stops, "titik.csv",
                  lambda: b"stop_id,label,village,households,lat,lon\nA,A,A,3,-7.8,x\n",
                  r"row 2, column 'lon' \(value 'x'\): the longitude is not a number",
                  id="stops-csv-text-coordinate"),
-    pytest.param(routes_cli.read_stops, "titik.geojson", lambda: b"",
+    pytest.param(stop_files.read_stops, "titik.geojson", lambda: b"",
                  "the file is empty", id="stops-datasource"),
-    pytest.param(routes_cli.read_stops, "titik.geojson",
+    pytest.param(stop_files.read_stops, "titik.geojson",
                  lambda: _feature_collection(_ONE_POINT_LINE), "a shape in the file is broken",
                  id="stops-geos-one-point-line"),
 ]

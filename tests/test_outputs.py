@@ -258,7 +258,7 @@ def test_a_conflict_is_found_before_the_work(tmp_path, monkeypatch, capsys, comm
     def no_work(*_args: object) -> None:
         raise AssertionError("the analysis ran although the outputs conflict")
 
-    monkeypatch.setattr("geo_outreach.cli._analysis", no_work)
+    monkeypatch.setattr("geo_outreach.cli.options.analyse_from_args", no_work)
     assert main([*command, "--out", str(tmp_path)]) == 1
     assert f"{existing}. They were left untouched" in capsys.readouterr().err
     assert (tmp_path / existing).read_text() == "kept"

@@ -7,9 +7,10 @@ import pytest
 
 from geo_outreach.inputs import bundled
 from geo_outreach.inputs.columns import InputTable
+from geo_outreach.inputs.office_checks import validate_offices
 from geo_outreach.inputs.readers import read_offices, read_participation
 from geo_outreach.inputs.reconcile import REPORT_COLUMNS, reconcile_participation
-from geo_outreach.inputs.validate import validate_offices, validate_participation
+from geo_outreach.inputs.validate import validate_participation
 
 HEADERS = {"code": "Kode", "name": "Desa", "district": "Kapanewon", "regency": "Kabupaten",
            "labour_force": "AK", "participants": "Peserta"}

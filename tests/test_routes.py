@@ -12,10 +12,11 @@ import shapely
 
 from geo_outreach._errors import GeoOutreachError, InputError
 from geo_outreach.analysis.pipeline import run_analysis
-from geo_outreach.cli.routes import add_routes_command, read_stops, run_routes
+from geo_outreach.cli.routes import add_routes_command, run_routes
 from geo_outreach.field import plan as field_plan
 from geo_outreach.field import routes, solver
 from geo_outreach.field import stops as field_stops
+from geo_outreach.field.stop_files import read_stops
 from geo_outreach.roads import graph as road_graph
 from geo_outreach.roads import model
 from geo_outreach.roads import networks as roads

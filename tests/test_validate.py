@@ -9,15 +9,11 @@ import pandas as pd
 import pytest
 
 from geo_outreach.inputs import bundled
+from geo_outreach.inputs.cells import parse_coordinate, parse_number
 from geo_outreach.inputs.columns import InputTable
+from geo_outreach.inputs.office_checks import OFFICE_COLUMNS, validate_offices
 from geo_outreach.inputs.readers import read_offices, read_participation
-from geo_outreach.inputs.validate import (
-    OFFICE_COLUMNS,
-    parse_coordinate,
-    parse_number,
-    validate_offices,
-    validate_participation,
-)
+from geo_outreach.inputs.validate import validate_participation
 
 HEADERS = {"code": "Kode", "name": "Desa", "district": "Kapanewon", "regency": "Kabupaten",
            "labour_force": "AK", "employed": "Bekerja", "participants": "Peserta",

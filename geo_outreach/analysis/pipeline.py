@@ -35,7 +35,7 @@ from geo_outreach.analysis.reach import (
 )
 from geo_outreach.analysis.result import AnalysisResult
 from geo_outreach.config import AnalysisParams, ColumnMapping
-from geo_outreach.inputs import boundaries, bundled, reconcile, tables, validate
+from geo_outreach.inputs import boundaries, bundled, office_checks, reconcile, tables, validate
 from geo_outreach.inputs import readers as io
 from geo_outreach.inputs.file_kinds import file_sha256
 from geo_outreach.inputs.schema import OFFICE_OUTPUT_COLUMNS, VILLAGE_OUTPUT_COLUMNS
@@ -211,7 +211,8 @@ def prepare_inputs(paths: InputPaths, *, radius_km: float = 5.0) -> PreparedInpu
 
     offices = gpd.GeoDataFrame()
     if offices_table is not None:
-        offices, found = validate.validate_offices(offices_table, villages, radius_km=radius_km)
+        offices, found = office_checks.validate_offices(offices_table, villages,
+                                                        radius_km=radius_km)
         problems.extend(found)
 
     return PreparedInputs(villages, districts, regencies, matched, offices, report, problems,

@@ -10,7 +10,6 @@ tracks and summaries into ``--out``.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -19,16 +18,21 @@ import geopandas as gpd
 import shapely
 
 from geo_outreach._errors import InputError, Problem
+from geo_outreach.cli import options
+from geo_outreach.cli.options import (
+    add_force_option,
+    add_input_options,
+    output_policy,
+    print_warnings,
+)
 from geo_outreach.field.plan import DEFAULT_SPEED_KMH, TRAVEL_MODES
 from geo_outreach.field.routes import plan_routes
-from geo_outreach.field.stops import prepare_stops
-from geo_outreach.inputs import columns, tables, vectors
-from geo_outreach.inputs.schema import STOP_ALIASES
-from geo_outreach.inputs.validate import parse_coordinate
-from geo_outreach.inputs.vectors import _read_vector
+from geo_outreach.field.stop_files import _lat_lon, cell_stops, read_stops
 from geo_outreach.publish.outputs import staged_outputs
 
 if TYPE_CHECKING:
+    import argparse
+
     from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.roads.model import RoadNetwork
 
@@ -36,21 +40,6 @@ ROUTE_MAP_FILE: Final = "peta_rute.html"
 """The map of the day's routes, written beside the walk sheets."""
 DOWNLOAD_MARGIN_KM: Final = 1.5
 """A downloaded network reaches this far beyond the office's radius."""
-
-STOP_TABLE_SUFFIXES: Final = frozenset({".csv", ".txt"})
-STOP_REQUIRED: Final = (("the latitude", ("lat",)), ("the longitude", ("lon",)),
-                        ("the stop id", ("stop_id",)),
-                        ("the households to visit", ("households",)))
-
-
-def _lat_lon(text: str) -> tuple[float, float]:
-    """Parse ``"-7.78,110.38"`` (latitude first) for argparse."""
-    try:
-        lat_text, lon_text = text.split(",")
-        return float(lat_text), float(lon_text)
-    except ValueError as err:
-        msg = f"expected LAT,LON such as -7.78,110.38, got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from err
 
 
 def _cap(text: str) -> int | None:
@@ -75,12 +64,10 @@ def add_routes_command(
     argparse.ArgumentParser
         The ``routes`` parser.
     """
-    from geo_outreach.cli import _add_force_option, _add_input_options  # noqa: PLC0415 - cli imports this module
-
     routes = commands.add_parser(
         "routes", help="plan one day of canvassing routes for an office's field teams: "
                        "walk sheets (CSV, XLSX, HTML) and GPX tracks")
-    _add_input_options(routes)
+    add_input_options(routes)
     teams = routes.add_argument_group("teams")
     teams.add_argument("--office", required=True, metavar="ID",
                        help="the office whose teams go out, e.g. KC-YGY")
@@ -123,63 +110,8 @@ def add_routes_command(
                         help="language of the walk sheets (default id: Bahasa Indonesia)")
     routes.add_argument("--out", type=Path, required=True, metavar="DIR",
                         help="output folder")
-    _add_force_option(routes)
+    add_force_option(routes)
     return routes
-
-
-def read_stops(path: Path) -> gpd.GeoDataFrame:
-    """
-    Read a user's stops: a point file, or a CSV with ``lat`` and ``lon`` columns.
-
-    Parameters
-    ----------
-    path
-        The file. A CSV is read as :func:`geo_outreach.inputs.tables.read_table` reads any table
-        (comma or semicolon, UTF-8 or Latin-1, title rows, at most
-        :data:`geo_outreach.inputs.tables.MAX_TABLE_ROWS` rows); decimal commas in lat/lon are
-        read.
-
-    Returns
-    -------
-    gpd.GeoDataFrame
-        Checked by :func:`geo_outreach.field.stops.prepare_stops`.
-
-    Raises
-    ------
-    InputError
-        If the file is missing or unreadable, or its rows break the contract.
-    """
-    if not path.is_file():
-        raise InputError(Problem(path.name, None, None, None, f"stops file not found: {path}",
-                                 "check the path given with --stops"))
-    if path.suffix.lower() in STOP_TABLE_SUFFIXES:
-        table = _stops_from_table(path)
-        return prepare_stops(table.reset_index(drop=True), source=path.name,
-                             rows=table.index.to_numpy())
-    points = _read_vector(path, layer=None, geometry_types=vectors.POINT_TYPES)
-    return prepare_stops(points, source=path.name)
-
-
-def _stops_from_table(path: Path) -> gpd.GeoDataFrame:
-    """Read a stops CSV as any table is read (separator, encoding, size), lat/lon checked."""
-    table = tables.read_table(path, STOP_ALIASES, option="", required=STOP_REQUIRED)
-    data = table.data.copy()
-    coordinates = {}
-    problems = []
-    for column, label in (("lat", "latitude"), ("lon", "longitude")):
-        parsed = [parse_coordinate(v) for v in data[column]]
-        coordinates[column] = [p.value for p in parsed]
-        problems += [Problem(table.source, int(row), table.header(column), columns.cell_text(value),
-                             f"the {label} is not a number in decimal degrees",
-                             "write decimal degrees, e.g. lat -7.78305, lon 110.38344")
-                     for row, value, p in zip(data.index, data[column], parsed, strict=True)
-                     if p.value is None]
-    if problems:
-        raise InputError(problems)
-    data = data.drop(columns=["lat", "lon"])  # indexed by the rows of the user's file
-    points = gpd.GeoSeries.from_xy(coordinates["lon"], coordinates["lat"], index=data.index,
-                                   crs="EPSG:4326")
-    return gpd.GeoDataFrame(data, geometry=points)
 
 
 def _network(args: argparse.Namespace, result: AnalysisResult) -> RoadNetwork:
@@ -198,51 +130,6 @@ def _network(args: argparse.Namespace, result: AnalysisResult) -> RoadNetwork:
         area_4326 = gpd.GeoSeries([area], crs=result.metric_crs).to_crs("EPSG:4326").iloc[0]
         return roads.download_network(shapely.simplify(area_4326, 1e-4))
     return roads.bundled_network()
-
-
-def cell_stops(result: AnalysisResult, office_id: str) -> gpd.GeoDataFrame | None:
-    """
-    Make stops of the H3 cells with uncovered households inside an office's radius.
-
-    Parameters
-    ----------
-    result
-        An analysis with household points.
-    office_id
-        The office.
-
-    Returns
-    -------
-    gpd.GeoDataFrame or None
-        ``stop_id`` (the cell), ``label``, ``village`` (the village at the cell's centre),
-        ``households`` (uncovered households in the cell) and the cell's centre; None when
-        no cell qualifies. Cells suppressed for privacy (fewer than k households) are left
-        out: their counts are not known here.
-    """
-    if result.household_cells is None:
-        return None
-    discs = result.discs[result.discs["office_id"].astype(str) == office_id]
-    cells = result.household_cells
-    counts = cells["uncovered_households_within_radius"]
-    cells = cells[counts.notna() & (counts.fillna(0) > 0)]
-    if discs.empty or cells.empty:
-        return None
-    centres = cells.to_crs(result.metric_crs).geometry.centroid
-    inside = centres.within(discs.to_crs(result.metric_crs).geometry.iloc[0]).to_numpy()
-    if not inside.any():
-        return None
-    chosen = cells[inside]
-    points = gpd.GeoSeries(centres[inside].to_numpy(), crs=result.metric_crs).to_crs("EPSG:4326")
-    villages = result.villages[["name", "geometry"]]
-    located = gpd.sjoin(gpd.GeoDataFrame(geometry=points.to_numpy(), crs="EPSG:4326"),
-                        villages, predicate="within", how="left")
-    located = located[~located.index.duplicated()]
-    return gpd.GeoDataFrame({
-        "stop_id": chosen["h3"].to_numpy(),
-        "label": "H3 " + chosen["h3"].astype(str).to_numpy(),
-        "village": located["name"].fillna("").to_numpy(),
-        "households": chosen["uncovered_households_within_radius"].astype(int).to_numpy(),
-    }, geometry=points.to_numpy(), crs="EPSG:4326")
 
 
 def _say(text: str) -> None:
@@ -265,15 +152,14 @@ def run_routes(args: argparse.Namespace) -> int:
         0 on success (errors raise :class:`~geo_outreach._errors.GeoOutreachError`,
         which :func:`geo_outreach.cli.main` turns into one line and exit code 1).
     """
-    from geo_outreach.cli import _analysis, _output_policy, _print_warnings  # noqa: PLC0415
     from geo_outreach.field.walksheets import output_names, write_route_outputs  # noqa: PLC0415
     from geo_outreach.render import maps  # noqa: PLC0415
     from geo_outreach.render.route_layers import route_layers  # noqa: PLC0415
 
-    policy = _output_policy(args)
+    policy = output_policy(args)
     policy.check(args.out / name for name in (*output_names(args.teams), ROUTE_MAP_FILE))
-    result, _ = _analysis(args)
-    _print_warnings(result.problems)
+    result, _ = options.analyse_from_args(args)
+    print_warnings(result.problems)
     network = _network(args, result)
     stops = read_stops(args.stops) if args.stops is not None else None
     if stops is None and not args.villages and result.household_cells is not None:

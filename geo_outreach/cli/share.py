@@ -13,6 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from geo_outreach._errors import InputError, OutputError, Problem
+from geo_outreach.cli import options
+from geo_outreach.cli.options import (
+    add_export_log_option,
+    add_force_option,
+    add_input_options,
+    output_policy,
+    print_warnings,
+)
 from geo_outreach.publish.outputs import staged_outputs
 
 if TYPE_CHECKING:
@@ -42,12 +50,10 @@ def add_share_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     argparse.ArgumentParser
         The new command's parser, with the usual input and analysis options.
     """
-    from geo_outreach.cli import _add_export_log_option, _add_force_option, _add_input_options  # noqa: PLC0415 - cli imports this module
-
     share = commands.add_parser(
         "share", help="write the map of one kabupaten/kota to share with its district "
                       "government: HTML that works offline, or PNG/PDF for reports")
-    _add_input_options(share)
+    add_input_options(share)
     share.add_argument("--regency", required=True, metavar="NAME",
                        help="the kabupaten/kota: e.g. Sleman, 'Kota Yogyakarta' or 34.04; "
                             "'all' writes one file per kabupaten/kota into the --out folder")
@@ -64,8 +70,8 @@ def add_share_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
                             "they need the internet)")
     share.add_argument("--dpi", type=int, default=200,
                        help="resolution of a PNG (default 200)")
-    _add_force_option(share)
-    _add_export_log_option(share)
+    add_force_option(share)
+    add_export_log_option(share)
     return share
 
 
@@ -89,16 +95,15 @@ def run_share(args: argparse.Namespace) -> int:
         When the inputs have errors, the kabupaten/kota is unknown or the suffix is not
         ``.html``, ``.png`` or ``.pdf``.
     """
-    from geo_outreach.cli import _analysis, _output_policy, _print_warnings  # noqa: PLC0415
     from geo_outreach.publish.export_log import log_shared_file  # noqa: PLC0415
     from geo_outreach.render.map_data import regency_names, resolve_regency  # noqa: PLC0415 - folium
 
-    policy = _output_policy(args)
+    policy = output_policy(args)
     every_regency = args.regency.strip().lower() in ALL_REGENCIES
     if not every_regency:
         policy.check([args.out])  # before the work, not after
-    result, _ = _analysis(args)
-    _print_warnings(result.problems)
+    result, _ = options.analyse_from_args(args)
+    print_warnings(result.problems)
     if every_regency:
         names = file_names(regency_names(result), f".{args.share_format}")
         folder = args.out

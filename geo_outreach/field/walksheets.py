@@ -16,8 +16,6 @@ import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
-import gpxpy
-import gpxpy.gpx
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
@@ -25,8 +23,9 @@ from openpyxl.styles import Font
 
 from geo_outreach import __version__
 from geo_outreach._errors import OutputError
+from geo_outreach.field.gpx import gpx_document
 from geo_outreach.field.plan import UNSERVED_REASONS
-from geo_outreach.i18n import format_km, format_number
+from geo_outreach.i18n import format_km, format_number, t
 from geo_outreach.inputs.bundled import DEMO_LABEL
 from geo_outreach.publish.export import atomic_write
 
@@ -78,32 +77,6 @@ UNSERVED_COLUMNS: Final[dict[str, dict[Language, str]]] = {
     "maps": SHEET_COLUMNS["maps"],
 }
 
-TEXT: Final[dict[str, dict[Language, str]]] = {
-    "title": {"id": "Lembar kunjungan", "en": "Walk sheet"},
-    "team": {"id": "Tim", "en": "Team"},
-    "office": {"id": "Kantor", "en": "Office"},
-    "date": {"id": "Tanggal", "en": "Date"},
-    "officers": {"id": "Petugas", "en": "Officers"},
-    "mode": {"id": "Moda", "en": "Travel mode"},
-    "walk": {"id": "jalan kaki", "en": "on foot"},
-    "motorbike": {"id": "sepeda motor", "en": "motorbike"},
-    "stops": {"id": "Titik", "en": "Stops"},
-    "households": {"id": "Rumah tangga", "en": "Households"},
-    "distance": {"id": "Jarak", "en": "Distance"},
-    "time": {"id": "Waktu (perjalanan + kunjungan)", "en": "Time (travel + visits)"},
-    "back": {"id": "Kembali ke titik selesai", "en": "Back at the end point"},
-    "minutes_after_start": {"id": "menit setelah mulai", "en": "minutes after the start"},
-    "start": {"id": "Mulai", "en": "Start"},
-    "end": {"id": "Selesai", "en": "End"},
-    "open_map": {"id": "Buka peta", "en": "Open map"},
-    "done": {"id": "Selesai?", "en": "Done?"},
-    "notes": {"id": "Catatan", "en": "Notes"},
-    "demo": {"id": "DEMO: data kepesertaan sintetis, bukan data sebenarnya",
-             "en": "DEMO: synthetic participation data, not real figures"},
-    "roads": {"id": "Jaringan jalan", "en": "Road network"},
-    "households_unit": {"id": "rumah tangga", "en": "households"},
-    "info": {"id": "Info", "en": "Info"},
-}
 
 FILE_NAMES: Final = {
     "sheet": "tim_{team:02d}_lembar_kunjungan",
@@ -245,17 +218,17 @@ def unserved_table(plan: RoutePlan, *, lang: Language = "id") -> pd.DataFrame:
 
 def _header_lines(plan: RoutePlan, route: TeamRoute, lang: Language) -> list[tuple[str, str]]:
     """List the facts above a walk sheet as (label, value) pairs."""
-    mode = TEXT[plan.settings.mode][lang]
+    mode = t(f"sheet.{plan.settings.mode}", lang)
     return [
-        (TEXT["office"][lang], plan.office_name or plan.office_id),
-        (TEXT["mode"][lang],
+        (t("sheet.office", lang), plan.office_name or plan.office_id),
+        (t("sheet.mode", lang),
          f"{mode}, {format_number(plan.settings.speed, lang, decimals=1)} km/h"),
-        (TEXT["stops"][lang], str(len(route.stops))),
-        (TEXT["households"][lang], format_number(route.households, lang)),
-        (TEXT["distance"][lang], format_km(route.distance_km, lang, decimals=1)),
-        (TEXT["time"][lang], (f"{route.total_min:.0f} / {plan.settings.hours * 60:.0f} "
+        (t("sheet.stops", lang), str(len(route.stops))),
+        (t("sheet.households", lang), format_number(route.households, lang)),
+        (t("sheet.distance", lang), format_km(route.distance_km, lang, decimals=1)),
+        (t("sheet.time", lang), (f"{route.total_min:.0f} / {plan.settings.hours * 60:.0f} "
                               f"{'menit' if lang == 'id' else 'min'}")),
-        (TEXT["roads"][lang], f"{plan.network_source}. {plan.attribution}".strip(". ")),
+        (t("sheet.roads", lang), f"{plan.network_source}. {plan.attribution}".strip(". ")),
     ]
 
 
@@ -303,18 +276,18 @@ def walk_sheet_html(plan: RoutePlan, route: TeamRoute, *, lang: Language = "id")
         The page. All text is escaped; nothing is loaded from elsewhere.
     """
     esc = html.escape
-    title = f"{TEXT['title'][lang]}: {TEXT['team'][lang]} {route.team}"
+    title = f"{t('sheet.title', lang)}: {t('sheet.team', lang)} {route.team}"
     facts = "".join(f"<dt>{esc(label)}</dt><dd>{esc(value)}</dd>"
                     for label, value in _header_lines(plan, route, lang))
-    facts += (f"<dt>{esc(TEXT['date'][lang])}</dt><dd><span class='fill'>&nbsp;</span></dd>"
-              f"<dt>{esc(TEXT['officers'][lang])}</dt>"
+    facts += (f"<dt>{esc(t('sheet.date', lang))}</dt><dd><span class='fill'>&nbsp;</span></dd>"
+              f"<dt>{esc(t('sheet.officers', lang))}</dt>"
               f"<dd><span class='fill'>&nbsp;</span></dd>")
     head_cells = [SHEET_COLUMNS[key][lang] for key in
                   ("order", "village", "district", "households_visit", "arrival_min", "leg_km")]
     show_label = not (route.stops["label"] == route.stops["village"]).all()
     if show_label:
         head_cells.insert(1, SHEET_COLUMNS["label"][lang])
-    head_cells += [SHEET_COLUMNS["maps"][lang], TEXT["done"][lang], TEXT["notes"][lang]]
+    head_cells += [SHEET_COLUMNS["maps"][lang], t("sheet.done", lang), t("sheet.notes", lang)]
     header = "".join(f"<th>{esc(cell)}</th>" for cell in head_cells)
     rows = []
     for stop in route.stops.itertuples(index=False):
@@ -328,15 +301,16 @@ def walk_sheet_html(plan: RoutePlan, route: TeamRoute, *, lang: Language = "id")
             f"<td class='num'>{int(stop.households_visit)}</td>",
             f"<td class='num'>{round(float(stop.arrival_min))}</td>",
             f"<td class='num'>{format_number(float(stop.leg_km), lang, decimals=2)}</td>",
-            (f"<td><a href=\"{esc(link)}\">{esc(TEXT['open_map'][lang])}</a><br>"
+            (f"<td><a href=\"{esc(link)}\">{esc(t('sheet.open_map', lang))}</a><br>"
              f"<small>{float(stop.lat):.6f}, {float(stop.lon):.6f}</small></td>"),
             "<td class='box'>&#9744;</td>",
             "<td class='notes'></td>",
         ]
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    back = (f"{TEXT['back'][lang]}: {route.total_min:.0f} {TEXT['minutes_after_start'][lang]}")
+    back = (f"{t('sheet.back', lang)}: {route.total_min:.0f} "
+            f"{t('sheet.minutes_after_start', lang)}")
     footer_row = f"<tr><td colspan='{len(head_cells)}'>{esc(back)}</td></tr>"
-    demo = (f"<div class='demo'>{esc(TEXT['demo'][lang])}</div>" if plan.is_demo else "")
+    demo = (f"<div class='demo'>{esc(t('sheet.demo', lang))}</div>" if plan.is_demo else "")
     attribution = esc(plan.attribution) if plan.attribution else ""
     return (
         f"<!DOCTYPE html>\n<html lang='{lang}'><head><meta charset='utf-8'>"
@@ -350,64 +324,12 @@ def walk_sheet_html(plan: RoutePlan, route: TeamRoute, *, lang: Language = "id")
     )
 
 
-def gpx_document(plan: RoutePlan, route: TeamRoute, *, lang: Language = "id") -> gpxpy.gpx.GPX:
-    """
-    Build one team's GPX: a waypoint per stop (and the start/end) and the road track.
-
-    Parameters
-    ----------
-    plan
-        The route plan.
-    route
-        The team's route.
-    lang
-        Language of names and descriptions.
-
-    Returns
-    -------
-    gpxpy.gpx.GPX
-        GPX 1.1: waypoints ``01 <village>`` ... with the households to visit, and one
-        track with one segment along the roads.
-    """
-    gpx = gpxpy.gpx.GPX()
-    gpx.creator = f"geo-outreach {__version__}"
-    gpx.name = f"{TEXT['team'][lang]} {route.team}: {plan.office_name or plan.office_id}"
-    gpx.description = (f"{route.households} {TEXT['households_unit'][lang]}, "
-                       f"{route.distance_km:.1f} km")
-    if plan.attribution:
-        gpx.copyright_author = "OpenStreetMap contributors"
-        gpx.copyright_license = "https://www.openstreetmap.org/copyright"
-    gpx.waypoints.append(gpxpy.gpx.GPXWaypoint(
-        latitude=round(plan.start.y, 6), longitude=round(plan.start.x, 6),
-        name=f"{TEXT['start'][lang]}: {plan.office_name or plan.office_id}", symbol="Flag"))
-    for stop in route.stops.itertuples(index=False):
-        gpx.waypoints.append(gpxpy.gpx.GPXWaypoint(
-            latitude=float(stop.lat), longitude=float(stop.lon),
-            name=f"{int(stop.order):02d} {stop.village}",
-            description=f"{int(stop.households_visit)} {TEXT['households_unit'][lang]}; "
-                        f"{stop.label} ({stop.stop_id})",
-            symbol="Waypoint"))
-    if not plan.end.equals(plan.start):
-        gpx.waypoints.append(gpxpy.gpx.GPXWaypoint(
-            latitude=round(plan.end.y, 6), longitude=round(plan.end.x, 6),
-            name=TEXT["end"][lang], symbol="Flag"))
-    if route.path is not None:
-        track = gpxpy.gpx.GPXTrack(name=f"{TEXT['team'][lang]} {route.team}")
-        segment = gpxpy.gpx.GPXTrackSegment()
-        for lon, lat in route.path.coords:
-            segment.points.append(gpxpy.gpx.GPXTrackPoint(latitude=round(lat, 7),
-                                                           longitude=round(lon, 7)))
-        track.segments.append(segment)
-        gpx.tracks.append(track)
-    return gpx
-
-
 def _write_xlsx(path: Path, table: pd.DataFrame, info: list[tuple[str, str]],
                 lang: Language) -> None:
     """Write a walk sheet to Excel: the table (links clickable) and an info sheet."""
     book = Workbook()
     sheet = book.active
-    sheet.title = TEXT["title"][lang][:31]
+    sheet.title = t("sheet.title", lang)[:31]
     sheet.append(list(table.columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -424,7 +346,7 @@ def _write_xlsx(path: Path, table: pd.DataFrame, info: list[tuple[str, str]],
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(
             width, 60)
     sheet.freeze_panes = "A2"
-    details = book.create_sheet(TEXT["info"][lang])
+    details = book.create_sheet(t("sheet.info", lang))
     for label, value in info:
         details.append([label, value])
     book.save(path)
@@ -467,9 +389,9 @@ def write_route_outputs(plan: RoutePlan, out_dir: Path, *, lang: Language = "id"
                 continue
             stem = FILE_NAMES["sheet"].format(team=route.team)
             table = walk_sheet(route, lang=lang)
-            info = [(TEXT["team"][lang], str(route.team)), *_header_lines(plan, route, lang)]
+            info = [(t("sheet.team", lang), str(route.team)), *_header_lines(plan, route, lang)]
             if plan.is_demo:
-                info.insert(0, (DEMO_LABEL, TEXT["demo"][lang]))
+                info.insert(0, (DEMO_LABEL, t("sheet.demo", lang)))
             page = walk_sheet_html(plan, route, lang=lang)
             gpx_text = gpx_document(plan, route, lang=lang).to_xml(version="1.1")
             written += [

@@ -111,7 +111,7 @@ def read_offices(path: str | Path, *, mapping: ColumnMapping | None = None) -> I
     Returns
     -------
     InputTable
-        Values as read; checked by :func:`geo_outreach.inputs.validate.validate_offices`.
+        Values as read; checked by :func:`geo_outreach.inputs.office_checks.validate_offices`.
 
     Raises
     ------

@@ -19,13 +19,7 @@ import shapely
 from scipy.sparse import csgraph
 
 from geo_outreach._errors import InputError, Problem
-from geo_outreach.roads.graph import (
-    RoadGraph,
-    SnappedPoints,
-    build_graph,
-    snap_points,
-    substrings,
-)
+from geo_outreach.roads.graph import RoadGraph, SnappedPoints, build_graph, snap_points, substrings
 
 if TYPE_CHECKING:
     from geo_outreach.roads.model import RoadNetwork

@@ -13,11 +13,7 @@ import pandas as pd
 import shapely
 
 from geo_outreach.roads.catchments import OfficeReach, _metric_xy, office_reach
-from geo_outreach.roads.graph import (
-    SnappedPoints,
-    distances_to_snapped,
-    snap_points,
-)
+from geo_outreach.roads.graph import SnappedPoints, distances_to_snapped, snap_points
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -1,0 +1,174 @@
+"""
+What every command shares: the input, road, output and export-log options, and the analysis.
+
+The command modules import this one; it imports no command.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from geo_outreach._errors import InputError, Problem
+from geo_outreach.analysis.household_reach import HouseholdInputs, prepare_households
+from geo_outreach.analysis.households import DEFAULT_H3_RESOLUTION, HouseholdParams
+from geo_outreach.analysis.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
+from geo_outreach.config import AnalysisParams, ColumnMapping
+from geo_outreach.inputs.schema import DENOMINATORS
+from geo_outreach.privacy import DEFAULT_K
+from geo_outreach.publish.export_log import ENV_VAR, default_log_file
+from geo_outreach.publish.outputs import OutputPolicy
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
+    from geo_outreach.analysis.result import AnalysisResult
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """Add the input files, column mappings, household and analysis options."""
+    inputs = parser.add_argument_group("inputs (default: the bundled DIY data)")
+    inputs.add_argument("--boundaries", type=Path, metavar="FILE",
+                        help="village polygons: GeoJSON, GeoPackage, Shapefile (.shp or .zip) "
+                             "or GeoParquet, any CRS")
+    inputs.add_argument("--participation", type=Path, metavar="FILE",
+                        help="participation per village: CSV or XLSX")
+    inputs.add_argument("--offices", type=Path, metavar="FILE",
+                        help="offices: CSV/XLSX (name, office_type, lat, lon) or a point file")
+    inputs.add_argument("--boundary-columns", metavar="MAP",
+                        help="your headers for the boundary columns, "
+                             "e.g. code=KDEPUM,name=NAMOBJ,district=WADMKC,regency=WADMKK")
+    inputs.add_argument("--participation-columns", metavar="MAP",
+                        help="your headers for the participation columns, "
+                             "e.g. code=KODE,labour_force=AK,participants=PESERTA")
+    inputs.add_argument("--office-columns", metavar="MAP",
+                        help="your headers for the office columns, e.g. lat=LINTANG,lon=BUJUR")
+    points = parser.add_argument_group("household points (exact counts instead of area shares)")
+    points.add_argument("--households", metavar="FILE",
+                        help="one row per household: CSV, Parquet/GeoParquet or GeoPackage "
+                             "with id, lat, lon (or a geometry), workers, registered; "
+                             "'demo' for the synthetic DEMO layer")
+    points.add_argument("--household-columns", metavar="MAP",
+                        help="your headers for the household columns, "
+                             "e.g. id=NO_KK,workers=ART_BEKERJA,registered=STATUS_BPJS")
+    points.add_argument("--h3-resolution", type=int, default=DEFAULT_H3_RESOLUTION,
+                        help=f"H3 resolution of the hotspot cells "
+                             f"(default {DEFAULT_H3_RESOLUTION})")
+    points.add_argument("--min-cell-households", type=int, default=DEFAULT_K, metavar="K",
+                        help=f"suppress cells with fewer households in shared outputs "
+                             f"(default {DEFAULT_K})")
+    points.add_argument("--dask-scheduler", nargs="?", const="local", metavar="ADDRESS",
+                        help="classify the households on a Dask cluster (tcp://host:8786); "
+                             "without an address, on a local cluster")
+    analysis = parser.add_argument_group("analysis")
+    analysis.add_argument("--radius-km", type=float, default=5.0,
+                          help="radius around each office in km (default 5)")
+    analysis.add_argument("--target", type=float, default=0.40,
+                          help="coverage target as a fraction (default 0.40)")
+    analysis.add_argument("--denominator", choices=DENOMINATORS, default="labour_force",
+                          help="what coverage is measured against (default labour_force)")
+
+
+HOUSEHOLD_DETAILS_FILE = "households_classified.parquet"
+"""What ``analyze --household-details`` adds: one pseudonymised row per household."""
+
+INPUT_OPTIONS = ("boundaries", "participation", "offices", "households", "roads", "stops")
+"""The options that name input files: what ``--force`` never lets a command replace."""
+
+
+def add_force_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--force``: replace earlier outputs (never the inputs)."""
+    parser.add_argument("--force", action="store_true",
+                        help="replace output files that already exist (input files are "
+                             "never replaced)")
+
+
+def output_policy(args: argparse.Namespace) -> OutputPolicy:
+    """Allow replacing existing outputs only with ``--force``, and never the inputs."""
+    inputs = [Path(value) for option in INPUT_OPTIONS
+              if (value := getattr(args, option, None)) and Path(value).is_file()]
+    return OutputPolicy(overwrite=getattr(args, "force", False), inputs=tuple(inputs))
+
+
+def add_road_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--roads``: also measure the radius along a road network."""
+    parser.add_argument("--roads", metavar="FILE",
+                        help="also measure the radius along roads: .osm, .osm.pbf, .graphml or "
+                             "a road line layer (GeoJSON, GPKG, Shapefile); 'bundled' for the "
+                             "bundled Kota Yogyakarta network (© OpenStreetMap contributors)")
+
+
+def add_export_log_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--export-log``: where every shared file is recorded."""
+    parser.add_argument("--export-log", type=Path, metavar="FILE",
+                        help="append a line for each file written to this export log "
+                             f"(default: ${ENV_VAR}, else {default_log_file()})")
+
+
+def with_roads(args: argparse.Namespace, result: AnalysisResult) -> AnalysisResult:
+    """Add the road-distance measures when ``--roads`` was given."""
+    if not getattr(args, "roads", None):
+        return result
+    from geo_outreach.roads import networks as roads  # noqa: PLC0415 - loads the network stack on demand
+    from geo_outreach.roads.reach import road_reach, with_road_reach  # noqa: PLC0415
+
+    network = (roads.bundled_network() if str(args.roads).lower() == "bundled"
+               else roads.load_network(Path(args.roads)))
+    return with_road_reach(result, road_reach(result, network))
+
+
+def input_paths(args: argparse.Namespace) -> InputPaths:
+    """Collect the input files and column mappings the user gave (None: the bundled data)."""
+    return InputPaths(
+        boundaries=args.boundaries,
+        participation=args.participation,
+        offices=args.offices,
+        boundary_columns=ColumnMapping.parse(args.boundary_columns),
+        participation_columns=ColumnMapping.parse(args.participation_columns),
+        office_columns=ColumnMapping.parse(args.office_columns),
+    )
+
+
+def analysis_params(args: argparse.Namespace) -> AnalysisParams:
+    """Collect the radius, target and denominator the user chose."""
+    return AnalysisParams(radius_km=args.radius_km, target=args.target,
+                          denominator=args.denominator)
+
+
+def print_warnings(problems: Sequence[Problem]) -> None:
+    """Print each warning on standard error, one line each."""
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+
+
+def household_inputs(args: argparse.Namespace, prepared: PreparedInputs,
+                params: AnalysisParams) -> HouseholdInputs | None:
+    """Read and classify the household points, if any were asked for."""
+    if not args.households:
+        return None
+    household_params = HouseholdParams(h3_resolution=args.h3_resolution,
+                                       min_cell_households=args.min_cell_households)
+    path = None if args.households.lower() == "demo" else Path(args.households)
+    mapping = ColumnMapping.parse(args.household_columns)
+    if args.dask_scheduler and path is not None:
+        from geo_outreach.analysis.household_dask import prepare_households_dask  # noqa: PLC0415
+
+        return prepare_households_dask(prepared, path, params=household_params, mapping=mapping,
+                                       scheduler=args.dask_scheduler,
+                                       radius_km=params.radius_km)
+    return prepare_households(prepared, path, params=household_params, mapping=mapping,
+                              radius_km=params.radius_km)
+
+
+def analyse_from_args(args: argparse.Namespace,
+                      ) -> tuple[AnalysisResult, HouseholdInputs | None]:
+    """Prepare the inputs (refusing any with errors), then analyse."""
+    params = analysis_params(args)
+    prepared = prepare_inputs(input_paths(args), radius_km=params.radius_km)
+    if prepared.errors:
+        raise InputError(prepared.errors)
+    households = household_inputs(args, prepared, params)
+    result = with_roads(args, analyse(prepared, params, households=households))
+    return result, households
