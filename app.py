@@ -25,10 +25,11 @@ from app_share import share_tab
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError, InputError, Problem
 from geo_outreach.analysis.household_reach import HouseholdInputs, prepare_households
-from geo_outreach.analysis.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
+from geo_outreach.analysis.pipeline import analyse
 from geo_outreach.config import AnalysisParams, ColumnMapping, Language
 from geo_outreach.escape import escape_markdown
 from geo_outreach.inputs import uploads
+from geo_outreach.inputs.prepare import InputPaths, PreparedInputs, prepare_inputs
 from geo_outreach.inputs.uploads import UPLOAD_RULES, Role, Upload, UploadError
 from geo_outreach.publish.export import labelled
 from geo_outreach.publish.export_log import logged_download

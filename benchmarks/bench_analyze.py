@@ -15,9 +15,10 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geo_outreach.analysis.pipeline import InputPaths, analyse, prepare_inputs
+from geo_outreach.analysis.pipeline import analyse
 from geo_outreach.cli import main as cli_main
 from geo_outreach.config import AnalysisParams
+from geo_outreach.inputs.prepare import InputPaths, prepare_inputs
 from geo_outreach.publish.export import write_outputs
 
 if TYPE_CHECKING:

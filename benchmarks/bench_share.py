@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 from playwright.sync_api import sync_playwright
 
 from geo_outreach.analysis.household_reach import prepare_households
-from geo_outreach.analysis.pipeline import InputPaths, analyse, prepare_inputs
+from geo_outreach.analysis.pipeline import analyse
 from geo_outreach.config import AnalysisParams
+from geo_outreach.inputs.prepare import InputPaths, prepare_inputs
 from geo_outreach.render.map_data import regency_names
 from geo_outreach.render.share import write_share_map
 from geo_outreach.render.share_layers import share_layers

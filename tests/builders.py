@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo_outreach.analysis.pipeline import PreparedInputs
+from geo_outreach.inputs.prepare import PreparedInputs
 
 UTM = "EPSG:32749"
 ORIGIN_X, ORIGIN_Y = 430_000.0, 9_140_000.0  # near Kota Yogyakarta

@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 
 from geo_outreach.analysis.household_reach import prepare_households
-from geo_outreach.analysis.pipeline import InputPaths, analyse, prepare_inputs
+from geo_outreach.analysis.pipeline import analyse
 from geo_outreach.config import AnalysisParams
+from geo_outreach.inputs.prepare import InputPaths, prepare_inputs
 from geo_outreach.inputs.synthetic import synthetic_households
 
 if TYPE_CHECKING:

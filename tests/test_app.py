@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo_outreach.inputs import prepare
 from geo_outreach.render.map_assets import leaflet_assets
 
 APP = str(Path(__file__).parent.parent / "app.py")
@@ -194,7 +195,7 @@ def test_uploads_are_saved_under_the_apps_name_and_shown_under_the_users(app, mo
         seen.append(paths.participation)
         return prepare_inputs(paths, **kwargs)
 
-    prepare_inputs = pipeline.prepare_inputs
+    prepare_inputs = prepare.prepare_inputs
     monkeypatch.setattr(pipeline, "prepare_inputs", spy)
     bad = b"kode_wilayah,angkatan_kerja,peserta_aktif\n34.71.03.1001,100,xyz\n"
     name = "peserta Mei (1) ..csv"

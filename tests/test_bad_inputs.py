@@ -22,7 +22,7 @@ import pytest
 
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.analysis.households import classify_households
-from geo_outreach.analysis.pipeline import InputPaths, analyse, prepare_inputs, run_analysis
+from geo_outreach.analysis.pipeline import analyse, run_analysis
 from geo_outreach.analysis.village_locator import StudyArea, build_study_area
 from geo_outreach.cli import main
 from geo_outreach.config import AnalysisParams
@@ -30,14 +30,15 @@ from geo_outreach.field.stop_files import read_stops
 from geo_outreach.inputs import readers as io
 from geo_outreach.inputs import tables
 from geo_outreach.inputs.household_files import read_household_chunks
+from geo_outreach.inputs.prepare import InputPaths, prepare_inputs
 from geo_outreach.roads.networks import load_network
 from geo_outreach.roads.reach import road_reach, with_road_reach
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from geo_outreach.analysis.pipeline import PreparedInputs
     from geo_outreach.analysis.result import AnalysisResult
+    from geo_outreach.inputs.prepare import PreparedInputs
 
 FOLDER = Path(__file__).parent / "bad_inputs"
 MANIFEST = FOLDER / "CATALOGUE.csv"

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from geo_outreach import cli
+from geo_outreach.atomic import atomic_write
 from geo_outreach.inputs import bundled
 from geo_outreach.publish import export_log
-from geo_outreach.publish.export import atomic_write
 from geo_outreach.render import share
 
 if TYPE_CHECKING:

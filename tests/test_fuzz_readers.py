@@ -32,9 +32,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from geo_outreach._errors import InputError
-from geo_outreach.analysis import pipeline
 from geo_outreach.field import stop_files
-from geo_outreach.inputs import boundaries, bundled
+from geo_outreach.inputs import boundaries, bundled, prepare
 from geo_outreach.inputs import household_files as household_io
 from geo_outreach.inputs import readers as geo_io
 from geo_outreach.inputs.schema import (
@@ -388,8 +387,8 @@ def test_prepare_inputs_on_typed_tables(participation: bytes, offices: bytes) ->
         offices_path = Path(folder) / "kantor.csv"
         participation_path.write_bytes(participation)
         offices_path.write_bytes(offices)
-        paths = pipeline.InputPaths(participation=participation_path, offices=offices_path)
-        only_own_errors(lambda _: pipeline.prepare_inputs(paths), participation_path)
+        paths = prepare.InputPaths(participation=participation_path, offices=offices_path)
+        only_own_errors(lambda _: prepare.prepare_inputs(paths), participation_path)
 
 
 @pytest.mark.usefixtures("_bundled_units")
@@ -402,8 +401,8 @@ def test_prepare_inputs_on_typed_tables(participation: bytes, offices: bytes) ->
     {"code": "34.71.03.1001", "name": "A", "district": "B", "regency": "C"}))
 def test_prepare_inputs_on_random_boundaries(boundaries: bytes) -> None:
     with written(boundaries, "desa.geojson") as path:
-        paths = pipeline.InputPaths(boundaries=path)
-        only_own_errors(lambda _: pipeline.prepare_inputs(paths), path)
+        paths = prepare.InputPaths(boundaries=path)
+        only_own_errors(lambda _: prepare.prepare_inputs(paths), path)
 
 
 def test_example_files_are_found() -> None:

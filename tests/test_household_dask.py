@@ -6,8 +6,8 @@ import pytest
 
 from geo_outreach.analysis.household_dask import classify_households_dask, dask_client
 from geo_outreach.analysis.households import HouseholdParams, classify_households
-from geo_outreach.analysis.pipeline import InputPaths, prepare_inputs
 from geo_outreach.analysis.village_locator import build_study_area
+from geo_outreach.inputs.prepare import InputPaths, prepare_inputs
 from geo_outreach.inputs.synthetic import synthetic_households
 
 

@@ -11,11 +11,12 @@ from geo_outreach._errors import InputError
 from geo_outreach.analysis.household_cells import aggregate, household_table, pseudonyms
 from geo_outreach.analysis.household_reach import prepare_households
 from geo_outreach.analysis.households import HouseholdParams, classify_households
-from geo_outreach.analysis.pipeline import InputPaths, analyse, prepare_inputs
+from geo_outreach.analysis.pipeline import analyse
 from geo_outreach.analysis.village_locator import VillageLocator, build_study_area
 from geo_outreach.config import AnalysisParams, ColumnMapping
 from geo_outreach.inputs import bundled
 from geo_outreach.inputs.household_files import read_household_chunks
+from geo_outreach.inputs.prepare import InputPaths, prepare_inputs
 from geo_outreach.inputs.synthetic import synthetic_households
 from geo_outreach.privacy import shareable, suppress_small
 

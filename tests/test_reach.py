@@ -8,7 +8,6 @@ from pyproj import Geod
 
 from geo_outreach.analysis.pipeline import analyse
 from geo_outreach.analysis.reach import (
-    choose_metric_crs,
     nearest_offices,
     office_catchments,
     office_discs,
@@ -16,6 +15,7 @@ from geo_outreach.analysis.reach import (
     village_office_pieces,
 )
 from geo_outreach.config import AnalysisParams
+from geo_outreach.crs import choose_metric_crs
 from tests.builders import UTM, grid_villages, offices_at, participation_for, prepared
 
 FIVE_KM_DISC_M2 = math.pi * 5_000.0**2

@@ -21,9 +21,10 @@ from folium.plugins import AntPath
 from geo_outreach import cli
 from geo_outreach._errors import InputError, OutputError
 from geo_outreach.analysis.household_reach import prepare_households
-from geo_outreach.analysis.pipeline import InputPaths, analyse, prepare_inputs
+from geo_outreach.analysis.pipeline import analyse
 from geo_outreach.cli.share import add_share_command, run_share
 from geo_outreach.config import AnalysisParams
+from geo_outreach.inputs.prepare import InputPaths, prepare_inputs
 from geo_outreach.render import map_data, maps, share, share_controls, share_layers, share_text
 from tests.privacy_scan import household_leaks, small_count_leaks
 from tests.url_scan import OSM_CSP_SOURCE, OSM_TILES, fetchable_urls

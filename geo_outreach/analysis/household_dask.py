@@ -45,8 +45,8 @@ from geo_outreach.inputs.household_files import (
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from geo_outreach.analysis.pipeline import PreparedInputs
     from geo_outreach.config import ColumnMapping
+    from geo_outreach.inputs.prepare import PreparedInputs
 
 PARTITION_ROWS: Final = 500_000
 """Rows per Dask partition."""

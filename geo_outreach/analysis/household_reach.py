@@ -38,8 +38,8 @@ from geo_outreach.inputs.synthetic import DEMO_HOUSEHOLDS, synthetic_households
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from geo_outreach.analysis.pipeline import PreparedInputs
     from geo_outreach.config import ColumnMapping
+    from geo_outreach.inputs.prepare import PreparedInputs
 
 HOUSEHOLD_VILLAGE_COLUMNS = ("households", "households_within_radius",
                              "uncovered_households_within_radius",

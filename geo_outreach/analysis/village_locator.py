@@ -15,7 +15,7 @@ import shapely
 from pyproj import Transformer
 from scipy.spatial import cKDTree
 
-from geo_outreach.analysis.reach import choose_metric_crs
+from geo_outreach.crs import choose_metric_crs
 
 if TYPE_CHECKING:
 

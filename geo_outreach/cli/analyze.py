@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geo_outreach.analysis.household_cells import household_table
-from geo_outreach.analysis.pipeline import prepare_inputs
 from geo_outreach.cli import options
 from geo_outreach.cli.options import (
     HOUSEHOLD_DETAILS_FILE,
@@ -16,6 +15,7 @@ from geo_outreach.cli.options import (
     print_warnings,
 )
 from geo_outreach.inputs.bundled import DEMO_LABEL
+from geo_outreach.inputs.prepare import prepare_inputs
 from geo_outreach.inputs.schema import DENOMINATOR_LABELS
 from geo_outreach.publish.export import HOUSEHOLD_OUTPUT_FILES, OUTPUT_FILES, write_outputs
 from geo_outreach.publish.export_log import log_shared_file

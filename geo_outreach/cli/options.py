@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.analysis.household_reach import HouseholdInputs, prepare_households
 from geo_outreach.analysis.households import DEFAULT_H3_RESOLUTION, HouseholdParams
-from geo_outreach.analysis.pipeline import InputPaths, PreparedInputs, analyse, prepare_inputs
+from geo_outreach.analysis.pipeline import analyse
 from geo_outreach.config import AnalysisParams, ColumnMapping
+from geo_outreach.inputs.prepare import InputPaths, PreparedInputs, prepare_inputs
 from geo_outreach.inputs.schema import DENOMINATORS
 from geo_outreach.privacy import DEFAULT_K
 from geo_outreach.publish.export_log import ENV_VAR, default_log_file

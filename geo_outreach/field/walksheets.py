@@ -1,7 +1,7 @@
 """
 What a field team takes out: walk sheets (CSV, XLSX, printable HTML) and GPX tracks.
 
-Every file is written atomically (:func:`geo_outreach.publish.export.atomic_write`). Texts are in
+Every file is written atomically (:func:`geo_outreach.atomic.atomic_write`). Texts are in
 Bahasa Indonesia by default, English on request. The HTML page is self-contained (no
 script, font or style sheet from elsewhere), every text in it is escaped, and it prints on
 A4. A Google Maps link per stop is only a link (``https://www.google.com/maps/search/?api=1
@@ -23,11 +23,11 @@ from openpyxl.styles import Font
 
 from geo_outreach import __version__
 from geo_outreach._errors import OutputError
+from geo_outreach.atomic import atomic_write
 from geo_outreach.field.gpx import gpx_document
 from geo_outreach.field.plan import UNSERVED_REASONS
 from geo_outreach.i18n import format_km, format_number, t
 from geo_outreach.inputs.bundled import DEMO_LABEL
-from geo_outreach.publish.export import atomic_write
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from geo_outreach.analysis.reach import choose_metric_crs
+from geo_outreach.crs import choose_metric_crs
 
 if TYPE_CHECKING:
     import geopandas as gpd

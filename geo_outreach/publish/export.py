@@ -9,11 +9,7 @@ output behind.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from contextlib import suppress
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -21,12 +17,14 @@ import pandas as pd
 
 from geo_outreach import __version__
 from geo_outreach._errors import OutputError
+from geo_outreach.atomic import atomic_write
 from geo_outreach.inputs.bundled import DEMO_LABEL
 from geo_outreach.inputs.schema import VILLAGE_OUTPUT_COLUMNS
 from geo_outreach.privacy import DEFAULT_K, shareable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from geo_outreach.analysis.result import AnalysisResult
 
@@ -36,38 +34,6 @@ OUTPUT_FILES = ("villages.csv", "villages.gpkg", "offices.csv", "priority.csv",
 
 HOUSEHOLD_OUTPUT_FILES = ("hexes.csv", "hexes.gpkg", "households_rejects.csv")
 """What it adds when household points were given (aggregates and row numbers only)."""
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
-    """
-    Write a file through a temporary sibling, then rename it into place.
-
-    Parameters
-    ----------
-    path
-        The final file.
-    write
-        Called with the temporary path; must create that file.
-
-    Returns
-    -------
-    Path
-        ``path``.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix,
-                                         dir=path.parent)
-    os.close(handle)
-    temporary_path = Path(temporary)
-    try:
-        temporary_path.unlink()  # some writers (GPKG) refuse an existing file
-        write(temporary_path)
-        temporary_path.replace(path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            temporary_path.unlink()
-        raise
-    return path
 
 
 FRACTION_DECIMALS = 4

@@ -21,8 +21,8 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from geo_outreach._errors import OutputError
+from geo_outreach.atomic import atomic_write
 from geo_outreach.i18n import format_km, t
-from geo_outreach.publish.export import atomic_write
 from geo_outreach.render.map_assets import _offline
 from geo_outreach.render.map_data import _centre, _escape, _fit, _select, _shareable
 from geo_outreach.render.map_layers import (

@@ -29,8 +29,8 @@ import folium
 import numpy as np
 
 from geo_outreach._errors import OutputError
+from geo_outreach.atomic import atomic_write
 from geo_outreach.i18n import format_km, t
-from geo_outreach.publish.export import atomic_write
 from geo_outreach.render.map_assets import _offline
 from geo_outreach.render.map_data import (
     COORDINATE_DECIMALS,

@@ -27,8 +27,8 @@ from matplotlib.text import Text
 
 from geo_outreach import __version__
 from geo_outreach._errors import InputError, OutputError, Problem
+from geo_outreach.atomic import atomic_write
 from geo_outreach.i18n import format_km, format_number, t
-from geo_outreach.publish.export import atomic_write
 from geo_outreach.render.map_style import (
     BACKGROUND_COLOUR,
     CLASS_COLOURS,

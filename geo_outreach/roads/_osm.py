@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from geo_outreach._errors import GeoOutreachError, InputError, Problem
-from geo_outreach.publish.export import atomic_write
+from geo_outreach.atomic import atomic_write
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 
 from geo_outreach._errors import InputError, Problem
-from geo_outreach.analysis.reach import choose_metric_crs
+from geo_outreach.crs import choose_metric_crs
 from geo_outreach.roads.model import RoadNetwork, _assemble, _extent_metric, _project, _text
 
 if TYPE_CHECKING:

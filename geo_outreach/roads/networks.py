@@ -32,11 +32,11 @@ from pyproj.exceptions import CRSError
 from shapely.errors import GEOSException
 
 from geo_outreach._errors import InputError, Problem
-from geo_outreach.analysis.reach import choose_metric_crs
+from geo_outreach.atomic import atomic_write
+from geo_outreach.crs import choose_metric_crs
 from geo_outreach.inputs import bundled
 from geo_outreach.inputs.file_checks import check_file
 from geo_outreach.inputs.file_kinds import file_sha256
-from geo_outreach.publish.export import atomic_write
 from geo_outreach.roads import _osm
 from geo_outreach.roads.assemble import (
     network_from_graph,
