@@ -45,7 +45,7 @@ case "${1:-}" in
         setup
         system_packages
         shift
-        "$VENV/bin/ruff" check geo_outreach tests app.py benchmarks scripts
+        "$VENV/bin/ruff" check .
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
     setup)

@@ -187,8 +187,6 @@ def test_a_path_in_the_file_name_is_refused(app):
 
 
 def test_uploads_are_saved_under_the_apps_name_and_shown_under_the_users(app, monkeypatch):
-    from geo_outreach.analysis import pipeline  # noqa: PLC0415
-
     seen = []
 
     def spy(paths, **kwargs):
@@ -196,7 +194,7 @@ def test_uploads_are_saved_under_the_apps_name_and_shown_under_the_users(app, mo
         return prepare_inputs(paths, **kwargs)
 
     prepare_inputs = prepare.prepare_inputs
-    monkeypatch.setattr(pipeline, "prepare_inputs", spy)
+    monkeypatch.setattr(prepare, "prepare_inputs", spy)
     bad = b"kode_wilayah,angkatan_kerja,peserta_aktif\n34.71.03.1001,100,xyz\n"
     name = "peserta Mei (1) ..csv"
     uploader(app, "upload_participation").set_value((name, bad, "text/csv"))
@@ -212,7 +210,7 @@ def test_a_file_that_cannot_be_read_is_not_read_again_on_every_rerun():
     def script() -> None:
         import streamlit as st  # noqa: PLC0415
 
-        from app import remembered  # noqa: PLC0415
+        from app_pages.common import remembered  # noqa: PLC0415
         from geo_outreach._errors import InputError  # noqa: PLC0415
 
         reads = st.session_state.setdefault("reads", [])

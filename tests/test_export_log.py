@@ -219,7 +219,7 @@ def test_app_share_download_is_logged_when_built(export_log_file: Path,
     from streamlit.testing.v1 import AppTest  # noqa: PLC0415 - the app extra
 
     def app() -> None:
-        from app_share import share_tab  # noqa: PLC0415
+        from app_pages.share import share_tab  # noqa: PLC0415
         from tests.test_share import bundled_result  # noqa: PLC0415
 
         share_tab(bundled_result(households=False), "id",
@@ -244,7 +244,7 @@ def test_app_map_download_is_logged_when_built(export_log_file: Path,
     from streamlit.testing.v1 import AppTest  # noqa: PLC0415 - the app extra
 
     def app() -> None:
-        from app import show_map  # noqa: PLC0415
+        from app_pages.map import show_map  # noqa: PLC0415
         from tests.test_share import bundled_result  # noqa: PLC0415
 
         show_map(bundled_result(households=False), "id", "Kota Yogyakarta")
@@ -266,7 +266,7 @@ def test_app_priority_downloads_are_logged_when_built(export_log_file: Path,
     from streamlit.testing.v1 import AppTest  # noqa: PLC0415 - the app extra
 
     def app() -> None:
-        from app import show_priority  # noqa: PLC0415
+        from app_pages.priority import show_priority  # noqa: PLC0415
         from tests.test_share import bundled_result  # noqa: PLC0415
 
         show_priority(bundled_result(households=False), "id", "Kabupaten Sleman")

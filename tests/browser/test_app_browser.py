@@ -70,7 +70,7 @@ def test_radius_slider_changes_the_summary(page: Page, streamlit_url: str, artif
 
 def test_share_tab_downloads_an_offline_map(page: Page, streamlit_url: str, artifacts: Path):
     if "share_tab" not in APP.read_text(encoding="utf-8"):
-        pytest.skip(f"{APP.name} does not call app_share.share_tab yet")
+        pytest.skip(f"{APP.name} does not call app_pages.share.share_tab yet")
     open_app(page, streamlit_url)
     tab(page, "Bagikan")
     button = page.get_by_role("button", name="Unduh peta untuk dibagikan")

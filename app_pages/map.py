@@ -1,0 +1,34 @@
+"""The map page (Peta): the coverage map, and its download as one offline HTML file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages.common import STATIC_URL
+from geo_outreach import i18n
+from geo_outreach.publish.export_log import logged_download
+from geo_outreach.render import map_data, maps
+
+if TYPE_CHECKING:
+
+
+    from geo_outreach.analysis.result import AnalysisResult
+    from geo_outreach.config import Language
+MAP_DOWNLOAD_NAME = "peta-cakupan.html"
+
+
+def show_map(result: AnalysisResult, lang: Language, regency: str | None) -> None:
+    """Show the coverage map, and its download as one self-contained HTML file."""
+    shown = maps.coverage_map(result, regency=regency, lang=lang, asset_base_url=STATIC_URL)
+    st_folium(shown, height=640, use_container_width=True, returned_objects=[],
+              key="coverage_map")
+    # Built only when clicked, and as a fresh map: folium adds its scripts again each time
+    # a map is rendered.
+    st.download_button(i18n.t("button.download_map", lang), logged_download(
+        result, lambda: maps.coverage_map(result, regency=regency, lang=lang).get_root()
+        .render().encode("utf-8"), file_name=MAP_DOWNLOAD_NAME, via="app map",
+        regency=map_data.resolve_regency(result, regency) if regency else None),
+        file_name=MAP_DOWNLOAD_NAME, mime="text/html", on_click="ignore")

@@ -1,0 +1,49 @@
+"""The priority page (Prioritas): the sortable list of villages, with CSV and XLSX downloads."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from app_pages.common import _display
+from geo_outreach import i18n
+from geo_outreach.publish.export import labelled
+from geo_outreach.publish.export_log import logged_download
+
+if TYPE_CHECKING:
+
+    import pandas as pd
+
+    from geo_outreach.analysis.result import AnalysisResult
+    from geo_outreach.config import Language
+
+
+def show_priority(result: AnalysisResult, lang: Language, regency: str | None) -> None:
+    """Show the sortable priority table, with CSV and XLSX downloads."""
+    table = result.priority
+    if regency:
+        table = table[table["regency"] == regency]
+    st.caption(i18n.t("note.coverage_formula", lang,
+                      denominator=i18n.t(f"denominator.{result.params.denominator}", lang)))
+    st.dataframe(_display(table, lang, table_name="priority"), hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    # built only when clicked, not on every rerun; a click does not rerun the script, which
+    # would drop the file before the browser fetches it
+    left.download_button(i18n.t("button.download", lang, what="CSV"), logged_download(
+        result, lambda: labelled(table, result).to_csv(index=False).encode("utf-8"),
+        file_name="prioritas.csv", regency=regency, via="app priority"),
+        file_name="prioritas.csv", mime="text/csv", on_click="ignore")
+    right.download_button(i18n.t("button.download", lang, what="XLSX"), logged_download(
+        result, lambda: _xlsx(labelled(table, result)), file_name="prioritas.xlsx",
+        regency=regency, via="app priority"),
+        file_name="prioritas.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore")
+
+
+def _xlsx(table: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    table.to_excel(buffer, index=False, sheet_name="prioritas")
+    return buffer.getvalue()
