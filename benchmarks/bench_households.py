@@ -116,7 +116,7 @@ def main() -> int:
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args()
     sizes = sorted({int(s) for s in args.sizes} | ({2_000_000, 5_000_000} if args.scaling
-                                                    else set()))
+                                                   else set()))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:

@@ -190,7 +190,7 @@ def bench_routes(network: RoadNetwork, *, quick: bool) -> list[tuple[str, str]]:
         results = {}
         for limit in limits:
             settings = field_plan.RouteSettings(teams=5, hours=8.0, mode="motorbike",
-                                            minutes_per_household=2.0, time_limit_s=limit)
+                                                minutes_per_household=2.0, time_limit_s=limit)
             began = time.perf_counter()
             plan = solver.solve_routes(network, stops, settings, start=start)
             elapsed = time.perf_counter() - began

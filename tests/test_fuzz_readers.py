@@ -199,7 +199,7 @@ def test_participation_from_typed_csv(data: bytes) -> None:
 
 
 @given(data=st.deferred(lambda: xlsx_bytes(PARTICIPATION_ALIASES, _known_values(),
-                                            PARTICIPATION_CORE)))
+                                           PARTICIPATION_CORE)))
 def test_participation_from_random_workbooks(data: bytes) -> None:
     with written(data, "peserta.xlsx") as path:
         only_own_errors(geo_io.read_participation, path)

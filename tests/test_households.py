@@ -63,7 +63,7 @@ def independent(sample, prepared):
     joined["office_id"] = offices["office_id"].to_numpy()[distances.argmin(axis=1)]
     joined["within"] = distances.min(axis=1) <= 5000
     joined["h3"] = [h3.latlng_to_cell(a, b, 8) for a, b in zip(joined.lat, joined.lon,
-                                                                 strict=True)]
+                                                               strict=True)]
     return joined
 
 

@@ -108,7 +108,7 @@ def test_road_distance_adds_both_snap_distances_by_hand(grid):
     office = point(0, 1.5, dx=-20)
     house = point(2, 0.25, dx=30)
     distance = road_graph.road_distances(grid, shapely.get_coordinates(office),
-                                    shapely.get_coordinates(house))
+                                         shapely.get_coordinates(house))
     # 20 (snap) + 0.5 block south + 2 blocks east + 0.75 block south + 30 (snap)
     assert distance[0, 0] == pytest.approx(20 + 0.5 * STEP + 2 * STEP + 0.75 * STEP + 30)
 
@@ -130,8 +130,8 @@ def test_point_to_point_distances_match_networkx(grid, directed):
 
 
 def test_distances_beyond_the_limit_are_infinite(grid):
-    distance = road_graph.road_distances(grid, np.array([[X0, Y0]]),
-                                    np.array([[X0 + 100, Y0], [X0 + 800, Y0 + 800]]), limit_m=500)
+    targets = np.array([[X0 + 100, Y0], [X0 + 800, Y0 + 800]])
+    distance = road_graph.road_distances(grid, np.array([[X0, Y0]]), targets, limit_m=500)
     assert distance[0, 0] == pytest.approx(100)
     assert np.isinf(distance[0, 1])
 
@@ -154,7 +154,7 @@ def test_path_line_follows_the_roads(grid):
     distance, predecessors = csgraph.dijkstra(graph.matrix, indices=graph.point_nodes,
                                               return_predecessors=True)
     line = road_graph.path_line(grid, graph, predecessors[0], int(graph.point_nodes[0]),
-                           int(graph.point_nodes[1]))
+                                int(graph.point_nodes[1]))
     assert line[0] == pytest.approx(snapped.xy[0])
     assert line[-1] == pytest.approx(snapped.xy[1])
     assert shapely.length(shapely.LineString(line)) == pytest.approx(

@@ -81,7 +81,7 @@ def test_routes_respect_the_budget_and_list_what_does_not_fit(grid):
 def test_arrival_times_and_legs_follow_the_road_distances(grid):
     stops = grid_stops([(1, 0, 10), (3, 2, 5), (0, 4, 8)])
     settings = field_plan.RouteSettings(teams=1, hours=8.0, minutes_per_household=2.0,
-                                    time_limit_s=0.5)
+                                        time_limit_s=0.5)
     plan = solver.solve_routes(grid, stops, settings, start=lonlat(0, 0))
     route = plan.routes[0]
     assert len(route.stops) == 3
@@ -131,7 +131,7 @@ def test_motorbikes_keep_one_way_rules_walkers_do_not():
 def test_stops_that_cannot_be_served_say_why(grid):
     stops = grid_stops([(1, 1, 5), (2, 2, 500), (40, 40, 5)])
     settings = field_plan.RouteSettings(teams=2, hours=3.0, max_households_per_stop=None,
-                                    time_limit_s=0.3)
+                                        time_limit_s=0.3)
     plan = solver.solve_routes(grid, stops, settings, start=lonlat(5, 5))
     reasons = plan.unserved.set_index("stop_id")["reason"]
     assert reasons["S02"] == "too_long"  # 500 households × 3 min > 3 h
@@ -196,10 +196,10 @@ def test_village_stops_are_the_top_villages_inside_the_office_radius(bundled_res
     assert stops.geometry.within(disc).all()
     assert stops["households"].is_monotonic_decreasing
     chosen = field_stops.village_stops(bundled_result, office_id="KC-YGY",
-                                  codes=["34.71.03.1005", "34.71.08.1001"])
+                                       codes=["34.71.03.1005", "34.71.08.1001"])
     assert list(chosen["stop_id"]) == ["34.71.03.1005", "34.71.08.1001"]
     on_kota = field_stops.village_stops(bundled_result, office_id="KC-YGY", top=10,
-                                   network=roads.bundled_network())
+                                        network=roads.bundled_network())
     in_city = on_kota["stop_id"].str.startswith("34.71")
     assert in_city.sum() == 10  # ten on the network ...
     ranked = field_stops.village_stops(bundled_result, office_id="KC-YGY", top=len(on_kota))

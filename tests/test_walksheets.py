@@ -114,7 +114,7 @@ def test_gpx_has_the_road_track_and_a_waypoint_per_stop(plan, written):
         assert gpx.waypoints[0].name.startswith("Mulai")
         names = [w.name for w in gpx.waypoints[1:]]
         assert names == [f"{k:02d} {v}" for k, v in zip(route.stops["order"],
-                                                       route.stops["village"], strict=True)]
+                                                        route.stops["village"], strict=True)]
         assert len(gpx.tracks) == 1
         assert len(gpx.tracks[0].segments) == 1
         points = gpx.tracks[0].segments[0].points

@@ -38,10 +38,10 @@ def _summary(result: AnalysisResult) -> str:
     summary = result.household_summary
     lines = [
         (f"{label}{len(villages)} villages, {int(villages['has_data'].sum())} with data; "
-        f"coverage = participants / {denominator}; target {result.params.target:.0%}; "
-        f"radius {result.params.radius_km:g} km"),
+         f"coverage = participants / {denominator}; target {result.params.target:.0%}; "
+         f"radius {result.params.radius_km:g} km"),
         (f"uncovered workers inside any radius: "
-        f"{villages['uncovered_within_radius'].sum():,.0f}"),
+         f"{villages['uncovered_within_radius'].sum():,.0f}"),
     ]
     if summary is not None:
         demo = f" [{DEMO_LABEL}]" if result.households_demo else ""

@@ -145,7 +145,7 @@ def print_warnings(problems: Sequence[Problem]) -> None:
 
 
 def household_inputs(args: argparse.Namespace, prepared: PreparedInputs,
-                params: AnalysisParams) -> HouseholdInputs | None:
+                     params: AnalysisParams) -> HouseholdInputs | None:
     """Read and classify the household points, if any were asked for."""
     if not args.households:
         return None

@@ -27,7 +27,7 @@ from geo_outreach.cli.options import (
 )
 from geo_outreach.field.plan import DEFAULT_SPEED_KMH, TRAVEL_MODES
 from geo_outreach.field.routes import plan_routes
-from geo_outreach.field.stop_files import _lat_lon, cell_stops, read_stops
+from geo_outreach.field.stop_files import cell_stops, lat_lon, read_stops
 from geo_outreach.publish.outputs import staged_outputs
 
 if TYPE_CHECKING:
@@ -82,9 +82,9 @@ def add_routes_command(
                        help="visiting time per household (default 3)")
     teams.add_argument("--max-households-per-stop", type=_cap, default=40, metavar="N",
                        help="households visited at one stop in a day (default 40; 0: no cap)")
-    teams.add_argument("--start", type=_lat_lon, metavar="LAT,LON",
+    teams.add_argument("--start", type=lat_lon, metavar="LAT,LON",
                        help="where the teams start (default: the office)")
-    teams.add_argument("--end", type=_lat_lon, metavar="LAT,LON",
+    teams.add_argument("--end", type=lat_lon, metavar="LAT,LON",
                        help="where the teams end (default: the start)")
     teams.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
                        help="how long the route solver searches (default 10)")
@@ -182,15 +182,15 @@ def run_routes(args: argparse.Namespace) -> int:
         written.append(maps.save_map(route_map, staging / ROUTE_MAP_FILE))
     label = "[DEMO: synthetic participation data] " if plan.is_demo else ""
     _say(f"{label}{plan.office_name}: {args.teams} team(s), {args.hours:g} h, {args.mode}; "
-          f"roads: {network.describe()}")
+         f"roads: {network.describe()}")
     for route in plan.routes:
         _say(f"  team {route.team}: {len(route.stops)} stops, {route.households} households, "
-              f"{route.distance_km:.1f} km, {route.total_min:.0f} of "
-              f"{args.hours * 60:.0f} min")
+             f"{route.distance_km:.1f} km, {route.total_min:.0f} of "
+             f"{args.hours * 60:.0f} min")
     if len(plan.unserved):
         _say(f"  not served: {len(plan.unserved)} stop(s), "
-              f"{int(plan.unserved['households_visit'].sum())} households "
-              "(see titik_tidak_terlayani.csv)")
+             f"{int(plan.unserved['households_visit'].sum())} households "
+             "(see titik_tidak_terlayani.csv)")
     if network.attribution:
         _say(f"  {network.attribution}")
     _say(f"wrote {len(written)} files to {args.out}")

@@ -62,7 +62,7 @@ def gpx_document(plan: RoutePlan, route: TeamRoute, *, lang: Language = "id") ->
         segment = gpxpy.gpx.GPXTrackSegment()
         for lon, lat in route.path.coords:
             segment.points.append(gpxpy.gpx.GPXTrackPoint(latitude=round(lat, 7),
-                                                           longitude=round(lon, 7)))
+                                                          longitude=round(lon, 7)))
         track.segments.append(segment)
         gpx.tracks.append(track)
     return gpx

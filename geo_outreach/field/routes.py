@@ -24,7 +24,7 @@ import shapely
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.field.plan import RoutePlan, RouteSettings, TravelMode
 from geo_outreach.field.solver import solve_routes
-from geo_outreach.field.stops import _office, village_stops
+from geo_outreach.field.stops import office_row, village_stops
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -107,7 +107,7 @@ def plan_routes(
                              minutes_per_household=minutes_per_household,
                              max_households_per_stop=max_households_per_stop,
                              time_limit_s=time_limit_s)
-    office = _office(result, office_id)
+    office = office_row(result, office_id)
     if stops is None:
         stops = village_stops(result, office_id=office_id, codes=codes, top=top,
                               workers_per_household=workers_per_household, network=network)

@@ -12,7 +12,7 @@ from geo_outreach.field.stops import prepare_stops
 from geo_outreach.inputs import columns, tables, vectors
 from geo_outreach.inputs.cells import parse_coordinate
 from geo_outreach.inputs.schema import STOP_ALIASES
-from geo_outreach.inputs.vectors import _read_vector
+from geo_outreach.inputs.vectors import read_vector
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -25,7 +25,7 @@ STOP_REQUIRED: Final = (("the latitude", ("lat",)), ("the longitude", ("lon",)),
                         ("the households to visit", ("households",)))
 
 
-def _lat_lon(text: str) -> tuple[float, float]:
+def lat_lon(text: str) -> tuple[float, float]:
     """Parse ``"-7.78,110.38"`` (latitude first) for argparse."""
     try:
         lat_text, lon_text = text.split(",")
@@ -64,7 +64,7 @@ def read_stops(path: Path) -> gpd.GeoDataFrame:
         table = _stops_from_table(path)
         return prepare_stops(table.reset_index(drop=True), source=path.name,
                              rows=table.index.to_numpy())
-    points = _read_vector(path, layer=None, geometry_types=vectors.POINT_TYPES)
+    points = read_vector(path, layer=None, geometry_types=vectors.POINT_TYPES)
     return prepare_stops(points, source=path.name)
 
 

@@ -93,7 +93,8 @@ def prepare_stops(stops: gpd.GeoDataFrame, *, source: str = "stops",
     return out[out["households"] > 0].reset_index(drop=True)
 
 
-def _office(result: AnalysisResult, office_id: str) -> pd.Series:
+def office_row(result: AnalysisResult, office_id: str) -> pd.Series:
+    """Return the office's row of the result; an input error names the known offices."""
     ids = result.offices["office_id"].astype(str)
     if office_id not in set(ids):
         raise InputError(Problem("offices", None, "office_id", office_id, "unknown office",
@@ -144,7 +145,7 @@ def village_stops(
     InputError
         For an unknown office or unknown codes.
     """
-    _office(result, office_id)
+    office_row(result, office_id)
     disc = result.discs[result.discs["office_id"].astype(str) == office_id].to_crs(
         result.metric_crs).geometry.iloc[0]
     villages = result.villages.to_crs(result.metric_crs)

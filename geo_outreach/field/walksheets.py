@@ -227,7 +227,7 @@ def _header_lines(plan: RoutePlan, route: TeamRoute, lang: Language) -> list[tup
         (t("sheet.households", lang), format_number(route.households, lang)),
         (t("sheet.distance", lang), format_km(route.distance_km, lang, decimals=1)),
         (t("sheet.time", lang), (f"{route.total_min:.0f} / {plan.settings.hours * 60:.0f} "
-                              f"{'menit' if lang == 'id' else 'min'}")),
+                                 f"{'menit' if lang == 'id' else 'min'}")),
         (t("sheet.roads", lang), f"{plan.network_source}. {plan.attribution}".strip(". ")),
     ]
 

@@ -20,13 +20,13 @@ from geo_outreach.inputs.codes import normalise_code
 from geo_outreach.inputs.columns import (
     BOUNDARIES_OPTION,
     BOUNDARY_REQUIRED,
-    _require,
-    _resolve_columns,
     cell_text,
     describe_rows,
+    require,
+    resolve_columns,
 )
 from geo_outreach.inputs.schema import BOUNDARY_ALIASES, VILLAGE_COLUMNS, VILLAGE_OPTIONAL_COLUMNS
-from geo_outreach.inputs.vectors import POLYGON_TYPES, _read_vector, _require_crs
+from geo_outreach.inputs.vectors import POLYGON_TYPES, read_vector, require_crs
 
 if TYPE_CHECKING:
     from geo_outreach.config import ColumnMapping
@@ -222,14 +222,14 @@ def load_boundaries(
     """
     path = Path(path)
     source = path.name
-    gdf = _read_vector(path, layer=layer, geometry_types=POLYGON_TYPES,
-                       preferred_layers=VILLAGE_LAYER_NAMES)
-    _require_crs(gdf, source)
+    gdf = read_vector(path, layer=layer, geometry_types=POLYGON_TYPES,
+                      preferred_layers=VILLAGE_LAYER_NAMES)
+    require_crs(gdf, source)
     found = [str(c) for c in gdf.columns if c != gdf.geometry.name]
-    positions = _resolve_columns(found, BOUNDARY_ALIASES, mapping, source=source,
-                                 option=BOUNDARIES_OPTION)
-    _require(BOUNDARY_REQUIRED, positions, found, BOUNDARY_ALIASES, source=source,
-             option=BOUNDARIES_OPTION)
+    positions = resolve_columns(found, BOUNDARY_ALIASES, mapping, source=source,
+                                option=BOUNDARIES_OPTION)
+    require(BOUNDARY_REQUIRED, positions, found, BOUNDARY_ALIASES, source=source,
+            option=BOUNDARIES_OPTION)
     headers = {c: found[i] for c, i in positions.items()}
     attributes = gdf.drop(columns=gdf.geometry.name).reset_index(drop=True)
     columns = [c for c in (*VILLAGE_COLUMNS, *VILLAGE_OPTIONAL_COLUMNS) if c in positions]

@@ -140,7 +140,7 @@ def parse_coordinate(value: object) -> ParsedNumber:
     return _parse_cell(value, _coordinate_text)
 
 
-def _problem(  # noqa: PLR0917 - mirrors the positional fields of Problem
+def cell_problem(  # noqa: PLR0917 - mirrors the positional fields of Problem
     table: InputTable, row: object, column: str | None, value: object, message: str, fix: str,
     severity: Severity = "error",
 ) -> Problem:
@@ -153,5 +153,6 @@ def _problem(  # noqa: PLR0917 - mirrors the positional fields of Problem
 # --- participation ---------------------------------------------------------------------
 
 
-def _text_series(values: pd.Series) -> pd.Series:
+def text_series(values: pd.Series) -> pd.Series:
+    """Return each cell as the text the user typed (see :func:`cell_text`)."""
     return pd.Series([cell_text(v) for v in values], index=values.index, dtype="str")

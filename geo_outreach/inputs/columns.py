@@ -139,7 +139,7 @@ def _mapping_problems(
     return positions, problems
 
 
-def _resolve_columns(
+def resolve_columns(
     found: list[str], aliases: dict[str, tuple[str, ...]], mapping: ColumnMapping | None,
     *, source: str, option: str,
 ) -> dict[str, int]:
@@ -175,7 +175,7 @@ OFFICE_REQUIRED: Final[tuple[Requirement, ...]] = (
 )
 
 
-def _require(
+def require(
     requirements: Sequence[Requirement], present: Iterable[str], found: Sequence[str],
     aliases: dict[str, tuple[str, ...]], *, source: str, option: str,
 ) -> None:

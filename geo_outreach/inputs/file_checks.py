@@ -73,7 +73,7 @@ def check_file(path: Path, formats: str, *, max_bytes: int | None = None,
 # --- tables: CSV and Excel -------------------------------------------------------------
 
 
-def _decode(raw: bytes) -> tuple[str, str]:
+def decode_text(raw: bytes) -> tuple[str, str]:
     """Decode a CSV file: UTF-16 with a BOM, UTF-8 (with or without BOM), else Latin-1."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16", errors="replace"), "utf-16"  # a cut file: half a char
@@ -85,8 +85,8 @@ def _decode(raw: bytes) -> tuple[str, str]:
     return raw.decode("latin-1"), "latin-1"
 
 
-def _refuse_binary(raw: bytes, source: str, *, named: str = "a CSV table",
-                   formats: str = TABLE_FORMATS, allowed: frozenset[str] = frozenset()) -> None:
+def refuse_binary(raw: bytes, source: str, *, named: str = "a CSV table",
+                  formats: str = TABLE_FORMATS, allowed: frozenset[str] = frozenset()) -> None:
     """Refuse a file whose first bytes show a workbook, picture or other binary not allowed."""
     kind = binary_kind(raw)
     if kind is not None and kind.suffix not in allowed:

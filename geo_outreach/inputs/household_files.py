@@ -27,7 +27,7 @@ from pyproj.exceptions import CRSError
 from shapely.errors import GEOSException
 
 from geo_outreach._errors import GeoOutreachError, InputError, Problem
-from geo_outreach.inputs.columns import _require, _resolve_columns
+from geo_outreach.inputs.columns import require, resolve_columns
 from geo_outreach.inputs.file_checks import check_file
 from geo_outreach.inputs.schema import HOUSEHOLD_ALIASES
 
@@ -108,9 +108,9 @@ def _read_each(items: Iterable[_Item], source: str, kind: str) -> Iterator[_Item
 
 def _columns(found: list[str], mapping: ColumnMapping | None, source: str,
              *, has_geometry: bool) -> dict[str, str]:
-    positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
-    _require(_REQUIRED_WITH_GEOMETRY if has_geometry else _REQUIRED, positions, found,
-             HOUSEHOLD_ALIASES, source=source, option=OPTION)
+    positions = resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
+    require(_REQUIRED_WITH_GEOMETRY if has_geometry else _REQUIRED, positions, found,
+            HOUSEHOLD_ALIASES, source=source, option=OPTION)
     return {canonical: found[i] for canonical, i in positions.items()}
 
 
@@ -203,7 +203,7 @@ def _parquet_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
         geometry, crs = _geoparquet_crs(parquet.schema_arrow.metadata,
                                         parquet.schema_arrow.names, source)
     found = [n for n in parquet.schema_arrow.names if n != geometry]
-    positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
+    positions = resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
     use_geometry = geometry is not None and not {"lat", "lon"} <= set(positions)
     headers = _columns(found, mapping, source, has_geometry=use_geometry)
     columns = list(headers.values()) + ([geometry] if use_geometry else [])
@@ -265,7 +265,7 @@ def _gpkg_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
         info = pyogrio.read_info(path)
     found = [str(f) for f in info["fields"]]
     has_geometry = info["geometry_type"] is not None
-    positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
+    positions = resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
     use_geometry = has_geometry and not {"lat", "lon"} <= set(positions)
     headers = _columns(found, mapping, source, has_geometry=use_geometry)
     if use_geometry and info["crs"] is None:
@@ -310,8 +310,8 @@ def household_headers(path: str | Path, mapping: ColumnMapping | None = None) ->
             found = list(pq.ParquetFile(path).schema_arrow.names)
     else:
         found = [name.strip() for name in _csv_header(path)[1]]
-    positions = _resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=path.name,
-                                 option=OPTION)
+    positions = resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=path.name,
+                                option=OPTION)
     return {canonical: found[i] for canonical, i in positions.items()}
 
 

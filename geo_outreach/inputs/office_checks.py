@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo_outreach.inputs.cells import _problem, _text_series, parse_coordinate
+from geo_outreach.inputs.cells import cell_problem, parse_coordinate, text_series
 from geo_outreach.inputs.codes import is_blank
 from geo_outreach.inputs.columns import InputTable, cell_text, describe_rows
 from geo_outreach.inputs.schema import OFFICE_TYPES, normalise_header
@@ -77,13 +77,13 @@ def _coordinate(table: InputTable, row: object, column: str
     parsed = parse_coordinate(cell)
     label = "latitude" if column == "lat" else "longitude"
     if parsed.status == "blank":
-        return None, [_problem(table, row, column, None, f"the {label} is blank",
-                               f"fill in the office's {label} in decimal degrees (e.g. "
-                               f"{'-7.78305' if column == 'lat' else '110.38344'})")]
+        return None, [cell_problem(table, row, column, None, f"the {label} is blank",
+                                   f"fill in the office's {label} in decimal degrees (e.g. "
+                                   f"{'-7.78305' if column == 'lat' else '110.38344'})")]
     if parsed.status == "text":
-        return None, [_problem(table, row, column, cell, f"the {label} is not a number",
-                               "write decimal degrees such as -7.78305 (not degrees-minutes-"
-                               "seconds; in Google Maps, right-click the place to copy them)")]
+        return None, [cell_problem(table, row, column, cell, f"the {label} is not a number",
+                                   "write decimal degrees such as -7.78305 (not degrees-minutes-"
+                                   "seconds; in Google Maps, right-click the place to copy them)")]
     return parsed.value, []
 
 
@@ -91,9 +91,9 @@ def _location_problems(table: InputTable, row: object, lat: float, lon: float, *
                        area: _StudyArea | None, radius_km: float) -> list[Problem]:
     """Check one office's position: range, 0,0, swapped lat/lon, distance to the area."""
     if lat == 0 and lon == 0:
-        return [_problem(table, row, "lat", "0, 0", "the office is at 0, 0 (in the Atlantic "
-                         "Ocean): the coordinates are probably missing",
-                         "fill in the office's real lat and lon")]
+        return [cell_problem(table, row, "lat", "0, 0", "the office is at 0, 0 (in the Atlantic "
+                             "Ocean): the coordinates are probably missing",
+                             "fill in the office's real lat and lon")]
     in_range = abs(lat) <= MAX_LATITUDE and abs(lon) <= MAX_LONGITUDE
     if area is None:
         return [] if in_range else [_range_problem(table, row, lat, lon)]
@@ -102,12 +102,12 @@ def _location_problems(table: InputTable, row: object, lat: float, lon: float, *
     if given == 0:
         return []
     if given <= radius_m:
-        return [_problem(table, row, "lat", f"{lat:g}, {lon:g}",
-                         f"the office lies {given / METRES_PER_KM:.1f} km outside the study "
-                         f"area; its {radius_km:g} km radius still reaches into it",
-                         "check the coordinates if the office should be inside", "warning")]
+        return [cell_problem(table, row, "lat", f"{lat:g}, {lon:g}",
+                             f"the office lies {given / METRES_PER_KM:.1f} km outside the study "
+                             f"area; its {radius_km:g} km radius still reaches into it",
+                             "check the coordinates if the office should be inside", "warning")]
     misread = _misread_problem(table, row, lat, lon, area=area, radius_m=radius_m)
-    return [misread or _problem(
+    return [misread or cell_problem(
         table, row, "lat", f"{lat:g}, {lon:g}",
         f"the office lies {given / METRES_PER_KM:,.0f} km from the study area, beyond its "
         f"{radius_km:g} km radius",
@@ -120,25 +120,26 @@ def _misread_problem(table: InputTable, row: object, lat: float, lon: float, *,
     """Explain a far-away office by swapped lat/lon, a lost minus sign or impossible values."""
     value = f"{lat:g}, {lon:g}"
     if area.distance_m(lat, lon) <= radius_m:
-        return _problem(table, row, "lat", value, "lat and lon look swapped: exchanged, the "
-                        "point falls in the study area",
-                        f"swap them: lat {lon:g}, lon {lat:g} (the study area lies around "
-                        f"{area.centre})")
+        return cell_problem(table, row, "lat", value, "lat and lon look swapped: exchanged, the "
+                            "point falls in the study area",
+                            f"swap them: lat {lon:g}, lon {lat:g} (the study area lies around "
+                            f"{area.centre})")
     in_range = abs(lat) <= MAX_LATITUDE and abs(lon) <= MAX_LONGITUDE
     if in_range and area.distance_m(lon, -lat) <= radius_m:
         hemisphere = "south" if lat > 0 else "north"
-        return _problem(table, row, "lat", value,
-                        f"the latitude has the wrong sign: the study area is {hemisphere} of "
-                        "the equator", f"write lat as {-lat:g}")
+        return cell_problem(table, row, "lat", value,
+                            f"the latitude has the wrong sign: the study area is {hemisphere} of "
+                            "the equator", f"write lat as {-lat:g}")
     return None if in_range else _range_problem(table, row, lat, lon)
 
 
 def _range_problem(table: InputTable, row: object, lat: float, lon: float) -> Problem:
     column = "lat" if abs(lat) > MAX_LATITUDE else "lon"
     bound = "-90 to 90" if column == "lat" else "-180 to 180"
-    return _problem(table, row, column, f"{lat:g}, {lon:g}",
-                    f"the {'latitude' if column == 'lat' else 'longitude'} must be within {bound}",
-                    "write decimal degrees, e.g. lat -7.78305, lon 110.38344")
+    what = "latitude" if column == "lat" else "longitude"
+    return cell_problem(table, row, column, f"{lat:g}, {lon:g}",
+                        f"the {what} must be within {bound}",
+                        "write decimal degrees, e.g. lat -7.78305, lon 110.38344")
 
 
 def _office_type(table: InputTable, row: object) -> tuple[str, list[Problem]]:
@@ -148,11 +149,11 @@ def _office_type(table: InputTable, row: object) -> tuple[str, list[Problem]]:
     known = _OFFICE_TYPE_WORDS.get(normalise_header(cell))
     if known:
         return known, []
-    return "unknown", [_problem(table, row, "office_type", cell,
-                                f"unknown office type; it is treated as 'unknown' (known: "
-                                f"{', '.join(OFFICE_TYPES)})",
-                                "write KC (Kantor Cabang) or KCP (Kantor Cabang Perintis)",
-                                "warning")]
+    return "unknown", [cell_problem(table, row, "office_type", cell,
+                                    f"unknown office type; it is treated as 'unknown' (known: "
+                                    f"{', '.join(OFFICE_TYPES)})",
+                                    "write KC (Kantor Cabang) or KCP (Kantor Cabang Perintis)",
+                                    "warning")]
 
 
 def _approximate(table: InputTable, row: object) -> tuple[bool, list[Problem]]:
@@ -166,9 +167,9 @@ def _approximate(table: InputTable, row: object) -> tuple[bool, list[Problem]]:
         return True, []
     if word in _FALSE_WORDS:
         return False, []
-    return True, [_problem(table, row, "approximate", cell,
-                           "not a yes/no value; the location is treated as approximate",
-                           "write True or False (ya/tidak)", "warning")]
+    return True, [cell_problem(table, row, "approximate", cell,
+                               "not a yes/no value; the location is treated as approximate",
+                               "write True or False (ya/tidak)", "warning")]
 
 
 def _slug(text: str) -> str:
@@ -179,16 +180,17 @@ def _names_and_ids(table: InputTable) -> tuple[pd.Series, pd.Series, list[Proble
     """Office names and ids: ids generated from names when missing; duplicates are errors."""
     data = table.data
     index = data.index
-    given_ids = _text_series(data["office_id"]) if "office_id" in data else pd.Series(
+    given_ids = text_series(data["office_id"]) if "office_id" in data else pd.Series(
         None, index=index, dtype="str")
-    names = _text_series(data["name"]) if "name" in data else pd.Series(None, index=index,
-                                                                          dtype="str")
+    names = text_series(data["name"]) if "name" in data else pd.Series(None, index=index,
+                                                                       dtype="str")
     problems = []
     for row in index[names.isna()]:
         if pd.isna(given_ids[row]):
-            problems.append(_problem(table, row, "name" if "name" in data else "office_id", None,
-                                     "the office has neither a name nor an id",
-                                     "fill in the office name, or delete the row"))
+            column = "name" if "name" in data else "office_id"
+            problems.append(cell_problem(table, row, column, None,
+                                         "the office has neither a name nor an id",
+                                         "fill in the office name, or delete the row"))
         else:
             names[row] = given_ids[row]
     generated = [_slug(n) if isinstance(n, str) and _slug(n) else f"OFFICE-{r}"
@@ -209,9 +211,10 @@ def _duplicates(table: InputTable, column: str, values: pd.Series, keys: pd.Seri
     problems = []
     for _, group in duplicated.groupby(duplicated, sort=False):
         rows = [int(r) for r in group.index]
-        problems.append(_problem(table, rows[0], column, values[rows[0]],
-                                 f"the same office {column} is on {describe_rows(rows)}",
-                                 f"give each office its own {column}, or delete the repeated row"))
+        problems.append(cell_problem(table, rows[0], column, values[rows[0]],
+                                     f"the same office {column} is on {describe_rows(rows)}",
+                                     f"give each office its own {column}, "
+                                     "or delete the repeated row"))
     return problems
 
 
@@ -267,8 +270,8 @@ def validate_offices(
                             "office_type": office_type, "approximate": approximate,
                             "location_note": cell_text(note) or "", "lat": lat, "lon": lon})
     if table.data.empty:
-        problems.append(_problem(table, None, None, None, "the office table has no rows",
-                                 "add one row per office: name, office_type, lat, lon"))
+        problems.append(cell_problem(table, None, None, None, "the office table has no rows",
+                                     "add one row per office: name, office_type, lat, lon"))
     frame = pd.DataFrame.from_records(records, columns=["row", *OFFICE_COLUMNS]).set_index("row")
     frame["approximate"] = frame["approximate"].astype(bool)
     for column in ("lat", "lon"):

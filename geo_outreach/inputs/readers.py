@@ -23,13 +23,13 @@ from geo_outreach.inputs.columns import (
     PARTICIPATION_OPTION,
     PARTICIPATION_REQUIRED,
     InputTable,
-    _require,
-    _resolve_columns,
+    require,
+    resolve_columns,
 )
 from geo_outreach.inputs.file_checks import CSV_SUFFIXES, EXCEL_SUFFIXES, OLD_SPREADSHEET_SUFFIXES
 from geo_outreach.inputs.schema import OFFICE_ALIASES, PARTICIPATION_ALIASES
 from geo_outreach.inputs.tables import read_table
-from geo_outreach.inputs.vectors import POINT_TYPES, _read_vector, _require_crs
+from geo_outreach.inputs.vectors import POINT_TYPES, read_vector, require_crs
 
 LAT_LON_FROM_GEOMETRY: Final = "geometry"
 
@@ -66,15 +66,15 @@ def read_participation(path: str | Path, *, mapping: ColumnMapping | None = None
 def _office_points(path: Path, mapping: ColumnMapping | None) -> InputTable:
     """Read offices from a point layer: lat/lon come from the geometry, in EPSG:4326."""
     source = path.name
-    gdf = _read_vector(path, layer=None, geometry_types=POINT_TYPES)
-    _require_crs(gdf, source)
+    gdf = read_vector(path, layer=None, geometry_types=POINT_TYPES)
+    require_crs(gdf, source)
     found = [str(c) for c in gdf.columns if c != gdf.geometry.name]
     aliases = {c: a for c, a in OFFICE_ALIASES.items() if c not in ("lat", "lon")}
     if mapping is not None:  # lat and lon come from the points, whatever the mapping says
         mapping = ColumnMapping({c: h for c, h in mapping.columns.items() if c in aliases})
-    positions = _resolve_columns(found, aliases, mapping, source=source, option=OFFICES_OPTION)
-    _require(OFFICE_REQUIRED, [*positions, "lat", "lon"], found, OFFICE_ALIASES, source=source,
-             option=OFFICES_OPTION)
+    positions = resolve_columns(found, aliases, mapping, source=source, option=OFFICES_OPTION)
+    require(OFFICE_REQUIRED, [*positions, "lat", "lon"], found, OFFICE_ALIASES, source=source,
+            option=OFFICES_OPTION)
     types = set(gdf.geometry.geom_type.dropna())
     if types - POINT_TYPES:
         raise InputError(Problem(source, None, None, ", ".join(sorted(types)),

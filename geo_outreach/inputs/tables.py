@@ -26,19 +26,19 @@ from geo_outreach.inputs.columns import (
     PARTICIPATION_OPTION,
     InputTable,
     Requirement,
-    _require,
-    _resolve_columns,
     cell_text,
     describe_rows,
+    require,
+    resolve_columns,
 )
 from geo_outreach.inputs.file_checks import (
     CSV_SUFFIXES,
     EXCEL_SUFFIXES,
     OLD_SPREADSHEET_SUFFIXES,
     TABLE_FORMATS,
-    _decode,
-    _refuse_binary,
     check_file,
+    decode_text,
+    refuse_binary,
 )
 from geo_outreach.inputs.schema import normalise_header
 
@@ -109,8 +109,8 @@ def _find_header(rows: Sequence[Sequence[object]], known: frozenset[str]) -> int
 def _read_csv_grid(path: Path, known: frozenset[str]) -> tuple[_Grid, int | None]:
     """Read a CSV file, choosing the delimiter whose header row matches best."""
     raw = path.read_bytes()
-    _refuse_binary(raw, path.name)
-    text, encoding = _decode(raw)
+    refuse_binary(raw, path.name)
+    text, encoding = decode_text(raw)
     best_score, best_delimiter, best_header = (0, 0), ",", None
     for delimiter in DELIMITERS:
         rows, _, _ = _csv_rows(text, delimiter)
@@ -310,8 +310,8 @@ def read_table(
         raise _no_header(grid, source, aliases, option)
     _merged_header(grid, header, source)
     frame, names = _grid_frame(grid, header, source)
-    positions = _resolve_columns(names, aliases, mapping, source=source, option=option)
-    _require(required, positions, names, aliases, source=source + grid.where, option=option)
+    positions = resolve_columns(names, aliases, mapping, source=source, option=option)
+    require(required, positions, names, aliases, source=source + grid.where, option=option)
     data = pd.DataFrame({c: frame[i] for c, i in positions.items()}, index=frame.index)
     return InputTable(data, source + grid.where, {c: names[i] for c, i in positions.items()},
                       _read_notes(grid, header, source))

@@ -227,7 +227,7 @@ def check_upload(role: Role, name: str, data: bytes) -> Upload:
     suffix = PurePosixPath(name).suffix.lower()
     if suffix not in rule.suffixes:
         raise UploadError("unknown_type", role, name,
-                             formats=", ".join(accepted_types(role)))
+                          formats=", ".join(accepted_types(role)))
     if not data:
         raise UploadError("empty", role, name)
     if len(data) > rule.max_bytes:
@@ -304,7 +304,7 @@ def _check_zip(data: bytes, role: Role, name: str, *, limit_bytes: int) -> None:
             members = archive.infolist()
     except zipfile.BadZipFile as err:
         raise UploadError("wrong_content", role, name, format="ZIP",
-                             suffix=PurePosixPath(name).suffix.lower()) from err
+                          suffix=PurePosixPath(name).suffix.lower()) from err
     for member in members:
         parts = re.split(r"[/\\]", member.filename)
         if _ABSOLUTE_OR_DRIVE.match(member.filename) or ".." in parts:
@@ -312,7 +312,7 @@ def _check_zip(data: bytes, role: Role, name: str, *, limit_bytes: int) -> None:
     unpacked = sum(member.file_size for member in members)
     if unpacked > limit_bytes:
         raise UploadError("zip_too_big", role, name, size_bytes=unpacked,
-                             limit_mb=limit_bytes // BYTES_PER_MB)
+                          limit_mb=limit_bytes // BYTES_PER_MB)
 
 
 def _text_sample(data: bytes) -> str | None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
-from geo_outreach.inputs.cells import _problem, _text_series, parse_number
+from geo_outreach.inputs.cells import cell_problem, parse_number, text_series
 from geo_outreach.inputs.codes import is_blank, normalise_code
 from geo_outreach.inputs.columns import InputTable, describe_rows
 from geo_outreach.inputs.schema import DENOMINATORS, SEGMENTS
@@ -33,13 +33,13 @@ def _identifier_problems(table: InputTable, out: pd.DataFrame) -> list[Problem]:
         for row, raw in data["code"].items():
             check = normalise_code(raw)
             if check.kind == "bps":
-                problems.append(_problem(
+                problems.append(cell_problem(
                     table, row, "code", raw, check.reason,
                     "convert it to the Kemendagri code (e.g. 34.04.07.2003; see the boundary "
                     "file's code column), or clear the code and give the village, kapanewon "
                     "and kabupaten names"))
             elif check.kind == "invalid":
-                problems.append(_problem(
+                problems.append(cell_problem(
                     table, row, "code", raw, check.reason,
                     "write the Kemendagri village code like 34.04.07.2003 or 3404072003, or "
                     "clear it and give the village, kapanewon and kabupaten names"))
@@ -47,17 +47,17 @@ def _identifier_problems(table: InputTable, out: pd.DataFrame) -> list[Problem]:
     names = out["name"] if "name" in out.columns else pd.Series(None, index=out.index)
     codes = out["code_input"] if "code_input" in out.columns else pd.Series(None, index=out.index)
     unnamed = out.index[names.isna() & codes.isna()]
-    problems += [_problem(table, row, "name" if "name" in data.columns else "code", None,
-                          "the row has neither a village code nor a village name",
-                          "fill in the Kemendagri code or the village name, or delete the row")
+    problems += [cell_problem(table, row, "name" if "name" in data.columns else "code", None,
+                              "the row has neither a village code nor a village name",
+                              "fill in the Kemendagri code or the village name, or delete the row")
                  for row in unnamed]
     if "code" not in data.columns and not {"district", "regency"} <= set(data.columns):
-        problems.append(_problem(table, None, None, None,
-                                 "villages are identified by name only, without kapanewon "
-                                 "and kabupaten columns; names that occur in several places "
-                                 "cannot be told apart",
-                                 "add the Kemendagri code, or kapanewon and kabupaten columns",
-                                 "warning"))
+        problems.append(cell_problem(table, None, None, None,
+                                     "villages are identified by name only, without kapanewon "
+                                     "and kabupaten columns; names that occur in several places "
+                                     "cannot be told apart",
+                                     "add the Kemendagri code, or kapanewon and kabupaten columns",
+                                     "warning"))
     return problems
 
 
@@ -67,9 +67,9 @@ def _duplicate_code_problems(table: InputTable, codes: pd.Series) -> list[Proble
     problems = []
     for code, group in duplicated.groupby(duplicated, sort=False):
         rows = [int(r) for r in group.index]
-        problems.append(_problem(table, rows[0], "code", code,
-                                 f"the code {code} appears on {describe_rows(rows)}",
-                                 "keep one row per village: merge or correct the duplicates"))
+        problems.append(cell_problem(table, rows[0], "code", code,
+                                     f"the code {code} appears on {describe_rows(rows)}",
+                                     "keep one row per village: merge or correct the duplicates"))
     return problems
 
 
@@ -83,19 +83,19 @@ def _numeric_column(table: InputTable, column: str) -> tuple[pd.Series, list[Pro
         parsed = parse_number(cell)
         values.append(np.nan if parsed.value is None else parsed.value)
         if parsed.status == "text":
-            problems.append(_problem(table, row, column, cell, "this is not a number",
-                                     "write a whole number such as 1234 (no letters or units)"))
+            problems.append(cell_problem(table, row, column, cell, "this is not a number",
+                                         "write a whole number such as 1234 (no letters or units)"))
         elif parsed.value is not None and parsed.value < 0:
-            problems.append(_problem(table, row, column, cell, "a count cannot be negative",
-                                     "correct the number"))
+            problems.append(cell_problem(table, row, column, cell, "a count cannot be negative",
+                                         "correct the number"))
         if parsed.assumption:
             assumed.setdefault(parsed.assumption, []).append(int(row))
     for assumption, rows in assumed.items():
         example = raw.loc[rows[0]]
-        problems.append(_problem(table, rows[0], column, example,
-                                 f"read {describe_rows(rows)} assuming {assumption}",
-                                 "check these numbers; write plain digits (1234) to avoid "
-                                 "any doubt", "warning"))
+        problems.append(cell_problem(table, rows[0], column, example,
+                                     f"read {describe_rows(rows)} assuming {assumption}",
+                                     "check these numbers; write plain digits (1234) to avoid "
+                                     "any doubt", "warning"))
     return pd.Series(values, index=raw.index, dtype="float64"), problems
 
 
@@ -104,11 +104,11 @@ def _sum_segments(table: InputTable, out: pd.DataFrame) -> list[Problem]:
     present = [s for s in SEGMENTS if s in out.columns]
     out["participants"] = out[present].sum(axis=1, min_count=1)
     names = " + ".join(table.header(s) for s in present)
-    return [_problem(table, None, None, None,
-                     f"there is no participants column, so participants were computed as "
-                     f"{names}",
-                     "add a column of total active participants if the segments do not "
-                     "cover everyone", "warning")]
+    return [cell_problem(table, None, None, None,
+                         f"there is no participants column, so participants were computed as "
+                         f"{names}",
+                         "add a column of total active participants if the segments do not "
+                         "cover everyone", "warning")]
 
 
 def _blank_mask(table: InputTable, columns: list[str]) -> pd.Series:
@@ -123,26 +123,27 @@ def _blank_problems(table: InputTable, computed: bool) -> list[Problem]:
     """Errors for blank participants or denominators; warnings for one denominator blank."""
     present = set(table.data.columns)
     sources = [s for s in SEGMENTS if s in present] if computed else ["participants"]
-    problems = [_problem(table, row, None if computed else "participants", None,
-                         "the participants cell is blank" if not computed else
-                         "all segment cells are blank",
-                         "fill in the number of active participants (0 if none)")
+    problems = [cell_problem(table, row, None if computed else "participants", None,
+                             "the participants cell is blank" if not computed else
+                             "all segment cells are blank",
+                             "fill in the number of active participants (0 if none)")
                 for row in table.data.index[_blank_mask(table, sources)]]
     denominators = [d for d in DENOMINATORS if d in present]
     none_given = _blank_mask(table, denominators)
     labels = " and ".join(table.header(d) for d in denominators)
-    problems += [_problem(table, row, denominators[0], None, f"the {labels} cell(s) are blank",
-                          "fill in the labour force (angkatan kerja) of the village")
+    problems += [cell_problem(table, row, denominators[0], None, f"the {labels} cell(s) are blank",
+                              "fill in the labour force (angkatan kerja) of the village")
                  for row in table.data.index[none_given]]
     for denominator in denominators:
         blank = _blank_mask(table, [denominator]) & ~none_given
         rows = [int(r) for r in table.data.index[blank]]
         if rows:
-            problems.append(_problem(table, rows[0], denominator, None,
-                                     f"{describe_rows(rows)} have no {table.header(denominator)}; "
-                                     f"coverage against {denominator} will be missing there",
-                                     "fill in the blanks, or choose the other denominator",
-                                     "warning"))
+            problems.append(cell_problem(table, rows[0], denominator, None,
+                                         f"{describe_rows(rows)} have no "
+                                         f"{table.header(denominator)}; "
+                                         f"coverage against {denominator} will be missing there",
+                                         "fill in the blanks, or choose the other denominator",
+                                         "warning"))
     return problems
 
 
@@ -160,14 +161,14 @@ def _consistency_problems(table: InputTable, out: pd.DataFrame, computed: bool) 
         rows = _exceeds(out, part, whole)
         comparable = (out[part].notna() & out[whole].notna()).sum()
         if len(rows) > comparable / 2 and len(rows) > 1:
-            problems.append(_problem(
+            problems.append(cell_problem(
                 table, int(rows[0]), part, out.loc[rows[0], part],
                 f"{table.header(part)} is above {table.header(whole)} on {len(rows)} of "
                 f"{comparable} rows: the two columns look swapped",
                 f"check which column holds {part} and which {whole}; map them with "
                 f"--participation-columns {part}=...,{whole}=..."))
             continue
-        problems += [_problem(
+        problems += [cell_problem(
             table, row, part, out.loc[row, part],
             f"{table.header(part)} ({out.loc[row, part]:g}) is above {table.header(whole)} "
             f"({out.loc[row, whole]:g}): coverage would exceed 100 %",
@@ -177,7 +178,7 @@ def _consistency_problems(table: InputTable, out: pd.DataFrame, computed: bool) 
     if present and not computed:
         total = out[present].sum(axis=1, min_count=1)
         rows = out.index[(total > out["participants"]).to_numpy()]
-        problems += [_problem(
+        problems += [cell_problem(
             table, row, "participants", out.loc[row, "participants"],
             f"the segments ({' + '.join(table.header(s) for s in present)} = "
             f"{total[row]:g}) add up to more than the participants",
@@ -218,16 +219,16 @@ def validate_participation(table: InputTable) -> tuple[pd.DataFrame, list[Proble
     if "code" in data.columns:
         out["code"] = pd.Series([normalise_code(v).code for v in data["code"]],
                                 index=data.index, dtype="str")
-        out["code_input"] = _text_series(data["code"])
+        out["code_input"] = text_series(data["code"])
     for column in ("name", "district", "regency"):
         if column in data.columns:
-            out[column] = _text_series(data[column])
+            out[column] = text_series(data[column])
     problems = [*table.notes, *_identifier_problems(table, out)]
     if data.empty:
-        problems.append(_problem(table, None, None, None,
-                                 "the participation table has a header but no data rows",
-                                 "add one row per village under the header (code or name, "
-                                 "labour force, participants)"))
+        problems.append(cell_problem(table, None, None, None,
+                                     "the participation table has a header but no data rows",
+                                     "add one row per village under the header (code or name, "
+                                     "labour force, participants)"))
     for column in (c for c in COUNT_COLUMNS if c in data.columns):
         out[column], found = _numeric_column(table, column)
         problems += found

@@ -21,8 +21,8 @@ from geo_outreach.inputs.file_checks import (
     CSV_SUFFIXES,
     EXCEL_SUFFIXES,
     PARQUET_SUFFIXES,
-    _refuse_binary,
     check_file,
+    refuse_binary,
 )
 
 if TYPE_CHECKING:
@@ -85,14 +85,14 @@ def _choose_layer(target: str, source: str, geometry_types: frozenset[str],
                              "export the one layer you mean to its own file"))
 
 
-def _read_vector(path: Path, *, layer: str | None, geometry_types: frozenset[str],
-                 preferred_layers: Sequence[str] = ()) -> gpd.GeoDataFrame:
+def read_vector(path: Path, *, layer: str | None, geometry_types: frozenset[str],
+                preferred_layers: Sequence[str] = ()) -> gpd.GeoDataFrame:
     """Read any supported GIS file, turning library errors into an InputError."""
     source = path.name
     check_file(path, VECTOR_FORMATS, what="a GIS layer")
     with path.open("rb") as handle:
-        _refuse_binary(handle.read(16), source, named="a GIS file", formats=VECTOR_FORMATS,
-                       allowed=frozenset({".xlsx", ".gpkg", ".parquet"}))
+        refuse_binary(handle.read(16), source, named="a GIS file", formats=VECTOR_FORMATS,
+                      allowed=frozenset({".xlsx", ".gpkg", ".parquet"}))
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES | EXCEL_SUFFIXES:
         raise InputError(Problem(source, None, None, None,
@@ -130,7 +130,7 @@ def _read_vector(path: Path, *, layer: str | None, geometry_types: frozenset[str
                                  "Features As, Encoding UTF-8)")) from err
 
 
-def _require_crs(gdf: gpd.GeoDataFrame, source: str) -> None:
+def require_crs(gdf: gpd.GeoDataFrame, source: str) -> None:
     """Refuse a layer without a CRS, or one whose degrees are clearly not degrees."""
     if gdf.crs is None:
         raise InputError(Problem(

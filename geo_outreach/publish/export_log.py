@@ -170,7 +170,7 @@ def log_shared_file(
     except OSError as err:
         raise OutputError(f"cannot read {output} back to log it: {err.strerror or err}") from err
     record = export_record(result, output=str(output), output_sha256=digest, output_bytes=size,
-                          regency=regency, via=via)
+                           regency=regency, via=via)
     append_record(record, log_file)
     return record
 

@@ -33,7 +33,7 @@ _SOURCE_MAP: Final = re.compile(r"^\s*//# sourceMappingURL=.*$|/\*# sourceMappin
                                 re.MULTILINE)
 
 
-class _RawHtml(Element):
+class InlineHtml(Element):
     """A piece of HTML written into the page as it is (never parsed as a template)."""
 
     _template = Template("{{ this.code }}")
@@ -79,14 +79,14 @@ def make_offline(m: folium.Map) -> folium.Map:
     ValueError
         When an element of the map needs another external script or stylesheet.
     """
-    return _offline(m, inline=True)
+    return drop_cdn_assets(m, inline=True)
 
 
 # --- offline ----------------------------------------------------------------------
-def _offline(fmap: folium.Map, *, inline: bool, asset_base_url: str | None = None
+def drop_cdn_assets(fmap: folium.Map, *, inline: bool, asset_base_url: str | None = None
              ) -> folium.Map:
     """Drop folium's unneeded CDN assets; with ``inline``, write Leaflet into the page."""
-    for element in _walk(fmap):
+    for element in all_elements(fmap):
         if not isinstance(element, JSCSSMixin):
             continue
         keep_js = [(name, url) for name, url in element.default_js
@@ -106,16 +106,16 @@ def _offline(fmap: folium.Map, *, inline: bool, asset_base_url: str | None = Non
     if inline:
         script, stylesheet = _leaflet_assets()
         header = fmap.get_root().header
-        header.add_child(_RawHtml(f"<style>{stylesheet}</style>"), name="leaflet_css_inline")
-        header.add_child(_RawHtml(f"<script>{script}</script>"), name="leaflet_js_inline")
+        header.add_child(InlineHtml(f"<style>{stylesheet}</style>"), name="leaflet_css_inline")
+        header.add_child(InlineHtml(f"<script>{script}</script>"), name="leaflet_js_inline")
     return fmap
 
 
-def _walk(element: Element) -> list[Element]:
+def all_elements(element: Element) -> list[Element]:
     """List the element and all its descendants."""
     found = [element]
     for child in element._children.values():  # noqa: SLF001 - branca has no public accessor
-        found.extend(_walk(child))
+        found.extend(all_elements(child))
     return found
 
 

@@ -41,7 +41,7 @@ _REGENCY_PREFIX: Final = re.compile(r"^(kabupaten|kab\.?|kotamadya|kota)\s*")
 
 
 @dataclass(frozen=True)
-class _MapData:
+class MapData:
     """The part of a result one map shows."""
 
     villages: gpd.GeoDataFrame
@@ -52,7 +52,7 @@ class _MapData:
     region: str | None
 
 
-class _FitBounds(MacroElement):
+class InstantFitBounds(MacroElement):
     """Fit the map to bounds without animation (folium's FitBounds animates the first zoom)."""
 
     _template = Template("""
@@ -82,7 +82,7 @@ def regency_names(result: AnalysisResult) -> list[str]:
     list[str]
         Their names as in the boundary data, e.g. ``"Kabupaten Sleman"``, in code order.
     """
-    return [name for _, name in _regency_table(result)]
+    return [name for _, name in regency_table(result)]
 
 
 def resolve_regency(result: AnalysisResult, regency: str) -> str:
@@ -107,7 +107,7 @@ def resolve_regency(result: AnalysisResult, regency: str) -> str:
     InputError
         When nothing, or more than one kabupaten/kota, matches; the message lists them.
     """
-    table = _regency_table(result)
+    table = regency_table(result)
     wanted = _normalise(regency)
     exact = [name for code, name in table if wanted in {_normalise(name), code}]
     if len(exact) == 1:
@@ -122,25 +122,25 @@ def resolve_regency(result: AnalysisResult, regency: str) -> str:
 
 
 # --- selection --------------------------------------------------------------------
-def _select(result: AnalysisResult, regency: str | None) -> _MapData:
+def select_regency(result: AnalysisResult, regency: str | None) -> MapData:
     """Keep the villages, borders and offices of one kabupaten/kota, or all."""
     if regency is None or not str(regency).strip():
-        return _MapData(result.villages, result.districts, result.regencies, result.offices,
-                        result.discs, None)
+        return MapData(result.villages, result.districts, result.regencies, result.offices,
+                       result.discs, None)
     name = resolve_regency(result, regency)
-    code = {n: c for c, n in _regency_table(result)}.get(name)
-    villages = result.villages[_in_regency(result.villages, name, code)]
+    code = {n: c for c, n in regency_table(result)}.get(name)
+    villages = result.villages[in_regency(result.villages, name, code)]
     districts = result.districts
     if "regency" in districts.columns:
-        districts = districts[_in_regency(districts, name, code, column="regency")]
+        districts = districts[in_regency(districts, name, code, column="regency")]
     shown = shapely.union_all(villages.geometry.to_numpy())
     near = result.discs.geometry.intersects(shown).to_numpy()
     discs = result.discs[near]
     offices = result.offices[result.offices["office_id"].isin(discs["office_id"])]
-    return _MapData(villages, districts, result.regencies, offices, discs, name)
+    return MapData(villages, districts, result.regencies, offices, discs, name)
 
 
-def _shareable(data: _MapData, result: AnalysisResult) -> _MapData:
+def shareable_map_data(data: MapData, result: AnalysisResult) -> MapData:
     """Hide the counts of fewer than k households in the villages and offices shown."""
     if result.household_summary is None:
         return data
@@ -149,7 +149,7 @@ def _shareable(data: _MapData, result: AnalysisResult) -> _MapData:
                                offices=shareable(data.offices, k))
 
 
-def _regency_table(result: AnalysisResult) -> list[tuple[str, str]]:
+def regency_table(result: AnalysisResult) -> list[tuple[str, str]]:
     """Each kabupaten/kota as ``(code, name)``; code "" when the boundary data has none."""
     table: dict[str, str] = {}
     if {"code", "name"} <= set(result.regencies.columns):
@@ -160,8 +160,8 @@ def _regency_table(result: AnalysisResult) -> list[tuple[str, str]]:
     return [(code, name) for name, code in table.items()]
 
 
-def _in_regency(frame: pd.DataFrame, name: str, code: str | None, *,
-                column: str = "regency") -> pd.Series:
+def in_regency(frame: pd.DataFrame, name: str, code: str | None, *,
+               column: str = "regency") -> pd.Series:
     """Tell which rows lie in the kabupaten/kota, by name or by code prefix."""
     inside = frame[column].astype(str) == name if column in frame.columns else False
     if code and "code" in frame.columns:
@@ -182,8 +182,8 @@ def _bare(text: str) -> str:
 
 
 # --- geometry ---------------------------------------------------------------------
-def _feature_collection(geometries: gpd.GeoSeries, properties: list[dict[str, Any]], *,
-                        simplify: bool = True) -> dict[str, Any]:
+def feature_collection(geometries: gpd.GeoSeries, properties: list[dict[str, Any]], *,
+                       simplify: bool = True) -> dict[str, Any]:
     """Build a compact FeatureCollection: simplified, rounded, only the given properties."""
     compact = _compact(_wgs84(geometries).to_numpy(), simplify=simplify)
     features = [
@@ -207,7 +207,7 @@ def _wgs84(geometries: gpd.GeoSeries) -> gpd.GeoSeries:
     return geometries if geometries.crs is None else geometries.to_crs("EPSG:4326")
 
 
-def _centre(data: _MapData) -> tuple[float, float]:
+def map_centre(data: MapData) -> tuple[float, float]:
     """Return the centre of the villages shown, as (lat, lon); DIY's when there are none."""
     bounds = _bounds(data)
     if bounds is None:
@@ -216,7 +216,7 @@ def _centre(data: _MapData) -> tuple[float, float]:
     return ((south + north) / 2, (west + east) / 2)
 
 
-def _bounds(data: _MapData) -> list[list[float]] | None:
+def _bounds(data: MapData) -> list[list[float]] | None:
     """[[south, west], [north, east]] of the villages shown (or the offices)."""
     for layer in (data.villages, data.discs, data.offices):
         if len(layer) and not layer.geometry.is_empty.all():
@@ -226,34 +226,34 @@ def _bounds(data: _MapData) -> list[list[float]] | None:
     return None
 
 
-def _fit(fmap: folium.Map, data: _MapData,
-         focus: tuple[float, float, float, float] | None = None) -> None:
+def fit_to_data(fmap: folium.Map, data: MapData,
+                focus: tuple[float, float, float, float] | None = None) -> None:
     """Zoom the map to the data shown (or to ``focus``), at once (no zoom animation)."""
     bounds = ([[focus[1], focus[0]], [focus[3], focus[2]]] if focus is not None
               else _bounds(data))
     if bounds is not None:
-        _FitBounds(bounds).add_to(fmap)
+        InstantFitBounds(bounds).add_to(fmap)
 
 
 # --- small helpers ----------------------------------------------------------------
-def _escape(value: object) -> str:
+def map_text(value: object) -> str:
     """
     HTML-escape text for the page, also safe inside folium's JavaScript template strings.
 
     Besides ``& < > " '``, backticks, ``$`` and backslashes become character references,
     so a name cannot end or interpolate into the template literal folium puts tooltips in.
     """
-    if _missing(value):
+    if is_missing(value):
         return MISSING_VALUE
     return escape_html(value)
 
 
-def _get(row: object, column: str) -> object:
+def row_value(row: object, column: str) -> object:
     """Return a value of an itertuples row, or None when the column is absent."""
     return getattr(row, column, None)
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
     """Tell whether a value is None, NaN or pandas' NA."""
     if value is None:
         return True
@@ -263,9 +263,9 @@ def _missing(value: object) -> bool:
         return False
 
 
-def _truthy(value: object) -> bool:
+def is_truthy(value: object) -> bool:
     """Read a flag that may be a bool, a number, text such as "True"/"ya", or missing."""
-    if _missing(value):
+    if is_missing(value):
         return False
     if isinstance(value, str):
         return value.strip().lower() in {"true", "1", "yes", "ya", "y"}

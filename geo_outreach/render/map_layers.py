@@ -23,12 +23,12 @@ from geo_outreach.i18n import (
 )
 from geo_outreach.render.map_data import (
     COORDINATE_DECIMALS,
-    _escape,
-    _feature_collection,
-    _get,
-    _MapData,
-    _missing,
-    _truthy,
+    MapData,
+    feature_collection,
+    is_missing,
+    is_truthy,
+    map_text,
+    row_value,
 )
 from geo_outreach.render.map_style import (
     HEX_BREAKS,
@@ -36,9 +36,9 @@ from geo_outreach.render.map_style import (
     OFFICE_COLOUR,
     RING_COLOUR,
     SUPPRESSED_COLOUR,
-    _classes,
-    _hex_style,
-    _village_style,
+    coverage_classes,
+    hex_style,
+    village_style,
 )
 
 if TYPE_CHECKING:
@@ -50,19 +50,19 @@ if TYPE_CHECKING:
 
 
 # --- layers -----------------------------------------------------------------------
-def _village_layer(villages: gpd.GeoDataFrame, result: AnalysisResult,
-                   lang: Language) -> folium.GeoJson:
+def choropleth_layer(villages: gpd.GeoDataFrame, result: AnalysisResult,
+                     lang: Language) -> folium.GeoJson:
     """Build the choropleth, with one tooltip per village."""
     fields = _village_fields(result, lang)
     features = _village_properties(villages, result, lang, fields)
-    collection = _feature_collection(villages.geometry, features)
+    collection = feature_collection(villages.geometry, features)
     return folium.GeoJson(
         collection,
         name=t("map.layer.villages", lang),
-        style_function=_village_style,
+        style_function=village_style,
         highlight_function=lambda _feature: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(
-            fields=list(fields), aliases=[_escape(label) for label in fields.values()],
+            fields=list(fields), aliases=[map_text(label) for label in fields.values()],
             sticky=True, style="font-size: 12px;"),
         smooth_factor=0.5,
     )
@@ -89,22 +89,24 @@ def _village_fields(result: AnalysisResult, lang: Language) -> dict[str, str]:
 def _village_properties(villages: gpd.GeoDataFrame, result: AnalysisResult, lang: Language,
                         fields: dict[str, str]) -> list[dict[str, Any]]:
     """Each village's class and tooltip texts, formatted for ``lang`` and HTML-escaped."""
-    classes = _classes(villages, result.params.target)
+    classes = coverage_classes(villages, result.params.target)
     no_data = t("map.legend.no_data", lang)
     properties = []
     for row, klass in zip(villages.itertuples(index=False), classes, strict=True):
         values = {
-            "name": _escape(_get(row, "name")), "district": _escape(_get(row, "district")),
-            "regency": _escape(_get(row, "regency")), "code": _escape(_get(row, "code")),
-            "denominator": format_number(_get(row, "denominator_value"), lang),
-            "participants": format_number(_get(row, "participants"), lang),
-            "coverage": format_percent(_get(row, "coverage"), lang) if klass >= 0 else no_data,
-            "gap": format_gap(_get(row, "gap_to_target"), lang),
-            "uncovered": format_number(_get(row, "uncovered"), lang),
-            "share_in": format_percent(_get(row, "share_within_radius"), lang, decimals=0),
+            "name": map_text(row_value(row, "name")),
+            "district": map_text(row_value(row, "district")),
+            "regency": map_text(row_value(row, "regency")),
+            "code": map_text(row_value(row, "code")),
+            "denominator": format_number(row_value(row, "denominator_value"), lang),
+            "participants": format_number(row_value(row, "participants"), lang),
+            "coverage": format_percent(row_value(row, "coverage"), lang) if klass >= 0 else no_data,
+            "gap": format_gap(row_value(row, "gap_to_target"), lang),
+            "uncovered": format_number(row_value(row, "uncovered"), lang),
+            "share_in": format_percent(row_value(row, "share_within_radius"), lang, decimals=0),
             "uncovered_in": _uncovered_within(row, lang),
-            "office": _escape(_get(row, "nearest_office")),
-            "distance": format_km(_get(row, "distance_to_office_km"), lang),
+            "office": map_text(row_value(row, "nearest_office")),
+            "distance": format_km(row_value(row, "distance_to_office_km"), lang),
         }
         properties.append({"k": int(klass), **{key: values[key] for key in fields}})
     return properties
@@ -112,22 +114,22 @@ def _village_properties(villages: gpd.GeoDataFrame, result: AnalysisResult, lang
 
 def _uncovered_within(row: object, lang: Language) -> str:
     """Uncovered workers inside the radius, or ``"< k rumah tangga"`` where hidden."""
-    label = str(_get(row, "households_within_radius_label") or "")
+    label = str(row_value(row, "households_within_radius_label") or "")
     if label.startswith("<") and label[1:].isdigit():
-        return _escape(t("share.suppressed", lang, k=int(label[1:])))
-    return format_number(_get(row, "uncovered_within_radius"), lang)
+        return map_text(t("share.suppressed", lang, k=int(label[1:])))
+    return format_number(row_value(row, "uncovered_within_radius"), lang)
 
 
-def _outline_layer(layer: gpd.GeoDataFrame, name: str, colour: str, *,
-                   weight: float) -> folium.GeoJson:
+def outline_layer(layer: gpd.GeoDataFrame, name: str, colour: str, *,
+                  weight: float) -> folium.GeoJson:
     """Borders only, not clickable, so the villages' tooltips stay reachable."""
-    collection = _feature_collection(layer.geometry, [{} for _ in range(len(layer))])
+    collection = feature_collection(layer.geometry, [{} for _ in range(len(layer))])
     style = {"color": colour, "weight": weight, "fill": False, "opacity": 0.9}
     return folium.GeoJson(collection, name=name, style_function=lambda _feature: style,
                           interactive=False, smooth_factor=0.5)
 
 
-def _hex_layer(cells: gpd.GeoDataFrame, data: _MapData, lang: Language) -> folium.GeoJson:
+def hex_layer(cells: gpd.GeoDataFrame, data: MapData, lang: Language) -> folium.GeoJson:
     """H3 hotspots: uncovered households inside the radius per cell, small cells as "<k"."""
     inside = cells[cells["households_within_radius_label"].astype(str) != "0"]
     if len(data.villages):
@@ -139,26 +141,26 @@ def _hex_layer(cells: gpd.GeoDataFrame, data: _MapData, lang: Language) -> foliu
     classes = np.searchsorted(HEX_BREAKS, values, side="right")
     properties = [{
         "c": SUPPRESSED_COLOUR if hidden else HEX_COLOURS[int(k)],
-        "households": _escape(label),
-        "uncovered": _escape(label if hidden else format_number(value, lang)),
+        "households": map_text(label),
+        "uncovered": map_text(label if hidden else format_number(value, lang)),
     } for hidden, k, value, label in zip(
         suppressed, classes, values, inside["households_within_radius_label"].astype(str),
         strict=True)]
-    collection = _feature_collection(inside.geometry, properties, simplify=False)
+    collection = feature_collection(inside.geometry, properties, simplify=False)
     return folium.GeoJson(
         collection, name=t("map.layer.hexes", lang),
-        style_function=_hex_style,
+        style_function=hex_style,
         tooltip=folium.GeoJsonTooltip(
             fields=["households", "uncovered"],
             aliases=[t("map.hex.households", lang), t("map.hex.uncovered", lang)]),
     )
 
 
-def _disc_layer(discs: gpd.GeoDataFrame, name: str) -> folium.GeoJson:
+def disc_layer(discs: gpd.GeoDataFrame, name: str) -> folium.GeoJson:
     """Draw the analysis' radius discs as rings; dashed for approximate offices."""
-    approximate = [_truthy(value) for value in discs.get("approximate", [False] * len(discs))]
-    collection = _feature_collection(discs.geometry, [{"a": flag} for flag in approximate],
-                                     simplify=False)
+    approximate = [is_truthy(value) for value in discs.get("approximate", [False] * len(discs))]
+    collection = feature_collection(discs.geometry, [{"a": flag} for flag in approximate],
+                                    simplify=False)
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         dashed = feature["properties"]["a"]
@@ -169,12 +171,12 @@ def _disc_layer(discs: gpd.GeoDataFrame, name: str) -> folium.GeoJson:
                           smooth_factor=0.3)
 
 
-def _office_layer(offices: gpd.GeoDataFrame, result: AnalysisResult,
-                  lang: Language) -> folium.FeatureGroup:
+def office_layer(offices: gpd.GeoDataFrame, result: AnalysisResult,
+                 lang: Language) -> folium.FeatureGroup:
     """One circle marker per office: filled when located, hollow and dashed when approximate."""
     group = folium.FeatureGroup(name=t("map.layer.offices", lang))
     for row in offices.itertuples(index=False):
-        approximate = _truthy(_get(row, "approximate"))
+        approximate = is_truthy(row_value(row, "approximate"))
         point = row.geometry
         folium.CircleMarker(
             location=(round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)),
@@ -195,11 +197,11 @@ def _office_layer(offices: gpd.GeoDataFrame, result: AnalysisResult,
 def _office_label(row: object, result: AnalysisResult, lang: Language) -> str:
     """Write the always-visible label beside an office: its name and uncovered workers."""
     text = t("map.office_label", lang,
-             uncovered=format_number(_get(row, "uncovered_within_radius"), lang),
+             uncovered=format_number(row_value(row, "uncovered_within_radius"), lang),
              radius=format_km(result.params.radius_km, lang))
     return (f'<div style="font:11px/1.25 sans-serif;color:#00313a;text-shadow:0 0 3px #fff,'
-            f'0 0 3px #fff,0 0 3px #fff"><b>{_escape(_get(row, "name"))}</b><br>'
-            f"{_escape(text)}</div>")
+            f'0 0 3px #fff,0 0 3px #fff"><b>{map_text(row_value(row, "name"))}</b><br>'
+            f"{map_text(text)}</div>")
 
 
 def _office_tooltip(row: object, result: AnalysisResult, lang: Language) -> str:
@@ -207,44 +209,44 @@ def _office_tooltip(row: object, result: AnalysisResult, lang: Language) -> str:
     labels = column_labels(("participants_within_radius", "coverage_within_radius",
                             "uncovered_within_radius"), lang)
     radius = format_km(result.params.radius_km, lang)
-    office_type = str(_get(row, "office_type") or "unknown")
+    office_type = str(row_value(row, "office_type") or "unknown")
     type_key = f"office_type.{office_type}"
     type_text = t(type_key, lang) if has_label(type_key) else office_type
-    denominator = _get(row, "denominator_within_radius")
-    if _missing(denominator):
-        denominator = _get(row, f"{result.params.denominator}_within_radius")
+    denominator = row_value(row, "denominator_within_radius")
+    if is_missing(denominator):
+        denominator = row_value(row, f"{result.params.denominator}_within_radius")
     lines = [
-        f"<b>{_escape(_get(row, 'name'))}</b>",
-        f"{_escape(t('map.office_type', lang))}: {_escape(type_text)}",
-        f"<i>{_escape(t('map.within_radius', lang, radius=radius))}:</i>",
+        f"<b>{map_text(row_value(row, 'name'))}</b>",
+        f"{map_text(t('map.office_type', lang))}: {map_text(type_text)}",
+        f"<i>{map_text(t('map.within_radius', lang, radius=radius))}:</i>",
         _line(t("map.villages_within_radius", lang),
-              format_number(_get(row, "villages_within_radius"), lang)),
+              format_number(row_value(row, "villages_within_radius"), lang)),
         _line(t(f"denominator.{result.params.denominator}.title", lang),
               format_number(denominator, lang)),
         _line(labels["participants_within_radius"],
-              format_number(_get(row, "participants_within_radius"), lang)),
+              format_number(row_value(row, "participants_within_radius"), lang)),
         _line(labels["coverage_within_radius"],
-              format_percent(_get(row, "coverage_within_radius"), lang)),
+              format_percent(row_value(row, "coverage_within_radius"), lang)),
         _line(labels["uncovered_within_radius"],
-              format_number(_get(row, "uncovered_within_radius"), lang)),
+              format_number(row_value(row, "uncovered_within_radius"), lang)),
     ]
-    if _truthy(_get(row, "approximate")):
+    if is_truthy(row_value(row, "approximate")):
         lines.append(f'<span style="color:#b35806"><b>'
-                     f'{_escape(t("note.approximate_short", lang))}</b></span>')
-        lines.append(f"<i>{_escape(t('note.approximate', lang))}</i>")
-        note = _get(row, "location_note")
-        if not _missing(note) and str(note).strip():
-            lines.append(f'<span style="font-size:11px">{_escape(note)}</span>')
+                     f'{map_text(t("note.approximate_short", lang))}</b></span>')
+        lines.append(f"<i>{map_text(t('note.approximate', lang))}</i>")
+        note = row_value(row, "location_note")
+        if not is_missing(note) and str(note).strip():
+            lines.append(f'<span style="font-size:11px">{map_text(note)}</span>')
     body = "<br>".join(lines)
     return f'<div style="width:260px;white-space:normal;font-size:12px">{body}</div>'
 
 
 def _line(label: str, value: str) -> str:
     """One ``label: value`` line of a tooltip, escaped."""
-    return f"{_escape(label)}: {_escape(value)}"
+    return f"{map_text(label)}: {map_text(value)}"
 
 
-def _add_basemap(fmap: folium.Map, lang: Language) -> None:
+def add_basemap(fmap: folium.Map, lang: Language) -> None:
     """Offer OpenStreetMap tiles, off by default (tile servers need the internet)."""
     name = f"{t('map.layer.basemap', lang)} ({t('note.needs_internet', lang)})"
     folium.TileLayer("OpenStreetMap", name=name, overlay=True, control=True,

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from geo_outreach.i18n import format_km, format_percent, t
-from geo_outreach.render.map_data import _escape, _MapData, _truthy
+from geo_outreach.render.map_data import MapData, is_truthy, map_text
 
 if TYPE_CHECKING:
 
@@ -38,16 +38,16 @@ REGENCY_COLOUR: Final = "#252525"
 _EN_DASH: Final = "\N{EN DASH}"
 
 
-def _classes(villages: pd.DataFrame, target: float) -> np.ndarray:
+def coverage_classes(villages: pd.DataFrame, target: float) -> np.ndarray:
     """Class 0-4 of each village's coverage relative to the target; -1 for no data."""
     coverage = pd.to_numeric(villages.get("coverage"), errors="coerce").to_numpy(float)
     has_data = villages["has_data"] if "has_data" in villages.columns else [True] * len(coverage)
-    valid = np.isfinite(coverage) & np.array([_truthy(flag) for flag in has_data], dtype=bool)
+    valid = np.isfinite(coverage) & np.array([is_truthy(flag) for flag in has_data], dtype=bool)
     ratio = np.where(valid, coverage, 0.0) / target
     return np.where(valid, np.searchsorted(CLASS_BREAKS, ratio, side="right"), -1)
 
 
-def _village_style(feature: dict[str, Any]) -> dict[str, Any]:
+def village_style(feature: dict[str, Any]) -> dict[str, Any]:
     """Fill colour by class; grey for no data."""
     klass = feature["properties"]["k"]
     colour = CLASS_COLOURS[klass] if klass >= 0 else NO_DATA_COLOUR
@@ -61,63 +61,65 @@ HEX_COLOURS: Final = ("#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 SUPPRESSED_COLOUR: Final = "#969696"
 
 
-def _hex_style(feature: dict[str, Any]) -> dict[str, Any]:
+def hex_style(feature: dict[str, Any]) -> dict[str, Any]:
+    """Style an H3 cell by the colour its properties carry."""
     return {"fillColor": feature["properties"]["c"], "color": "#ffffff", "weight": 0.4,
             "fillOpacity": 0.6}
 
 
 # --- title and legend -------------------------------------------------------------
-_BOX_STYLE: Final = ("background:rgba(255,255,255,0.94);padding:8px 10px;border-radius:4px;"
-                     "box-shadow:0 1px 4px rgba(0,0,0,0.35);font:12px/1.45 sans-serif;"
-                     "color:#222;")
-_DEMO_STYLE: Final = ("display:inline-block;margin-top:4px;padding:2px 6px;background:#b2182b;"
-                      "color:#fff;font-weight:bold;border-radius:3px;")
+BOX_STYLE: Final = ("background:rgba(255,255,255,0.94);padding:8px 10px;border-radius:4px;"
+                    "box-shadow:0 1px 4px rgba(0,0,0,0.35);font:12px/1.45 sans-serif;"
+                    "color:#222;")
+DEMO_STYLE: Final = ("display:inline-block;margin-top:4px;padding:2px 6px;background:#b2182b;"
+                     "color:#fff;font-weight:bold;border-radius:3px;")
 
 
-def _title_html(result: AnalysisResult, data: _MapData, lang: Language) -> str:
+def title_html(result: AnalysisResult, data: MapData, lang: Language) -> str:
     """Write the title box: what the map shows, where, with which target and radius."""
     region = data.region or t("app.region_all", lang)
     facts = " · ".join((
         t("map.region", lang, region=region),
-        t("note.target", lang, target=_percent_label(result.params.target, lang)),
+        t("note.target", lang, target=percent_label(result.params.target, lang)),
         t("note.radius", lang, radius=format_km(result.params.radius_km, lang)),
     ))
-    parts = [f'<div style="font-size:15px;font-weight:bold">{_escape(t("app.title", lang))}</div>',
-             f"<div>{_escape(facts)}</div>"]
+    parts = [f'<div style="font-size:15px;font-weight:bold">{map_text(t("app.title", lang))}</div>',
+             f"<div>{map_text(facts)}</div>"]
     if result.is_demo:
-        parts.append(f'<div style="{_DEMO_STYLE}">{_escape(t("demo.banner", lang))}</div>')
-    return f'<div style="{_BOX_STYLE}max-width:460px">{"".join(parts)}</div>'
+        parts.append(f'<div style="{DEMO_STYLE}">{map_text(t("demo.banner", lang))}</div>')
+    return f'<div style="{BOX_STYLE}max-width:460px">{"".join(parts)}</div>'
 
 
-def _legend_html(result: AnalysisResult, data: _MapData, lang: Language) -> str:
+def legend_html(result: AnalysisResult, data: MapData, lang: Language) -> str:
     """Write the legend: classes with counts, no data, rings, formula, target and DEMO."""
     target = result.params.target
     denominator = t(f"denominator.{result.params.denominator}", lang)
-    counts = np.bincount(_classes(data.villages, target) + 1, minlength=len(CLASS_COLOURS) + 1)
+    counts = np.bincount(coverage_classes(data.villages, target) + 1,
+                         minlength=len(CLASS_COLOURS) + 1)
     rows = [_swatch_row(CLASS_COLOURS[index], label, counts[index + 1])
-            for index, label in reversed(list(enumerate(_class_labels(target, lang))))]
+            for index, label in reversed(list(enumerate(class_labels(target, lang))))]
     rows.append(_swatch_row(NO_DATA_COLOUR, t("map.legend.no_data", lang), counts[0]))
     radius = format_km(result.params.radius_km, lang)
     rows.append(_ring_row(t("map.legend.ring", lang, radius=radius), dashed=False))
-    approximate = [_truthy(value) for value in data.offices.get("approximate", [])]
+    approximate = [is_truthy(value) for value in data.offices.get("approximate", [])]
     if any(approximate):
         rows.append(_ring_row(t("map.legend.ring_approximate", lang, radius=radius),
                               dashed=True))
         rows.append(f'<div style="max-width:250px;font-style:italic">'
-                    f'{_escape(t("note.approximate", lang))}</div>')
+                    f'{map_text(t("note.approximate", lang))}</div>')
     if result.household_cells is not None:
         rows.append(_hex_legend(result, lang))
-    target_text = t("note.target", lang, target=_percent_label(target, lang))
-    title = _escape(t("map.legend.title", lang))
+    target_text = t("note.target", lang, target=percent_label(target, lang))
+    title = map_text(t("map.legend.title", lang))
     head = [f'<div style="font-weight:bold;font-size:13px">{title}</div>',
-            f"<div>{_escape(t('note.coverage_formula', lang, denominator=denominator))}</div>",
-            f"<div>{_escape(target_text)}</div>"]
-    tail = ([f'<div style="{_DEMO_STYLE}">{_escape(t("demo.banner", lang))}</div>']
+            f"<div>{map_text(t('note.coverage_formula', lang, denominator=denominator))}</div>",
+            f"<div>{map_text(target_text)}</div>"]
+    tail = ([f'<div style="{DEMO_STYLE}">{map_text(t("demo.banner", lang))}</div>']
             if result.is_demo else [])
     if result.households_demo:
-        tail.append(f'<div style="{_DEMO_STYLE}">{_escape(t("demo.households", lang))}</div>')
+        tail.append(f'<div style="{DEMO_STYLE}">{map_text(t("demo.households", lang))}</div>')
     body = "".join(head) + '<div style="margin-top:4px">' + "".join(rows) + "</div>"
-    return f'<div style="{_BOX_STYLE}max-width:280px">{body}{"".join(tail)}</div>'
+    return f'<div style="{BOX_STYLE}max-width:280px">{body}{"".join(tail)}</div>'
 
 
 def _hex_legend(result: AnalysisResult, lang: Language) -> str:
@@ -129,16 +131,16 @@ def _hex_legend(result: AnalysisResult, lang: Language) -> str:
     swatches = "".join(
         f'<div style="white-space:nowrap"><span style="display:inline-block;width:14px;'
         f'height:12px;background:{colour};margin-right:6px;vertical-align:middle"></span>'
-        f"{_escape(label)}</div>" for colour, label in zip(HEX_COLOURS, labels, strict=True))
+        f"{map_text(label)}</div>" for colour, label in zip(HEX_COLOURS, labels, strict=True))
     hidden = (f'<div style="white-space:nowrap"><span style="display:inline-block;width:14px;'
               f'height:12px;background:{SUPPRESSED_COLOUR};margin-right:6px;'
-              f'vertical-align:middle"></span>{_escape(t("map.hex.suppressed", lang, k=k))}'
+              f'vertical-align:middle"></span>{map_text(t("map.hex.suppressed", lang, k=k))}'
               "</div>")
-    title = _escape(t("map.layer.hexes", lang))
+    title = map_text(t("map.layer.hexes", lang))
     return f'<div style="margin-top:6px;max-width:250px"><b>{title}</b>{swatches}{hidden}</div>'
 
 
-def _class_labels(target: float, lang: Language) -> list[str]:
+def class_labels(target: float, lang: Language) -> list[str]:
     """Each class as coverage in percent, then relative to the target: ``"< 20% (...)"``."""
     limits = [None, *CLASS_BREAKS, None]
     labels = []
@@ -152,13 +154,13 @@ def _class_labels(target: float, lang: Language) -> list[str]:
 def _range_label(low: float | None, high: float | None, lang: Language) -> str:
     """Write a class's limits: ``"< 20%"``, ``"20-30%"`` (with an en dash) or ``"≥ 50%"``."""
     if low is None:
-        return f"< {_percent_label(high or 0.0, lang)}"
+        return f"< {percent_label(high or 0.0, lang)}"
     if high is None:
-        return f"≥ {_percent_label(low, lang)}"
-    return f"{_percent_label(low, lang).removesuffix('%')}{_EN_DASH}{_percent_label(high, lang)}"
+        return f"≥ {percent_label(low, lang)}"
+    return f"{percent_label(low, lang).removesuffix('%')}{_EN_DASH}{percent_label(high, lang)}"
 
 
-def _percent_label(fraction: float, lang: Language) -> str:
+def percent_label(fraction: float, lang: Language) -> str:
     """Write a percentage without needless decimals: 0.4 → ``"40%"``, 0.325 → ``"32,5%"``."""
     whole = round(fraction * 100, 1) == round(fraction * 100)
     return format_percent(fraction, lang, decimals=0 if whole else 1)
@@ -168,7 +170,7 @@ def _swatch_row(colour: str, label: str, count: int) -> str:
     """Write a legend row: a colour square, the label and how many villages it has."""
     swatch = (f'<span style="display:inline-block;width:14px;height:12px;background:{colour};'
               'border:1px solid #888;margin-right:6px;vertical-align:middle"></span>')
-    return (f'<div style="white-space:nowrap">{swatch}{_escape(label)} '
+    return (f'<div style="white-space:nowrap">{swatch}{map_text(label)} '
             f'<span style="color:#666">({int(count)})</span></div>')
 
 
@@ -177,4 +179,4 @@ def _ring_row(label: str, *, dashed: bool) -> str:
     line = (f'<span style="display:inline-block;width:16px;height:0;border-top:2px '
             f'{"dashed" if dashed else "solid"} {RING_COLOUR};margin-right:5px;'
             'vertical-align:middle"></span>')
-    return f'<div style="white-space:nowrap">{line}{_escape(label)}</div>'
+    return f'<div style="white-space:nowrap">{line}{map_text(label)}</div>'

@@ -23,22 +23,28 @@ from folium.template import Template
 from geo_outreach._errors import OutputError
 from geo_outreach.atomic import atomic_write
 from geo_outreach.i18n import format_km, t
-from geo_outreach.render.map_assets import _offline
-from geo_outreach.render.map_data import _centre, _escape, _fit, _select, _shareable
+from geo_outreach.render.map_assets import drop_cdn_assets
+from geo_outreach.render.map_data import (
+    fit_to_data,
+    map_centre,
+    map_text,
+    select_regency,
+    shareable_map_data,
+)
 from geo_outreach.render.map_layers import (
-    _add_basemap,
-    _disc_layer,
-    _hex_layer,
-    _office_layer,
-    _outline_layer,
-    _village_layer,
+    add_basemap,
+    choropleth_layer,
+    disc_layer,
+    hex_layer,
+    office_layer,
+    outline_layer,
 )
 from geo_outreach.render.map_style import (
     BACKGROUND_COLOUR,
     DISTRICT_COLOUR,
     REGENCY_COLOUR,
-    _legend_html,
-    _title_html,
+    legend_html,
+    title_html,
 )
 from geo_outreach.render.route_layers import road_catchment_layer
 
@@ -49,7 +55,7 @@ if TYPE_CHECKING:
     from geo_outreach.config import Language
 
 
-class _Control(MacroElement):
+class CornerControl(MacroElement):
     """A Leaflet control (a box in a map corner) holding fixed HTML: legend or title."""
 
     _template = Template("""
@@ -76,7 +82,7 @@ class _Control(MacroElement):
         self.css_class = css_class
 
 
-class _MapSetup(MacroElement):
+class MapSetup(MacroElement):
     """Paint the map's background and credit the boundary data."""
 
     _template = Template("""
@@ -153,39 +159,39 @@ def coverage_map(
     InputError
         When ``regency`` names no kabupaten/kota of the result; the message lists them.
     """
-    data = _shareable(_select(result, regency), result)
+    data = shareable_map_data(select_regency(result, regency), result)
     radius = format_km(result.params.radius_km, lang)
-    fmap = folium.Map(location=_centre(data), tiles=None, zoom_start=10, control_scale=True,
+    fmap = folium.Map(location=map_centre(data), tiles=None, zoom_start=10, control_scale=True,
                       zoom_control="bottomleft", font_size="0.8rem")
     if basemap:
-        _add_basemap(fmap, lang)
-    _village_layer(data.villages, result, lang).add_to(fmap)
-    _outline_layer(data.districts, t("map.layer.districts", lang), DISTRICT_COLOUR,
-                   weight=0.8).add_to(fmap)
-    _outline_layer(data.regencies, t("map.layer.regencies", lang), REGENCY_COLOUR,
-                   weight=2.0).add_to(fmap)
+        add_basemap(fmap, lang)
+    choropleth_layer(data.villages, result, lang).add_to(fmap)
+    outline_layer(data.districts, t("map.layer.districts", lang), DISTRICT_COLOUR,
+                  weight=0.8).add_to(fmap)
+    outline_layer(data.regencies, t("map.layer.regencies", lang), REGENCY_COLOUR,
+                  weight=2.0).add_to(fmap)
     if len(data.discs):
-        _disc_layer(data.discs, t("map.layer.discs", lang, radius=radius)).add_to(fmap)
+        disc_layer(data.discs, t("map.layer.discs", lang, radius=radius)).add_to(fmap)
     if result.household_cells is not None:
-        _hex_layer(result.household_cells, data, lang).add_to(fmap)
+        hex_layer(result.household_cells, data, lang).add_to(fmap)
     if result.road_catchments is not None and len(result.road_catchments):
         road_catchment_layer(result.road_catchments, lang=lang).add_to(fmap)
     for layer in extra_layers:
         layer.add_to(fmap)
     if len(data.offices):
-        _office_layer(data.offices, result, lang).add_to(fmap)
-    _Control(_title_html(result, data, lang), position="topleft",
-             css_class="geo-outreach-title").add_to(fmap)
-    _Control(_legend_html(result, data, lang), position="bottomright",
-             css_class="geo-outreach-legend").add_to(fmap)
-    attribution = _escape(t("note.boundary_attribution", lang))
+        office_layer(data.offices, result, lang).add_to(fmap)
+    CornerControl(title_html(result, data, lang), position="topleft",
+                  css_class="geo-outreach-title").add_to(fmap)
+    CornerControl(legend_html(result, data, lang), position="bottomright",
+                  css_class="geo-outreach-legend").add_to(fmap)
+    attribution = map_text(t("note.boundary_attribution", lang))
     if result.road_network and result.road_network.get("attribution"):
-        attribution += " | " + _escape(result.road_network["attribution"])
-    _MapSetup(background=BACKGROUND_COLOUR, attribution=attribution).add_to(fmap)
+        attribution += " | " + map_text(result.road_network["attribution"])
+    MapSetup(background=BACKGROUND_COLOUR, attribution=attribution).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
-    _fit(fmap, data, focus)
-    return _offline(fmap, inline=inline_assets and asset_base_url is None,
-                    asset_base_url=asset_base_url)
+    fit_to_data(fmap, data, focus)
+    return drop_cdn_assets(fmap, inline=inline_assets and asset_base_url is None,
+                           asset_base_url=asset_base_url)
 
 
 def save_map(m: folium.Map, path: str | Path) -> Path:

@@ -31,39 +31,39 @@ import numpy as np
 from geo_outreach._errors import OutputError
 from geo_outreach.atomic import atomic_write
 from geo_outreach.i18n import format_km, t
-from geo_outreach.render.map_assets import _offline
+from geo_outreach.render.map_assets import drop_cdn_assets
 from geo_outreach.render.map_data import (
     COORDINATE_DECIMALS,
-    _escape,
-    _feature_collection,
-    _FitBounds,
+    InstantFitBounds,
+    feature_collection,
+    map_text,
 )
 from geo_outreach.render.map_layers import (
-    _add_basemap,
-    _disc_layer,
-    _hex_layer,
-    _office_layer,
-    _outline_layer,
-    _village_layer,
+    add_basemap,
+    choropleth_layer,
+    disc_layer,
+    hex_layer,
+    office_layer,
+    outline_layer,
 )
 from geo_outreach.render.map_style import (
-    _BOX_STYLE,
     BACKGROUND_COLOUR,
+    BOX_STYLE,
     DISTRICT_COLOUR,
     REGENCY_COLOUR,
     RING_COLOUR,
-    _legend_html,
+    legend_html,
 )
-from geo_outreach.render.maps import _Control, _MapSetup
+from geo_outreach.render.maps import CornerControl, MapSetup
 from geo_outreach.render.share_controls import (
-    _check_offline,
-    _inline_plugins,
-    _Labels,
-    _MapControls,
-    _VillageSearch,
+    LabelLayer,
+    ShareMapControls,
+    VillageSearch,
+    check_offline,
+    inline_plugins,
 )
 from geo_outreach.render.share_layers import ShareLayers, share_layers
-from geo_outreach.render.share_text import _sources_html, _title_html
+from geo_outreach.render.share_text import sources_html, title_html
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -130,53 +130,53 @@ def share_map(
     fmap = folium.Map(location=_centre(layers), tiles=None, zoom_start=11,
                       control_scale=False, zoom_control="bottomleft", font_size="0.8rem",
                       min_zoom=8, max_zoom=18, zoom_snap=0.25, zoom_delta=0.5)
-    fmap.get_root().title = _escape(f"{t('share.title', lang)} · {layers.region}")
+    fmap.get_root().title = map_text(f"{t('share.title', lang)} · {layers.region}")
     if basemap:
-        _add_basemap(fmap, lang)
-    village_layer = _village_layer(layers.villages, result, lang)
+        add_basemap(fmap, lang)
+    village_layer = choropleth_layer(layers.villages, result, lang)
     _add_search_keys(village_layer, layers, lang)
     village_layer.add_to(fmap)
     if layers.cells is not None:
-        _hex_layer(layers.cells, data, lang).add_to(fmap)
-    _outline_layer(layers.districts, t("map.layer.districts", lang), DISTRICT_COLOUR,
-                   weight=1.0).add_to(fmap)
-    _outline_layer(layers.outline, t("map.layer.regencies", lang), REGENCY_COLOUR,
-                   weight=2.5).add_to(fmap)
+        hex_layer(layers.cells, data, lang).add_to(fmap)
+    outline_layer(layers.districts, t("map.layer.districts", lang), DISTRICT_COLOUR,
+                  weight=1.0).add_to(fmap)
+    outline_layer(layers.outline, t("map.layer.regencies", lang), REGENCY_COLOUR,
+                  weight=2.5).add_to(fmap)
     if layers.catchments is not None and len(layers.catchments):
         _catchment_layer(layers.catchments, result, lang).add_to(fmap)
     if len(layers.rings):
         radius = format_km(result.params.radius_km, lang)
-        _disc_layer(layers.rings, t("map.layer.discs", lang, radius=radius)).add_to(fmap)
-    _Labels(_label_rows(layers.districts, "name", "label_point"),
-            name=t("share.layer.district_labels", lang), css_class="go-label").add_to(fmap)
-    _Labels(_label_rows(layers.villages, "name", "label_point"),
-            name=t("share.layer.village_labels", lang),
-            css_class="go-label go-village-label").add_to(fmap)
+        disc_layer(layers.rings, t("map.layer.discs", lang, radius=radius)).add_to(fmap)
+    LabelLayer(_label_rows(layers.districts, "name", "label_point"),
+               name=t("share.layer.district_labels", lang), css_class="go-label").add_to(fmap)
+    LabelLayer(_label_rows(layers.villages, "name", "label_point"),
+               name=t("share.layer.village_labels", lang),
+               css_class="go-label go-village-label").add_to(fmap)
     if len(layers.offices):
-        _office_layer(layers.offices, result, lang).add_to(fmap)
+        office_layer(layers.offices, result, lang).add_to(fmap)
     if len(layers.outside):
-        _Labels(_outside_rows(layers, lang), name=t("share.layer.outside_offices", lang),
-                css_class="go-label go-outside-label").add_to(fmap)
+        LabelLayer(_outside_rows(layers, lang), name=t("share.layer.outside_offices", lang),
+                   css_class="go-label go-outside-label").add_to(fmap)
     for layer in extra_layers:
-        _check_offline(layer)
+        check_offline(layer)
         layer.add_to(fmap)
-    _Control(_title_html(result, layers, lang, created), position="topleft",
-             css_class="geo-outreach-title").add_to(fmap)
-    _VillageSearch(village_layer, lang).add_to(fmap)
-    _Control(_legend_html(result, data, lang), position="bottomright",
-             css_class="geo-outreach-legend").add_to(fmap)
+    CornerControl(title_html(result, layers, lang, created), position="topleft",
+                  css_class="geo-outreach-title").add_to(fmap)
+    VillageSearch(village_layer, lang).add_to(fmap)
+    CornerControl(legend_html(result, data, lang), position="bottomright",
+                  css_class="geo-outreach-legend").add_to(fmap)
     if layers.catchments is not None and len(layers.catchments):
-        _Control(_catchment_legend(result, lang), position="bottomright",
-                 css_class="go-catchment-legend").add_to(fmap)
-    _Control(_sources_html(result, layers, lang), position="bottomleft",
-             css_class="go-sources").add_to(fmap)
-    _MapControls(lang).add_to(fmap)
-    _MapSetup(background=BACKGROUND_COLOUR, attribution=_attribution(result, lang)).add_to(fmap)
+        CornerControl(_catchment_legend(result, lang), position="bottomright",
+                      css_class="go-catchment-legend").add_to(fmap)
+    CornerControl(sources_html(result, layers, lang), position="bottomleft",
+                  css_class="go-sources").add_to(fmap)
+    ShareMapControls(lang).add_to(fmap)
+    MapSetup(background=BACKGROUND_COLOUR, attribution=_attribution(result, lang)).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     west, south, east, north = np.round(layers.outline.total_bounds, COORDINATE_DECIMALS)
-    _FitBounds([[float(south), float(west)], [float(north), float(east)]]).add_to(fmap)
-    _offline(fmap, inline=True)
-    _inline_plugins(fmap, basemap=basemap)
+    InstantFitBounds([[float(south), float(west)], [float(north), float(east)]]).add_to(fmap)
+    drop_cdn_assets(fmap, inline=True)
+    inline_plugins(fmap, basemap=basemap)
     return fmap
 
 
@@ -258,12 +258,12 @@ def _catchment_layer(catchments: gpd.GeoDataFrame, result: AnalysisResult,
                      lang: Language) -> folium.GeoJson:
     """Draw the road catchments, with an escaped tooltip per office."""
     radius = format_km(result.params.radius_km, lang)
-    properties = [{"tip": _escape(t("share.catchment_tip", lang, office=name,
-                                    radius=format_km(km, lang)))}
+    properties = [{"tip": map_text(t("share.catchment_tip", lang, office=name,
+                                     radius=format_km(km, lang)))}
                   for name, km in zip(catchments["name"],
                                       catchments.get("radius_km", [None] * len(catchments)),
                                       strict=True)]
-    collection = _feature_collection(catchments.geometry, properties)
+    collection = feature_collection(catchments.geometry, properties)
     style = {"color": RING_COLOUR, "weight": 1.5, "fillColor": RING_COLOUR,
              "fillOpacity": 0.12, "dashArray": "4 3"}
     return folium.GeoJson(collection, name=t("share.layer.catchments", lang, radius=radius),
@@ -277,7 +277,7 @@ def _catchment_legend(result: AnalysisResult, lang: Language) -> str:
     swatch = (f'<span style="display:inline-block;width:14px;height:12px;'
               f"background:rgba(1,102,94,0.12);border:1.5px dashed {RING_COLOUR};"
               'margin-right:6px;vertical-align:middle"></span>')
-    return f'<div style="{_BOX_STYLE}white-space:nowrap">{swatch}{_escape(label)}</div>'
+    return f'<div style="{BOX_STYLE}white-space:nowrap">{swatch}{map_text(label)}</div>'
 
 
 def _attribution(result: AnalysisResult, lang: Language) -> str:
@@ -286,7 +286,7 @@ def _attribution(result: AnalysisResult, lang: Language) -> str:
     network = result.road_network or {}
     if network.get("attribution"):
         parts.append(str(network["attribution"]))
-    return " | ".join(_escape(part) for part in parts)
+    return " | ".join(map_text(part) for part in parts)
 
 
 def _add_search_keys(layer: folium.GeoJson, layers: ShareLayers, lang: Language) -> None:
@@ -305,9 +305,9 @@ def _add_search_keys(layer: folium.GeoJson, layers: ShareLayers, lang: Language)
     for feature in layer.data["features"]:
         index = int(feature["id"])
         properties = feature["properties"]
-        properties["q"] = f"{_escape(names[index])} ({_escape(districts[index])})"
+        properties["q"] = f"{map_text(names[index])} ({map_text(districts[index])})"
         if suppressed[index] and "uncovered_in" in properties:
-            properties["uncovered_in"] = _escape(hidden)
+            properties["uncovered_in"] = map_text(hidden)
 
 
 def _label_rows(frame: gpd.GeoDataFrame, text_column: str,
@@ -318,7 +318,7 @@ def _label_rows(frame: gpd.GeoDataFrame, text_column: str,
         if point is None or point.is_empty:
             continue
         rows.append([round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS),
-                     f"<span>{_escape(text)}</span>"])
+                     f"<span>{map_text(text)}</span>"])
     return rows
 
 
@@ -330,5 +330,5 @@ def _outside_rows(layers: ShareLayers, lang: Language) -> list[list[object]]:
                  distance=format_km(row.distance_km, lang))
         point = row.geometry
         rows.append([round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS),
-                     f"<span>{_escape(text)}</span>"])
+                     f"<span>{map_text(text)}</span>"])
     return rows

@@ -19,7 +19,7 @@ from folium.map import Layer
 from folium.template import Template
 
 from geo_outreach.i18n import t
-from geo_outreach.render.map_assets import _RawHtml, _walk
+from geo_outreach.render.map_assets import InlineHtml, all_elements
 
 if TYPE_CHECKING:
 
@@ -73,7 +73,7 @@ def plugin_assets() -> tuple[str, str]:
 
 
 # --- folium elements --------------------------------------------------------------
-class _Labels(Layer):
+class LabelLayer(Layer):
     """Permanent text labels (escaped HTML) at points, as one layer of the layer control."""
 
     _template = Template("""
@@ -96,7 +96,7 @@ class _Labels(Layer):
         self.css_class = css_class
 
 
-class _VillageSearch(folium.MacroElement):
+class VillageSearch(folium.MacroElement):
     """A search box over the villages (leaflet-search): zooms to and outlines the match."""
 
     _template = Template("""
@@ -133,7 +133,7 @@ class _VillageSearch(folium.MacroElement):
         self.cancel = t("share.search_cancel", lang)
 
 
-class _MapControls(folium.MacroElement):
+class ShareMapControls(folium.MacroElement):
     """The full-screen button, a metric scale bar, and village names only when zoomed in."""
 
     _template = Template("""
@@ -162,20 +162,20 @@ class _MapControls(folium.MacroElement):
 
 
 # --- offline ----------------------------------------------------------------------
-def _inline_plugins(fmap: folium.Map, *, basemap: bool) -> None:
+def inline_plugins(fmap: folium.Map, *, basemap: bool) -> None:
     """Forbid network access in the page, then write the plugins and our styles into it."""
     tiles = " https://tile.openstreetmap.org" if basemap else ""
     header = fmap.get_root().header
-    header.add_child(_RawHtml(f'<meta http-equiv="Content-Security-Policy" '
-                              f'content="{_CSP.format(tiles=tiles)}">'), name="csp", index=0)
+    header.add_child(InlineHtml(f'<meta http-equiv="Content-Security-Policy" '
+                                f'content="{_CSP.format(tiles=tiles)}">'), name="csp", index=0)
     scripts, styles = _plugin_assets()
-    header.add_child(_RawHtml(f"<style>{styles}{_LABEL_CSS}</style>"), name="plugins_css")
-    header.add_child(_RawHtml(f"<script>{scripts}</script>"), name="plugins_js")
+    header.add_child(InlineHtml(f"<style>{styles}{_LABEL_CSS}</style>"), name="plugins_css")
+    header.add_child(InlineHtml(f"<script>{scripts}</script>"), name="plugins_js")
 
 
-def _check_offline(layer: Element) -> None:
+def check_offline(layer: Element) -> None:
     """Refuse a layer that needs any script, stylesheet or font besides Leaflet's."""
-    for element in _walk(layer):
+    for element in all_elements(layer):
         names = ([name for name, _ in [*element.default_js, *element.default_css]]
                  if isinstance(element, JSCSSMixin) else [])
         if isinstance(element, folium.Icon):  # drawn by the Map's awesome-markers script

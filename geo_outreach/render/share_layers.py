@@ -19,10 +19,10 @@ from shapely.ops import nearest_points
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.privacy import DEFAULT_K, shareable
 from geo_outreach.render.map_data import (
-    _in_regency,
-    _MapData,
-    _regency_table,
-    _truthy,
+    MapData,
+    in_regency,
+    is_truthy,
+    regency_table,
     resolve_regency,
 )
 
@@ -96,15 +96,15 @@ class ShareLayers:
     k: int
     metric_crs: str
 
-    def map_data(self) -> _MapData:
+    def map_data(self) -> MapData:
         """
         Return the layers as the map module's selection, for its layer builders.
 
         Its ``offices`` are the rings' offices (inside and outside), so that the legend
         explains a dashed ring wherever one is drawn.
         """
-        return _MapData(self.villages, self.districts, self.outline, self.rings, self.rings,
-                        self.region)
+        return MapData(self.villages, self.districts, self.outline, self.rings, self.rings,
+                       self.region)
 
 
 # --- public API -------------------------------------------------------------------
@@ -135,9 +135,9 @@ def share_layers(result: AnalysisResult, regency: str, *,
         villages.
     """
     region = resolve_regency(result, regency)
-    code = {name: code for code, name in _regency_table(result)}.get(region)
-    k = _k(result)
-    chosen = result.villages[_in_regency(result.villages, region, code)]
+    code = {name: code for code, name in regency_table(result)}.get(region)
+    k = suppression_k(result)
+    chosen = result.villages[in_regency(result.villages, region, code)]
     if chosen.empty:
         raise InputError(Problem("parameters", None, "regency", regency,
                                  f"{region} has no villages in the boundary data",
@@ -165,7 +165,7 @@ def share_layers(result: AnalysisResult, regency: str, *,
 
 
 # --- clipping ---------------------------------------------------------------------
-def _k(result: AnalysisResult) -> int:
+def suppression_k(result: AnalysisResult) -> int:
     """Return the suppression threshold of the run (the default without household points)."""
     summary = result.household_summary or {}
     return int(summary.get("min_cell_households", DEFAULT_K))  # type: ignore[call-overload]
@@ -242,7 +242,7 @@ def _rings(result: AnalysisResult, outline: shapely.Geometry, crs: str,
     frame = pd.DataFrame({
         "office_id": discs["office_id"].astype(str).to_numpy()[keep],
         "name": discs["name"].to_numpy()[keep],
-        "approximate": [_truthy(v) for v in
+        "approximate": [is_truthy(v) for v in
                         discs.get("approximate", pd.Series(data=False, index=discs.index))[keep]],
     })
     frame["outside"] = frame["office_id"].isin(outside_ids)
@@ -263,7 +263,7 @@ def _outside(offices: gpd.GeoDataFrame, outline: shapely.Geometry, rings: gpd.Ge
         anchors.append(nearest_points(area, row.geometry)[0])
         rows.append({"office_id": str(row.office_id), "name": row.name,
                      "office_type": getattr(row, "office_type", None),
-                     "approximate": _truthy(getattr(row, "approximate", False)),
+                     "approximate": is_truthy(getattr(row, "approximate", False)),
                      "distance_km": round(row.geometry.distance(outline) / 1000, 1)})
     columns = ["office_id", "name", "office_type", "approximate", "distance_km"]
     return gpd.GeoDataFrame(pd.DataFrame(rows, columns=columns),

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from geo_outreach import __version__
 from geo_outreach.i18n import format_km, t
-from geo_outreach.render.map_data import _escape
-from geo_outreach.render.map_style import _BOX_STYLE, _DEMO_STYLE, _percent_label
-from geo_outreach.render.share_layers import ShareLayers, _k
+from geo_outreach.render.map_data import map_text
+from geo_outreach.render.map_style import BOX_STYLE, DEMO_STYLE, percent_label
+from geo_outreach.render.share_layers import ShareLayers, suppression_k
 
 if TYPE_CHECKING:
 
@@ -114,7 +114,7 @@ def sources_and_method(result: AnalysisResult, lang: Language = "id") -> list[st
     radius = format_km(result.params.radius_km, lang)
     lines += [
         t("note.coverage_formula", lang, denominator=denominator),
-        t("note.target", lang, target=_percent_label(result.params.target, lang)),
+        t("note.target", lang, target=percent_label(result.params.target, lang)),
         t("share.method.radius", lang, radius=radius),
         t("note.reach_method_points" if result.household_summary is not None
           else "note.reach_method_area", lang),
@@ -122,41 +122,41 @@ def sources_and_method(result: AnalysisResult, lang: Language = "id") -> list[st
     if result.household_cells is not None:
         resolution = (result.household_summary or {}).get("h3_resolution", "?")
         lines.append(t("share.method.hexes", lang, resolution=resolution))
-    lines.append(t("share.privacy", lang, k=_k(result)))
+    lines.append(t("share.privacy", lang, k=suppression_k(result)))
     return lines
 
 
-def _title_html(result: AnalysisResult, layers: ShareLayers, lang: Language,
-                created: date | None) -> str:
+def title_html(result: AnalysisResult, layers: ShareLayers, lang: Language,
+               created: date | None) -> str:
     """Write the title box: what, where, target and radius, date, DEMO, offices outside."""
     facts = " · ".join((
-        t("note.target", lang, target=_percent_label(result.params.target, lang)),
+        t("note.target", lang, target=percent_label(result.params.target, lang)),
         t("note.radius", lang, radius=format_km(result.params.radius_km, lang)),
     ))
     made = " · ".join((t("share.created", lang, date=format_date(created or today(), lang)),
                        t("share.tool", lang, version=__version__)))
     parts = [
-        f'<div style="font-size:15px;font-weight:bold">{_escape(t("share.title", lang))}</div>',
-        f'<div style="font-size:14px;font-weight:bold">{_escape(layers.region)}</div>',
-        f"<div>{_escape(facts)}</div>",
-        f'<div style="color:#555">{_escape(made)}</div>',
+        f'<div style="font-size:15px;font-weight:bold">{map_text(t("share.title", lang))}</div>',
+        f'<div style="font-size:14px;font-weight:bold">{map_text(layers.region)}</div>',
+        f"<div>{map_text(facts)}</div>",
+        f'<div style="color:#555">{map_text(made)}</div>',
     ]
     for row in layers.outside.itertuples(index=False):
         note = t("share.office_outside", lang, office=row.name, region=layers.region)
-        parts.append(f'<div style="color:#01665e;font-style:italic">{_escape(note)}</div>')
+        parts.append(f'<div style="color:#01665e;font-style:italic">{map_text(note)}</div>')
     for key, used in (("demo.banner", result.is_demo),
                       ("demo.households", result.households_demo)):
         if used:
-            parts.append(f'<div style="{_DEMO_STYLE}">{_escape(t(key, lang))}</div>')
-    return f'<div style="{_BOX_STYLE}max-width:380px">{"".join(parts)}</div>'
+            parts.append(f'<div style="{DEMO_STYLE}">{map_text(t(key, lang))}</div>')
+    return f'<div style="{BOX_STYLE}max-width:380px">{"".join(parts)}</div>'
 
 
-def _sources_html(result: AnalysisResult, layers: ShareLayers, lang: Language) -> str:
+def sources_html(result: AnalysisResult, layers: ShareLayers, lang: Language) -> str:
     """Write the data sources and method, folded away under a summary line."""
     del layers
-    items = "".join(f"<li>{_escape(line)}</li>" for line in sources_and_method(result, lang))
-    title = _escape(t("share.sources.title", lang))
-    return (f'<div style="{_BOX_STYLE}"><details><summary>{title}</summary>'
+    items = "".join(f"<li>{map_text(line)}</li>" for line in sources_and_method(result, lang))
+    title = map_text(t("share.sources.title", lang))
+    return (f'<div style="{BOX_STYLE}"><details><summary>{title}</summary>'
             f"<ul>{items}</ul></details></div>")
 
 

@@ -40,9 +40,9 @@ from geo_outreach.render.map_style import (
     REGENCY_COLOUR,
     RING_COLOUR,
     SUPPRESSED_COLOUR,
-    _class_labels,
-    _classes,
-    _percent_label,
+    class_labels,
+    coverage_classes,
+    percent_label,
 )
 from geo_outreach.render.share_layers import ShareLayers, share_layers
 from geo_outreach.render.share_text import format_date, sources_and_method, today
@@ -239,7 +239,7 @@ def _draw_layers(ax: Axes, result: AnalysisResult, layers: ShareLayers, crs: str
                  lang: Language) -> None:
     """Villages, hotspots, borders, rings, names and offices, bottom to top."""
     villages = layers.villages.to_crs(crs)
-    classes = _classes(villages, result.params.target)
+    classes = coverage_classes(villages, result.params.target)
     colours = [CLASS_COLOURS[k] if k >= 0 else NO_DATA_COLOUR for k in classes]
     villages.plot(ax=ax, color=colours, edgecolor="white", linewidth=0.35, zorder=1)
     if layers.cells is not None and len(layers.cells):
@@ -346,7 +346,7 @@ def _header(figure: Figure, result: AnalysisResult, layers: ShareLayers, lang: L
     figure.text(0.015, 0.965, f"{t('share.title', lang)}: {layers.region}", fontsize=15,
                 fontweight="bold", va="top")
     facts = " · ".join((
-        t("note.target", lang, target=_percent_label(result.params.target, lang)),
+        t("note.target", lang, target=percent_label(result.params.target, lang)),
         t("note.radius", lang, radius=format_km(result.params.radius_km, lang)),
         t("share.created", lang, date=format_date(created or today(), lang)),
         t("share.tool", lang, version=__version__),
@@ -368,11 +368,11 @@ def _legend(figure: Figure, result: AnalysisResult, layers: ShareLayers,
             lang: Language) -> None:
     """Classes with counts, no data, rings, hotspot classes; notes on offices outside."""
     target = result.params.target
-    counts = np.bincount(_classes(layers.villages, target) + 1,
+    counts = np.bincount(coverage_classes(layers.villages, target) + 1,
                          minlength=len(CLASS_COLOURS) + 1)
     handles: list[Patch | Line2D] = [
         Patch(facecolor=CLASS_COLOURS[i], edgecolor="#888888", label=f"{label} ({counts[i + 1]})")
-        for i, label in reversed(list(enumerate(_class_labels(target, lang))))]
+        for i, label in reversed(list(enumerate(class_labels(target, lang))))]
     handles.append(Patch(facecolor=NO_DATA_COLOUR, edgecolor="#888888",
                          label=f"{t('map.legend.no_data', lang)} ({counts[0]})"))
     radius = format_km(result.params.radius_km, lang)
@@ -404,8 +404,8 @@ def _legend(figure: Figure, result: AnalysisResult, layers: ShareLayers,
     title = "\n".join((t("map.legend.title", lang),
                        t("note.coverage_formula", lang, denominator=denominator)))
     figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.67, 0.87),
-                           fontsize=7.5, title=title, title_fontsize=8.5, frameon=False,
-                           alignment="left")
+                  fontsize=7.5, title=title, title_fontsize=8.5, frameon=False,
+                  alignment="left")
     notes = [t("share.office_outside", lang, office=row.name, region=layers.region)
              for row in layers.outside.itertuples(index=False)]
     if approximate.any():

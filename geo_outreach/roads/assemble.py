@@ -16,7 +16,13 @@ import shapely
 
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.crs import choose_metric_crs
-from geo_outreach.roads.model import RoadNetwork, _assemble, _extent_metric, _project, _text
+from geo_outreach.roads.model import (
+    RoadNetwork,
+    assemble_network,
+    extent_metric,
+    osm_tag_text,
+    project_geometries,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -72,7 +78,7 @@ def network_from_graph(
     records = []
     for u_id, v_id, data in graph.edges(data=True):
         records.append((u_id, v_id, data.get("geometry"), data.get("oneway", False),
-                        _text(data.get("highway")), _text(data.get("name"))))
+                        osm_tag_text(data.get("highway")), osm_tag_text(data.get("name"))))
     edges = pd.DataFrame(records, columns=["u", "v", "geometry", "oneway", "highway", "name"])
     missing = edges["geometry"].isna().to_numpy()
     if missing.any():
@@ -86,7 +92,7 @@ def network_from_graph(
         points = gpd.GeoDataFrame(geometry=shapely.points(node_frame[["x", "y"]].to_numpy(float)),
                                   crs=crs)
         metric_crs = choose_metric_crs(points)
-    lines = _project(edges["geometry"].to_numpy(), crs, metric_crs)
+    lines = project_geometries(edges["geometry"].to_numpy(), crs, metric_crs)
     edges["length_key"] = np.round(shapely.length(lines), _LENGTH_KEY_DECIMALS)
     u_ids, v_ids = edges["u"].to_numpy(), edges["v"].to_numpy()
     low, high = np.minimum(u_ids, v_ids), np.maximum(u_ids, v_ids)
@@ -99,10 +105,10 @@ def network_from_graph(
     oneway = ~both_ways.to_numpy() & ~edges["loop"].to_numpy()
     # An edge that exists one way only is one-way, whatever its tag says: osmnx adds the
     # reverse edge of every road that may be driven both ways.
-    return _assemble(
+    return assemble_network(
         u_ids[keep], v_ids[keep], lines[keep], oneway[keep],
         edges.loc[keep, ["highway", "name"]].reset_index(drop=True),
-        crs=metric_crs, extent=_extent_metric(extent, metric_crs), source=source,
+        crs=metric_crs, extent=extent_metric(extent, metric_crs), source=source,
         attribution=attribution, extent_note=extent_note, warn_dropped=False)
 
 
@@ -133,19 +139,20 @@ def network_from_osm_edges(
     metric_crs = choose_metric_crs(edges)
     lines = edges.to_crs(metric_crs).geometry.to_numpy()
     tag = (edges["oneway"] if "oneway" in edges else pd.Series("", index=edges.index))
-    tag = tag.map(_text).str.lower().to_numpy()
+    tag = tag.map(osm_tag_text).str.lower().to_numpy()
     reverse = np.isin(tag, list(_ONEWAY_REVERSE))
     lines = np.where(reverse, shapely.reverse(lines), lines)
     u_ids = np.where(reverse, edges["v"].to_numpy(), edges["u"].to_numpy())
     v_ids = np.where(reverse, edges["u"].to_numpy(), edges["v"].to_numpy())
     oneway = np.isin(tag, list(_ONEWAY_TRUE)) | reverse
     attributes = pd.DataFrame({
-        column: (edges[column].map(_text) if column in edges else "")
+        column: (edges[column].map(osm_tag_text) if column in edges else "")
         for column in ("highway", "name")
     }).reset_index(drop=True)
-    return _assemble(u_ids.astype(np.int64), v_ids.astype(np.int64), lines, oneway, attributes,
-                     crs=metric_crs, extent=_extent_metric(extent, metric_crs), source=source,
-                     attribution=attribution, extent_note=extent_note, warn_dropped=True)
+    return assemble_network(u_ids.astype(np.int64), v_ids.astype(np.int64), lines, oneway,
+                            attributes, crs=metric_crs, extent=extent_metric(extent, metric_crs),
+                            source=source, attribution=attribution, extent_note=extent_note,
+                            warn_dropped=True)
 
 
 def network_from_lines(
@@ -228,7 +235,8 @@ def network_from_lines(
     _ends, position = np.unique(np.concatenate([first, last]), axis=0, return_inverse=True)
     u_ids, v_ids = position[: len(noded)], position[len(noded):]
     attributes = pd.DataFrame({"highway": [""] * len(noded), "name": [""] * len(noded)})
-    return _assemble(u_ids.astype(np.int64), v_ids.astype(np.int64), noded,
-                     np.zeros(len(noded), dtype=bool), attributes, crs=metric_crs, extent=None,
-                     source=source, attribution=attribution, extent_note="",
-                     warn_dropped=True)
+    return assemble_network(u_ids.astype(np.int64), v_ids.astype(np.int64), noded,
+                            np.zeros(len(noded), dtype=bool), attributes, crs=metric_crs,
+                            extent=None,
+                            source=source, attribution=attribution, extent_note="",
+                            warn_dropped=True)

@@ -68,7 +68,7 @@ class OfficeReach:
     nearest_office: np.ndarray | None = None
 
 
-def _metric_xy(frame: gpd.GeoDataFrame, network: RoadNetwork) -> np.ndarray:
+def metric_xy(frame: gpd.GeoDataFrame, network: RoadNetwork) -> np.ndarray:
     """Coordinates of the features (points, else representative points) in metres."""
     if frame.crs is None:
         raise InputError(Problem("points", None, "geometry", None, "the points have no CRS",
@@ -102,7 +102,7 @@ def on_network(network: RoadNetwork, frame: gpd.GeoDataFrame) -> np.ndarray:
     np.ndarray
         One bool per feature.
     """
-    return network.covers_xy(_metric_xy(frame, network))
+    return network.covers_xy(metric_xy(frame, network))
 
 
 def office_reach(
@@ -138,7 +138,7 @@ def office_reach(
     OfficeReach
         The distances from each office on the network to every node.
     """
-    all_xy = _metric_xy(offices, network)
+    all_xy = metric_xy(offices, network)
     inside = network.covers_xy(all_xy)
     chosen = offices[inside]
     office_xy = all_xy[inside]

@@ -350,7 +350,7 @@ def road_distances(
                                      limit=limit_m)
     targets = snap_points(network, targets_xy)
     distance = distances_to_snapped(network, node_distance[:, : len(network.nodes)], sources,
-                                     targets, directed=directed)
+                                    targets, directed=directed)
     distance[distance > limit_m] = np.inf
     return distance
 

@@ -181,7 +181,7 @@ class RoadNetwork:
 # --- building a network ---------------------------------------------------------------
 
 
-def _text(value: object) -> str:
+def osm_tag_text(value: object) -> str:
     """Flatten an OSM tag value (a string, a list of strings, or missing) to one string."""
     if isinstance(value, (list, tuple, set)):
         # osmnx merges the tags of simplified ways in sets: sort for a stable result.
@@ -191,7 +191,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _assemble(
+def assemble_network(
     u_ids: np.ndarray,
     v_ids: np.ndarray,
     lines: np.ndarray,
@@ -260,12 +260,14 @@ def _assemble(
                        attribution=attribution, extent_note=extent_note)
 
 
-def _project(geometries: np.ndarray, crs: object, metric_crs: str) -> np.ndarray:
+def project_geometries(geometries: np.ndarray, crs: object, metric_crs: str) -> np.ndarray:
+    """Project shapes from ``crs`` into the metric CRS."""
     return gpd.GeoSeries(geometries, crs=crs).to_crs(metric_crs).to_numpy()
 
 
-def _extent_metric(extent_4326: shapely.Geometry | None, metric_crs: str
-                   ) -> shapely.Geometry | None:
+def extent_metric(extent_4326: shapely.Geometry | None, metric_crs: str
+                  ) -> shapely.Geometry | None:
+    """Project the network's extent (EPSG:4326) into the metric CRS."""
     if extent_4326 is None:
         return None
-    return _project(np.array([extent_4326]), "EPSG:4326", metric_crs)[0]
+    return project_geometries(np.array([extent_4326]), "EPSG:4326", metric_crs)[0]

@@ -43,7 +43,7 @@ from geo_outreach.roads.assemble import (
     network_from_lines,
     network_from_osm_edges,
 )
-from geo_outreach.roads.model import ROAD_FILE_FORMATS, RoadNetwork, _assemble, _extent_metric
+from geo_outreach.roads.model import ROAD_FILE_FORMATS, RoadNetwork, assemble_network, extent_metric
 
 if TYPE_CHECKING:
     import shapely
@@ -228,10 +228,10 @@ def read_network(folder: Path, stem: str) -> RoadNetwork:
     notes = extent_frame.iloc[0]
     metric_crs = choose_metric_crs(links)
     lines = links.to_crs(metric_crs).geometry.to_numpy()
-    return _assemble(
+    return assemble_network(
         links["u"].to_numpy(np.int64), links["v"].to_numpy(np.int64), lines,
         links["oneway"].to_numpy(bool), pd.DataFrame(links[["highway", "name"]]),
-        crs=metric_crs, extent=_extent_metric(extent_frame.geometry.iloc[0], metric_crs),
+        crs=metric_crs, extent=extent_metric(extent_frame.geometry.iloc[0], metric_crs),
         source=str(notes["source"]), attribution=str(notes["attribution"]),
         extent_note=str(notes["extent_note"]), warn_dropped=False)
 

@@ -36,8 +36,8 @@ from geo_outreach._errors import Problem
 from geo_outreach.roads.catchments import (
     CATCHMENT_BUFFER_M,
     OfficeReach,
-    _metric_xy,
     catchment_polygons,
+    metric_xy,
     office_reach,
 )
 from geo_outreach.roads.road_points import POINTS_PER_VILLAGE, nearest_office_by_road, sample_points
@@ -128,7 +128,7 @@ def _off_network_problems(network: RoadNetwork, offices: gpd.GeoDataFrame,
     if not off_network.any():
         return ()
     chosen = offices[off_network]
-    xy = _metric_xy(chosen, network)
+    xy = metric_xy(chosen, network)
     distance_km = shapely.distance(network.extent, shapely.points(xy)) / 1000
     return tuple(Problem(
         network.source, None, None, f"{office_id} ({name})",
@@ -139,7 +139,7 @@ def _off_network_problems(network: RoadNetwork, offices: gpd.GeoDataFrame,
         "the whole province), or leave --roads out for the straight-line radius only",
         "warning")
         for office_id, name, km in zip(chosen["office_id"].astype(str),
-                                        chosen["name"].astype(str), distance_km, strict=True))
+                                       chosen["name"].astype(str), distance_km, strict=True))
 
 
 def _insert_after(frame: pd.DataFrame, anchor: str, new: pd.DataFrame) -> pd.DataFrame:

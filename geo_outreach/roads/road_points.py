@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo_outreach.roads.catchments import OfficeReach, _metric_xy, office_reach
+from geo_outreach.roads.catchments import OfficeReach, metric_xy, office_reach
 from geo_outreach.roads.graph import SnappedPoints, distances_to_snapped, snap_points
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def nearest_office_by_road(
         targets = snap_points(network, xy[block])
         if reach.nearest_office is None:
             per_office = distances_to_snapped(network, node_distance, reach.snapped, targets,
-                                               directed=reach.directed)
+                                              directed=reach.directed)
             nearest = np.argmin(per_office, axis=0)
             shortest = per_office[nearest, np.arange(len(nearest))]
         else:
@@ -129,7 +129,7 @@ def points_by_road(
     """
     reach = office_reach(network, offices, radius_km=radius_km, directed=directed,
                          nearest_only=True)
-    xy = _metric_xy(points, network)
+    xy = metric_xy(points, network)
     nearest, distance = nearest_office_by_road(network, reach, xy)
     snap = snap_points(network, xy).snap_m
     outside = ~network.covers_xy(xy)
