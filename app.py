@@ -2,7 +2,9 @@
 The geo-outreach Streamlit app: a thin shell over the library.
 
 Run it with ``bash scripts/dev.sh app`` (or ``streamlit run app.py`` from this folder, so
-that ``.streamlit/config.toml`` serves Leaflet from ``static/``). Widgets become a
+that ``.streamlit/config.toml`` serves Leaflet from ``static/``). This file is the frame
+shared by every page (Streamlit's ``st.navigation``): language, settings and the cached
+analysis; each page in ``app_pages/`` then draws its part. Widgets become a
 :class:`geo_outreach.config.AnalysisParams` and input files; the library does the rest.
 Nothing here is stored at module level: Streamlit sessions share this process.
 """
@@ -17,14 +19,17 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from app_pages.common import Checked, Files, remembered
-from app_pages.data import read_uploads, show_data
-from app_pages.glossary import show_glossary
-from app_pages.map import show_map
-from app_pages.priority import show_priority
-from app_pages.routes import routes_tab
-from app_pages.share import share_tab
-from app_pages.summary import show_summary
+from app_pages.common import (
+    FRAME_KEY,
+    UPLOAD_ROLES,
+    Checked,
+    Files,
+    Frame,
+    kept_files,
+    kept_mappings,
+    remembered,
+    upload_check,
+)
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError, InputError
 from geo_outreach.analysis.household_reach import HouseholdInputs, prepare_households
@@ -33,16 +38,18 @@ from geo_outreach.config import AnalysisParams, ColumnMapping, Language
 from geo_outreach.escape import escape_markdown
 from geo_outreach.inputs import uploads
 from geo_outreach.inputs.prepare import InputPaths, PreparedInputs, prepare_inputs
+from geo_outreach.inputs.uploads import Upload, UploadError
 from geo_outreach.roads.networks import bundled_network, load_network
 from geo_outreach.roads.reach import road_reach, with_road_reach
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from streamlit.delta_generator import DeltaGenerator
+    from streamlit.navigation.page import StreamlitPage
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
     from geo_outreach.analysis.result import AnalysisResult
-    from geo_outreach.inputs.uploads import Upload
     from geo_outreach.roads.model import RoadNetwork
 
 # Offices farther than this from the study area are refused (the slider's maximum).
@@ -199,7 +206,7 @@ def show_banners(result: AnalysisResult, lang: Language) -> None:
     """Say above the tabs what the numbers rest on: DEMO data, approximate offices."""
     st.caption(i18n.t("app.subtitle", lang, radius=f"{result.params.radius_km:g} km"))
     demo = [i18n.t(key, lang) for key, used in (("demo.banner", result.is_demo),
-                                                 ("demo.households", result.households_demo))
+                                                ("demo.households", result.households_demo))
             if used]
     if demo:
         st.warning("  \n".join(demo))
@@ -210,8 +217,8 @@ def show_banners(result: AnalysisResult, lang: Language) -> None:
 def run_analysis(prepared: PreparedInputs, households: HouseholdInputs | None,
                  result_key: tuple[object, ...], params: AnalysisParams, *,
                  network: RoadNetwork, network_key: Upload | None,
-                 lang: Language) -> AnalysisResult:
-    """Analyse (cached), adding the road measures when asked; stop with the error if any."""
+                 lang: Language) -> AnalysisResult | None:
+    """Analyse (cached), adding the road measures when asked; None, shown why, on an error."""
     try:
         result = analyse_cached(prepared, households, result_key, params.radius_km,
                                 params.target, params.denominator)
@@ -221,31 +228,44 @@ def run_analysis(prepared: PreparedInputs, households: HouseholdInputs | None,
                                                              network_key))
     except GeoOutreachError as err:
         st.error(escape_markdown(str(err)))
-        st.stop()
+        return None
     return result
 
 
-def main() -> None:
-    """Draw the app."""
-    st.set_page_config(page_title="geo-outreach", page_icon="🗺️", layout="wide")
-    lang: Language = st.sidebar.radio(
-        "Bahasa / Language", ["id", "en"], format_func=i18n.LANGUAGE_NAMES.__getitem__,
-        horizontal=True, key="lang")
-    st.title(i18n.t("app.title", lang))
-    banners = st.container()
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("summary", "tab.summary", "ringkasan"),
+    ("map", "tab.map", "peta"),
+    ("priority", "tab.priority", "prioritas"),
+    ("routes", "tab.routes", "rute"),
+    ("share", "tab.share", "bagikan"),
+    ("data", "tab.data", "data"),
+    ("glossary", "tab.glossary", "istilah"),
+)
+"""Each page: its module in ``app_pages/``, its title's label and its address (never translated,
+so switching the language keeps the page)."""
 
-    tab_names = ["tab.summary", "tab.map", "tab.priority", "tab.routes", "tab.share",
-                 "tab.data", "tab.glossary"]
-    summary, map_tab, priority, routes, share, data, glossary = st.tabs(
-        [i18n.t(k, lang) for k in tab_names])
-    with glossary:
-        show_glossary(lang)
-    with data:
-        files, checked, mappings = read_uploads(lang)
-    if any(f is not None and c is None for f, c in zip(files, checked, strict=True)):
-        for tab in (summary, map_tab, priority, routes, share):
-            tab.error(i18n.t("msg.fix_in_data_tab", lang))
-        return
+
+def navigation(lang: Language) -> StreamlitPage:
+    """Declare the pages (Streamlit's own multipage mechanism), titled in the user's language."""
+    return st.navigation([
+        st.Page(f"app_pages/{module}.py", title=i18n.t(label, lang), url_path=address,
+                default=module == "summary")
+        for module, label, address in PAGES])
+
+
+def prepare_frame(lang: Language, banners: DeltaGenerator) -> Frame:
+    """
+    Read the kept uploads, draw the settings and analyse (cached); return what pages show.
+
+    Runs before every page, so each page shows the same numbers for the same inputs and
+    settings. Problems do not stop the run: the Data page must still be drawn to fix them.
+    """
+    files = kept_files()
+    mappings = kept_mappings()
+    outcomes = [upload_check(file, role) for file, role in zip(files, UPLOAD_ROLES, strict=True)]
+    if any(isinstance(outcome, UploadError) for outcome in outcomes):
+        return Frame(lang, blocked=True)
+    checked: Checked = tuple(o if isinstance(o, Upload) else None for o in outcomes)
     # Cache keys hold each upload's content digest and name, never only its name.
     inputs_key = (*checked[:3], *mappings[:3])
     try:
@@ -254,7 +274,7 @@ def main() -> None:
                 prepare_cached(files[:3], checked[:3], mappings[:3])))
     except GeoOutreachError as err:
         st.error(escape_markdown(str(err)))
-        st.stop()
+        return Frame(lang, blocked=True)
     regencies = sorted(prepared.regencies["name"]) if not prepared.regencies.empty else []
     if checked[3] is not None and st.session_state.get("last_household_upload") != checked[3]:
         st.session_state["last_household_upload"] = checked[3]
@@ -264,33 +284,34 @@ def main() -> None:
         has_upload=checked[3] is not None)
     households = None
     if not prepared.errors and household_choice != "none":
-        with data:
-            households = load_households(prepared, inputs_key, files[3], checked[3],
-                                         mappings[3], choice=household_choice, lang=lang)
-    with data:
-        show_data(prepared, households, lang)
+        households = load_households(prepared, inputs_key, files[3], checked[3],
+                                     mappings[3], choice=household_choice, lang=lang)
     if prepared.errors:
-        for tab in (summary, map_tab, priority, routes, share):
-            tab.error(i18n.t("msg.fix_in_data_tab", lang))
-        return
-    with data:
-        network = load_roads(files[4], checked[4])
+        return Frame(lang, prepared=prepared, households=households, regencies=regencies,
+                     blocked=True)
+    network = load_roads(files[4], checked[4])
     household_key = (household_choice, checked[3] if household_choice == "upload" else None,
                      mappings[3])
     result = run_analysis(prepared, households, (*inputs_key, *household_key), params,
                           network=network, network_key=checked[4], lang=lang)
-    with banners:
-        show_banners(result, lang)
-    with summary:
-        show_summary(result, lang)
-    with map_tab:
-        show_map(result, lang, regency)
-    with priority:
-        show_priority(result, lang, regency)
-    with routes:
-        routes_tab(result, network, lang)
-    with share:
-        share_tab(result, lang, regencies)
+    if result is not None:
+        with banners:
+            show_banners(result, lang)
+    return Frame(lang, result, prepared, households, network, regency, regencies,
+                 blocked=result is None)
+
+
+def main() -> None:
+    """Draw the frame (language, settings, banners), then the page the user is on."""
+    st.set_page_config(page_title="geo-outreach", page_icon="🗺️", layout="wide")
+    lang: Language = st.sidebar.radio(
+        "Bahasa / Language", ["id", "en"], format_func=i18n.LANGUAGE_NAMES.__getitem__,
+        horizontal=True, key="lang")
+    page = navigation(lang)
+    st.title(i18n.t("app.title", lang))
+    banners = st.container()
+    st.session_state[FRAME_KEY] = prepare_frame(lang, banners)
+    page.run()
 
 
 if __name__ == "__main__":

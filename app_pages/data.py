@@ -6,62 +6,58 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from app_pages.common import ROLES, Checked, Files, problems_frame
+from app_pages.common import (
+    MAPPING_ROLES,
+    UPLOAD_ROLES,
+    current_frame,
+    forget_upload,
+    keep_mapping,
+    keep_upload,
+    kept_files,
+    kept_mappings,
+    problems_frame,
+    upload_check,
+)
 from geo_outreach import i18n
 from geo_outreach.escape import escape_markdown
 from geo_outreach.inputs import uploads
-from geo_outreach.inputs.uploads import UPLOAD_RULES, Role, Upload, UploadError
+from geo_outreach.inputs.uploads import UPLOAD_RULES, UploadError
 
 if TYPE_CHECKING:
 
-    from streamlit.runtime.uploaded_file_manager import UploadedFile
 
     from geo_outreach.analysis.household_reach import HouseholdInputs
     from geo_outreach.config import Language
     from geo_outreach.inputs.prepare import PreparedInputs
 
-UPLOAD_ROLES: tuple[Role, ...] = (*ROLES, "households", "roads")
-
-
-def read_uploads(lang: Language) -> tuple[Files, Checked, tuple[str, ...]]:
+def draw_uploads(lang: Language) -> None:
     """
-    Draw the upload widgets (in the Data tab); return the files, their checks and mappings.
+    Draw the upload widgets and the column mappings; say why a refused file is refused.
 
-    A refused file is checked as None, and the reason is shown under its widget.
+    A file stays in use on every page until the user removes it here (see
+    :func:`app_pages.common.keep_upload`); the uploader shows it while this page is open,
+    and a line under an emptied uploader names the file still in use.
     """
-    files: list[UploadedFile | None] = []
-    checked: list[Upload | None] = []
-    mappings: list[str] = []
+    kept = dict(zip(UPLOAD_ROLES, kept_files(), strict=True))
+    mappings = dict(zip(MAPPING_ROLES, kept_mappings(), strict=True))
     for role in UPLOAD_ROLES:
         label = (i18n.t(f"data.upload_{role}", lang) if role in {"households", "roads"}
                  else i18n.t(f"sidebar.upload_{role}", lang))
-        file = st.file_uploader(label, type=uploads.accepted_types(role), key=f"upload_{role}",
-                                max_upload_size=UPLOAD_RULES[role].max_mb)
-        files.append(file)
-        checked.append(check_file(file, role, lang))
-        if role != "roads":
-            mappings.append(st.text_input(
-                i18n.t("data.column_mapping", lang, role=role), key=f"mapping_{role}",
-                placeholder=i18n.t(f"data.mapping_example.{role}", lang)))
-    return tuple(files), tuple(checked), tuple(mappings)
-
-
-def check_file(file: UploadedFile | None, role: Role, lang: Language) -> Upload | None:
-    """Check an upload (once per file and session); show why a refused one is refused."""
-    if file is None:
-        return None
-    remembered = st.session_state.get(f"checked_{role}")
-    if remembered is None or remembered[0] != file.file_id:
-        outcome: Upload | UploadError
-        try:
-            outcome = uploads.check_upload(role, file.name, file.getvalue())
-        except UploadError as err:
-            outcome = err
-        remembered = st.session_state[f"checked_{role}"] = (file.file_id, outcome)
-    if isinstance(remembered[1], UploadError):
-        st.error(escape_markdown(remembered[1].message(lang)))
-        return None
-    return remembered[1]
+        shown = st.file_uploader(label, type=uploads.accepted_types(role), key=f"upload_{role}",
+                                 max_upload_size=UPLOAD_RULES[role].max_mb,
+                                 on_change=keep_upload, args=(role,))
+        file = kept[role]
+        if shown is None and file is not None:
+            st.caption(i18n.t("data.kept_upload", lang, name=escape_markdown(file.name)))
+            st.button(i18n.t("data.forget_upload", lang), key=f"forget_{role}",
+                      on_click=forget_upload, args=(role,))
+        outcome = upload_check(file, role)
+        if isinstance(outcome, UploadError):
+            st.error(escape_markdown(outcome.message(lang)))
+        if role in mappings:
+            st.text_input(i18n.t("data.column_mapping", lang, role=role), value=mappings[role],
+                          key=f"mapping_{role}", on_change=keep_mapping, args=(role,),
+                          placeholder=i18n.t(f"data.mapping_example.{role}", lang))
 
 
 def show_data(prepared: PreparedInputs, households: HouseholdInputs | None,
@@ -88,3 +84,10 @@ def show_data(prepared: PreparedInputs, households: HouseholdInputs | None,
         if len(classification.rejects):
             st.caption(i18n.t("data.rejects", lang))
             st.dataframe(classification.rejects, hide_index=True, width="stretch")
+
+
+if __name__ == "__main__":
+    frame = current_frame()
+    draw_uploads(frame.lang)
+    if frame.prepared is not None:
+        show_data(frame.prepared, frame.households, frame.lang)

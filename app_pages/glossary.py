@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from app_pages.common import current_frame
 from geo_outreach import i18n
 
 if TYPE_CHECKING:
@@ -18,3 +19,7 @@ def show_glossary(lang: Language) -> None:
     """Explain the terms the app uses."""
     for term, text in i18n.glossary(lang).items():
         st.markdown(f"**{term}**: {text}")
+
+
+if __name__ == "__main__":
+    show_glossary(current_frame().lang)

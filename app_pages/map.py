@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import STATIC_URL
+from app_pages.common import STATIC_URL, result_frame
 from geo_outreach import i18n
 from geo_outreach.publish.export_log import logged_download
 from geo_outreach.render import map_data, maps
@@ -32,3 +32,8 @@ def show_map(result: AnalysisResult, lang: Language, regency: str | None) -> Non
         .render().encode("utf-8"), file_name=MAP_DOWNLOAD_NAME, via="app map",
         regency=map_data.resolve_regency(result, regency) if regency else None),
         file_name=MAP_DOWNLOAD_NAME, mime="text/html", on_click="ignore")
+
+
+if __name__ == "__main__":
+    frame = result_frame()
+    show_map(frame.result, frame.lang, frame.regency)

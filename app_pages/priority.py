@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from app_pages.common import _display
+from app_pages.common import display, result_frame
 from geo_outreach import i18n
 from geo_outreach.publish.export import labelled
 from geo_outreach.publish.export_log import logged_download
@@ -27,7 +27,7 @@ def show_priority(result: AnalysisResult, lang: Language, regency: str | None) -
         table = table[table["regency"] == regency]
     st.caption(i18n.t("note.coverage_formula", lang,
                       denominator=i18n.t(f"denominator.{result.params.denominator}", lang)))
-    st.dataframe(_display(table, lang, table_name="priority"), hide_index=True, width="stretch")
+    st.dataframe(display(table, lang, table_name="priority"), hide_index=True, width="stretch")
     left, right = st.columns(2)
     # built only when clicked, not on every rerun; a click does not rerun the script, which
     # would drop the file before the browser fetches it
@@ -47,3 +47,8 @@ def _xlsx(table: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
     table.to_excel(buffer, index=False, sheet_name="prioritas")
     return buffer.getvalue()
+
+
+if __name__ == "__main__":
+    frame = result_frame()
+    show_priority(frame.result, frame.lang, frame.regency)

@@ -1,5 +1,5 @@
 """
-The app's "Rute" tab: one day of canvassing routes for an office's field teams.
+The app's "Rute" page: one day of canvassing routes for an office's field teams.
 
 A thin shell over :func:`geo_outreach.field.routes.plan_routes`: widgets become the team
 settings; the plan is kept in this session's state (never at module level) until the
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit_folium import st_folium
 
+from app_pages.common import STATIC_URL, result_frame
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError
 from geo_outreach.escape import escape_markdown
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
     from geo_outreach.config import Language
     from geo_outreach.field.plan import RoutePlan
     from geo_outreach.roads.model import RoadNetwork
-
-STATIC_URL = "/app/static/"
-
 
 def _zip_outputs(plan: RoutePlan, lang: Language) -> bytes:
     """Write the walk sheets and GPX files into a ZIP, in memory."""
@@ -80,9 +78,9 @@ def _settings(result: AnalysisResult, lang: Language) -> dict[str, object]:
             "top": top, "codes": codes, "cells": kind == "cells"}
 
 
-def routes_tab(result: AnalysisResult, network: RoadNetwork, lang: Language) -> None:
+def show_routes(result: AnalysisResult, network: RoadNetwork, lang: Language) -> None:
     """
-    Draw the Rute tab.
+    Draw the Rute page.
 
     Parameters
     ----------
@@ -125,3 +123,8 @@ def routes_tab(result: AnalysisResult, network: RoadNetwork, lang: Language) -> 
     st.download_button(i18n.t("routes.download", lang), logged_download(
         result, lambda: _zip_outputs(plan, lang), file_name=zip_name, regency=None,
         via="app routes"), file_name=zip_name, mime="application/zip", on_click="ignore")
+
+
+if __name__ == "__main__":
+    frame = result_frame()
+    show_routes(frame.result, frame.network, frame.lang)

@@ -1,11 +1,11 @@
 """
-The app's "Bagikan" (share) tab: download the map of one kabupaten/kota for its Pemda.
+The app's "Bagikan" (share) page: download the map of one kabupaten/kota for its Pemda.
 
-Streamlit code only; the map itself is made by :mod:`geo_outreach.render.share` (HTML that works
-offline) and :mod:`geo_outreach.render.static_map` (PNG/PDF). ``app.py`` calls
-:func:`share_tab` inside its "Bagikan" tab. The file is made when the button is clicked
-(in Streamlit's download thread), so moving a slider never waits for it, and each file
-made is logged in the export log (:mod:`geo_outreach.publish.export_log`) before it is handed out.
+Streamlit code only; the map itself is made by :mod:`geo_outreach.render.share` (HTML that
+works offline) and :mod:`geo_outreach.render.static_map` (PNG/PDF). The file is made when
+the button is clicked (in Streamlit's download thread), so moving a slider never waits for
+it, and each file made is logged in the export log (:mod:`geo_outreach.publish.export_log`)
+before it is handed out.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 import streamlit as st
 
+from app_pages.common import result_frame
 from geo_outreach import i18n
 from geo_outreach.privacy import DEFAULT_K
 from geo_outreach.publish.export_log import logged_download
@@ -31,9 +32,9 @@ FORMATS: Final = ("html", "png", "pdf")
 MIME: Final = {"html": "text/html", "png": "image/png", "pdf": "application/pdf"}
 
 
-def share_tab(result: AnalysisResult, lang: Language, regency_names: Sequence[str]) -> None:
+def show_share(result: AnalysisResult, lang: Language, regency_names: Sequence[str]) -> None:
     """
-    Draw the share tab: kabupaten/kota, format, and a download button.
+    Draw the share page: kabupaten/kota, format, and a download button.
 
     Parameters
     ----------
@@ -84,3 +85,8 @@ def _maker(result: AnalysisResult, region: str, file_format: str,
                                 lang=lang)
 
     return make
+
+
+if __name__ == "__main__":
+    frame = result_frame()
+    show_share(frame.result, frame.lang, frame.regencies)

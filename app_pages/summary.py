@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from app_pages.common import _display
+from app_pages.common import display, result_frame
 from geo_outreach import i18n
 
 if TYPE_CHECKING:
@@ -44,5 +44,10 @@ def show_summary(result: AnalysisResult, lang: Language) -> None:
     st.caption(i18n.t(f"note.reach_method_{method}", lang) + " · " + i18n.t(
         "note.coverage_formula", lang,
         denominator=i18n.t(f"denominator.{result.params.denominator}", lang)))
-    st.dataframe(_display(offices, lang, table_name="offices"), hide_index=True,
+    st.dataframe(display(offices, lang, table_name="offices"), hide_index=True,
                  width="stretch")
+
+
+if __name__ == "__main__":
+    frame = result_frame()
+    show_summary(frame.result, frame.lang)

@@ -20,6 +20,12 @@ def app():
     return at
 
 
+def show(at, page):
+    """Open one of the app's pages (app_pages/<page>.py), as a click in the sidebar does."""
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+
+
 def folium_args(at):
     """The arguments st_folium passed to its component (the map's Leaflet script)."""
     for element in at.get("component_instance"):
@@ -36,8 +42,10 @@ def test_app_shows_demo_map_and_priority_in_indonesian(app):
     assert "kesenjangan kepesertaan" in app.title[0].value
     assert any("DEMO" in w.value for w in app.warning)
     assert any("perkiraan" in i.value for i in app.info)
+    show(app, "map")
     script = folium_args(app)["script"]
     assert script.count('"type": "Feature"') + script.count('"type":"Feature"') >= 438
+    show(app, "priority")
     assert app.dataframe, "priority and office tables are shown"
 
 
@@ -68,28 +76,33 @@ def uploader(at, key):
 def test_uploaded_participation_replaces_the_demo(app):
     demo = (Path(APP).parent / "boundaries" / "demo_participation.csv").read_text()
     own = demo.replace("DEMO sintetis", "survei cabang")  # any table but the demo one
+    show(app, "data")
     uploader(app, "upload_participation").set_value(("peserta.csv", own.encode(), "text/csv"))
     app.run()
     assert not app.exception
     assert not any("DEMO" in w.value for w in app.warning)
+    show(app, "summary")
     assert app.metric
 
 
 def test_bad_upload_shows_the_problems_and_stops_the_analysis(app):
     bad = (b"kode_wilayah,angkatan_kerja,peserta_aktif\n"
            b"34.71.03.1001,100,abc\n34.71.03.1002,100,500\n")
+    show(app, "data")
     uploader(app, "upload_participation").set_value(("peserta.csv", bad, "text/csv"))
     app.run()
     assert not app.exception
     assert app.error
     problems = app.dataframe[0].value
     assert "peserta.csv" in problems.to_string()
+    show(app, "summary")
     assert not app.metric
 
 
 def test_demo_households_give_exact_counts_and_hexes(app):
     assert app.sidebar.radio(key="households").value == "demo"
     assert any("titik rumah tangga sintetis" in w.value for w in app.warning)
+    show(app, "map")
     script = folium_args(app)["script"]
     assert "Titik panas" in script
     app.sidebar.radio(key="households").set_value("none").run()
@@ -98,6 +111,7 @@ def test_demo_households_give_exact_counts_and_hexes(app):
 
 
 def test_app_map_loads_leaflet_from_the_apps_own_static_folder(app):
+    show(app, "map")
     args = folium_args(app)
     header = json.dumps(args)
     assert "/app/static/leaflet.js" in header
@@ -111,6 +125,7 @@ def test_app_map_loads_leaflet_from_the_apps_own_static_folder(app):
 def test_uploaded_household_points_are_used_and_rejects_listed(app):
     rows = ("no_kk,lintang,bujur,status_bpjs\n"
             "1,-7.7830,110.3834,tidak\n2,-7.7900,110.3700,ya\n3,110.37,-7.79,tidak\n")
+    show(app, "data")
     uploader(app, "upload_households").set_value(("rt.csv", rows.encode(), "text/csv"))
     app.run()
     assert not app.exception
@@ -121,6 +136,7 @@ def test_uploaded_household_points_are_used_and_rejects_listed(app):
 
 
 def test_routes_tab_plans_walk_sheets_for_the_teams(app):
+    show(app, "routes")
     app.number_input(key="route_teams").set_value(2)
     app.slider(key="route_time").set_value(2)
     app.button(key="route_plan").click().run()
@@ -140,9 +156,11 @@ def test_road_reach_adds_the_road_columns(app):
 def test_a_users_own_road_network_is_used_for_routes(app):
     osm = (Path(APP).parent / "tests" / "data" / "roads").glob("*.osm")
     path = next(iter(osm))
+    show(app, "data")
     uploader(app, "upload_roads").set_value((path.name, path.read_bytes(), "text/xml"))
     app.run()
     assert not app.exception
+    show(app, "routes")
     captions = " ".join(c.value for c in app.caption)
     assert path.name in captions or "nodes" in captions
 
@@ -151,14 +169,19 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
 
 
 def refused_shown(at):
-    """The app stops: no numbers, and each result tab points to the Data tab."""
+    """The app stops: no numbers, and each result page points to the Data page."""
     assert not at.exception
-    assert not at.metric
-    pointers = [e.value for e in at.error if "Perbaiki masalah" in e.value]
+    pointers = []
+    for page in ("summary", "map", "priority", "routes", "share"):
+        show(at, page)
+        assert not at.metric
+        pointers += [e.value for e in at.error if "Perbaiki masalah" in e.value]
     assert len(pointers) == 5  # summary, map, priority, routes, share
+    show(at, "data")  # where the refusal itself is shown
 
 
 def test_a_png_renamed_csv_is_refused_in_indonesian(app):
+    show(app, "data")
     uploader(app, "upload_participation").set_value(("peserta.csv", PNG, "text/csv"))
     app.run()
     refused_shown(app)
@@ -168,6 +191,7 @@ def test_a_png_renamed_csv_is_refused_in_indonesian(app):
 
 def test_a_too_big_table_is_refused_with_the_limit(app):
     big = b"kode_wilayah,peserta_aktif\n" + b"34.71.03.1001,1\n" * (21 * 1024 * 1024 // 16)
+    show(app, "data")
     uploader(app, "upload_participation").set_value(("peserta.csv", big, "text/csv"))
     app.run()
     refused_shown(app)
@@ -179,6 +203,7 @@ def test_a_too_big_table_is_refused_with_the_limit(app):
 
 
 def test_a_path_in_the_file_name_is_refused(app):
+    show(app, "data")
     uploader(app, "upload_offices").set_value(("../../etc/passwd.csv", b"a,b\n", "text/csv"))
     app.run()
     refused_shown(app)
@@ -197,6 +222,7 @@ def test_uploads_are_saved_under_the_apps_name_and_shown_under_the_users(app, mo
     monkeypatch.setattr(prepare, "prepare_inputs", spy)
     bad = b"kode_wilayah,angkatan_kerja,peserta_aktif\n34.71.03.1001,100,xyz\n"
     name = "peserta Mei (1) ..csv"
+    show(app, "data")
     uploader(app, "upload_participation").set_value((name, bad, "text/csv"))
     app.run()
     assert not app.exception
@@ -230,3 +256,28 @@ def test_a_file_that_cannot_be_read_is_not_read_again_on_every_rerun():
     at.run()  # a rerun, as a slider move makes
     assert not at.exception, at.exception
     assert [m.value for m in at.markdown][-1].endswith("reads: 1")
+
+
+def test_an_upload_stays_in_use_on_every_page_until_removed(app):
+    demo = (Path(APP).parent / "boundaries" / "demo_participation.csv").read_text()
+    own = demo.replace("DEMO sintetis", "survei cabang")
+    show(app, "data")
+    uploader(app, "upload_participation").set_value(("peserta.csv", own.encode(), "text/csv"))
+    app.run()
+    for page in ("summary", "map", "priority", "data"):
+        show(app, page)
+        assert not any("DEMO — data kepesertaan" in w.value for w in app.warning), page
+    assert any("Berkas yang sedang dipakai: peserta.csv" in c.value for c in app.caption)
+    app.button(key="forget_participation").click().run()
+    show(app, "summary")
+    assert any("DEMO — data kepesertaan" in w.value for w in app.warning)
+
+
+def test_switching_the_language_keeps_the_page_and_the_settings(app):
+    show(app, "priority")
+    app.sidebar.slider(key="radius_km").set_value(10.0).run()
+    app.sidebar.radio(key="lang").set_value("en").run()
+    assert not app.exception
+    assert app.sidebar.slider(key="radius_km").value == 10.0
+    assert app.dataframe, "still the priority page"
+    assert not app.metric

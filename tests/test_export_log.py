@@ -174,8 +174,8 @@ def test_a_download_is_logged_with_its_bytes(export_log_file: Path):
 
     content = b"<!DOCTYPE html><title>peta</title>"
     record = export_log.log_download(bundled_result(households=False), content,
-                                              file_name="peta-kota-yogyakarta.html",
-                                              regency="Kota Yogyakarta")
+                                     file_name="peta-kota-yogyakarta.html",
+                                     regency="Kota Yogyakarta")
     assert export_log.read_log() == [record]
     assert record["output"] == {"path": "download:peta-kota-yogyakarta.html",
                                 "sha256": hashlib.sha256(content).hexdigest(),
@@ -215,14 +215,14 @@ def deferred_download(managers: list[object], button: object) -> bytes:
 
 
 def test_app_share_download_is_logged_when_built(export_log_file: Path,
-                                                  media_files: list[object]):
+                                                 media_files: list[object]):
     from streamlit.testing.v1 import AppTest  # noqa: PLC0415 - the app extra
 
     def app() -> None:
-        from app_pages.share import share_tab  # noqa: PLC0415
+        from app_pages.share import show_share  # noqa: PLC0415
         from tests.test_share import bundled_result  # noqa: PLC0415
 
-        share_tab(bundled_result(households=False), "id",
+        show_share(bundled_result(households=False), "id",
                   ["Kabupaten Sleman", "Kota Yogyakarta"])
 
     at = AppTest.from_function(app, default_timeout=60)
@@ -240,7 +240,7 @@ def test_app_share_download_is_logged_when_built(export_log_file: Path,
 
 
 def test_app_map_download_is_logged_when_built(export_log_file: Path,
-                                                media_files: list[object]):
+                                               media_files: list[object]):
     from streamlit.testing.v1 import AppTest  # noqa: PLC0415 - the app extra
 
     def app() -> None:

@@ -423,10 +423,10 @@ def test_app_share_tab_offers_the_download():
     from streamlit.testing.v1 import AppTest  # noqa: PLC0415 - the app extra
 
     def app() -> None:
-        from app_pages.share import share_tab  # noqa: PLC0415
+        from app_pages.share import show_share  # noqa: PLC0415
         from tests.test_share import bundled_result  # noqa: PLC0415
 
-        share_tab(bundled_result(households=False), "id",
+        show_share(bundled_result(households=False), "id",
                   ["Kabupaten Sleman", "Kota Yogyakarta"])
 
     at = AppTest.from_function(app, default_timeout=60)

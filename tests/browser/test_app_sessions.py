@@ -46,6 +46,9 @@ ANALYSED = f"""banner => document.querySelector('{IDLE_APP}') !== null
     && !document.body.innerText.includes(banner)"""
 """The upload's run is over: the app is idle, shows its numbers, and no DEMO banner (a
 finished DEMO run shows one; an unfinished run is not idle)."""
+UPLOADED = f"""name => document.querySelector('{IDLE_APP}') !== null
+    && document.body.innerText.includes(name)"""
+"""The upload's run is over: the app is idle and the uploader shows the file."""
 POLL_MS = 500
 DOWNLOAD_ATTEMPTS = 3
 DOWNLOAD_WAIT_MS = 30_000
@@ -99,18 +102,22 @@ async def run_session(browser: Browser, url: str, table: SessionTable) -> Sessio
     try:
         page = await context.new_page()
         await page.goto(url, wait_until="domcontentloaded")
+        await page.get_by_role("link", name=i18n.t("tab.data", "id"), exact=True).click()
         # upload as soon as the uploader is drawn: the first run, on the DEMO table, stops
         uploader = page.get_by_test_id("stFileUploader").filter(
             has_text=i18n.t("sidebar.upload_participation", "id"))
         await uploader.locator('input[type="file"]').set_input_files(
             {"name": UPLOADED_NAME, "mimeType": "text/csv", "buffer": table.csv})
+        await page.wait_for_function(UPLOADED, arg=UPLOADED_NAME, polling=POLL_MS,
+                                     timeout=WAIT_MS)
+        await page.get_by_role("link", name=i18n.t("tab.summary", "id"), exact=True).click()
         await page.wait_for_function(ANALYSED, arg=i18n.t("demo.banner", "id"),
                                      polling=POLL_MS, timeout=WAIT_MS)
         coverage_text = await page.get_by_test_id("stMetricValue").nth(
             COVERAGE_METRIC).inner_text()
         demo_banner = await page.get_by_text(i18n.t("demo.banner", "id")).count() > 0
 
-        await page.get_by_role("tab", name="Prioritas", exact=True).click()
+        await page.get_by_role("link", name="Prioritas", exact=True).click()
         saved = await download_priority_csv(page)
         priority = pd.read_csv(io.BytesIO(saved.read_bytes()))
         return SessionSeen(table.index, coverage_text,
