@@ -35,8 +35,8 @@ def draw_uploads(lang: Language) -> None:
     Draw the upload widgets and the column mappings; say why a refused file is refused.
 
     A file stays in use on every page until the user removes it here (see
-    :func:`app_pages.common.keep_upload`); the uploader shows it while this page is open,
-    and a line under an emptied uploader names the file still in use.
+    :func:`app_pages.common.keep_upload`). A line under each uploader names the file in
+    use, drawn once the app has it: an upload still on its way is not yet in use.
     """
     kept = dict(zip(UPLOAD_ROLES, kept_files(), strict=True))
     mappings = dict(zip(MAPPING_ROLES, kept_mappings(), strict=True))
@@ -47,8 +47,9 @@ def draw_uploads(lang: Language) -> None:
                                  max_upload_size=UPLOAD_RULES[role].max_mb,
                                  on_change=keep_upload, args=(role,))
         file = kept[role]
-        if shown is None and file is not None:
+        if file is not None:
             st.caption(i18n.t("data.kept_upload", lang, name=escape_markdown(file.name)))
+        if shown is None and file is not None:  # else the uploader's own ✕ removes it
             st.button(i18n.t("data.forget_upload", lang), key=f"forget_{role}",
                       on_click=forget_upload, args=(role,))
         outcome = upload_check(file, role)

@@ -267,7 +267,7 @@ def test_an_upload_stays_in_use_on_every_page_until_removed(app):
     for page in ("summary", "map", "priority", "data"):
         show(app, page)
         assert not any("DEMO — data kepesertaan" in w.value for w in app.warning), page
-    assert any("Berkas yang sedang dipakai: peserta.csv" in c.value for c in app.caption)
+    assert any("Berkas yang dipakai: peserta.csv" in c.value for c in app.caption)
     app.button(key="forget_participation").click().run()
     show(app, "summary")
     assert any("DEMO — data kepesertaan" in w.value for w in app.warning)

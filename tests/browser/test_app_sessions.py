@@ -46,9 +46,10 @@ ANALYSED = f"""banner => document.querySelector('{IDLE_APP}') !== null
     && !document.body.innerText.includes(banner)"""
 """The upload's run is over: the app is idle, shows its numbers, and no DEMO banner (a
 finished DEMO run shows one; an unfinished run is not idle)."""
-UPLOADED = f"""name => document.querySelector('{IDLE_APP}') !== null
-    && document.body.innerText.includes(name)"""
-"""The upload's run is over: the app is idle and the uploader shows the file."""
+UPLOADED = f"""line => document.querySelector('{IDLE_APP}') !== null
+    && document.body.innerText.includes(line)"""
+"""The upload's run is over: the app is idle and says the file is in use (a line the server
+draws once it has the file; the uploader shows the name before that)."""
 POLL_MS = 500
 DOWNLOAD_ATTEMPTS = 3
 DOWNLOAD_WAIT_MS = 30_000
@@ -108,8 +109,9 @@ async def run_session(browser: Browser, url: str, table: SessionTable) -> Sessio
             has_text=i18n.t("sidebar.upload_participation", "id"))
         await uploader.locator('input[type="file"]').set_input_files(
             {"name": UPLOADED_NAME, "mimeType": "text/csv", "buffer": table.csv})
-        await page.wait_for_function(UPLOADED, arg=UPLOADED_NAME, polling=POLL_MS,
-                                     timeout=WAIT_MS)
+        await page.wait_for_function(
+            UPLOADED, arg=i18n.t("data.kept_upload", "id", name=UPLOADED_NAME),
+            polling=POLL_MS, timeout=WAIT_MS)
         await page.get_by_role("link", name=i18n.t("tab.summary", "id"), exact=True).click()
         await page.wait_for_function(ANALYSED, arg=i18n.t("demo.banner", "id"),
                                      polling=POLL_MS, timeout=WAIT_MS)
