@@ -155,3 +155,14 @@ def test_every_public_name_is_listed_once():
     import geo_outreach  # noqa: PLC0415
 
     assert sorted(geo_outreach.__all__) == sorted({"__version__", *geo_outreach._PUBLIC})
+
+
+def test_the_command_line_starts_without_the_map_and_network_stacks():
+    """folium, matplotlib, osmnx and Dask load only when a command needs them."""
+    heavy = ("folium", "branca", "matplotlib", "osmnx", "pyrosm", "dask", "distributed",
+             "streamlit")
+    code = (f"import sys, geo_outreach.cli; print(sorted(m for m in {heavy!r} "
+            "if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code],  # noqa: S603 - our own code
+                            capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"

@@ -20,7 +20,6 @@ from geo_outreach.inputs.schema import DENOMINATOR_LABELS
 from geo_outreach.publish.export import HOUSEHOLD_OUTPUT_FILES, OUTPUT_FILES, write_outputs
 from geo_outreach.publish.export_log import log_shared_file
 from geo_outreach.publish.outputs import staged_outputs
-from geo_outreach.render import map_data
 
 if TYPE_CHECKING:
     import argparse
@@ -88,7 +87,7 @@ def run_analyze(args: argparse.Namespace) -> int:
 
 def run_map(args: argparse.Namespace) -> int:
     """Run ``geo-outreach map``."""
-    from geo_outreach.render import maps  # noqa: PLC0415 - folium is only needed for maps
+    from geo_outreach.render import map_data, maps  # noqa: PLC0415 - folium only for maps
 
     policy = output_policy(args)
     policy.check([args.out])
