@@ -21,6 +21,34 @@ COUNT_COLUMNS: Final = ("households", "workers", "registered", "uncovered_worker
 
 DEFAULT_K: Final = 10
 
+REGISTER_PREFIX: Final = "register_"
+"""Worker counts from the household register are named ``register_*`` beside the table's."""
+REGISTER_RATIOS: Final = ("register_completeness",)
+"""Ratios that disclose a register count (completeness × denominator = register workers)."""
+
+
+def is_count_column(column: str) -> bool:
+    """
+    Say whether a column is a household-register count (or a ratio that discloses one).
+
+    Parameters
+    ----------
+    column
+        A column name, e.g. ``households_within_radius`` or ``register_workers``.
+
+    Returns
+    -------
+    bool
+        True for :data:`COUNT_COLUMNS`, their ``register_`` names and ``*_within_radius``
+        variants, and :data:`REGISTER_RATIOS`.
+    """
+    if column in REGISTER_RATIOS:
+        return True
+    base = column.removeprefix(REGISTER_PREFIX)
+    for suffix in ("_within_road_radius", "_within_radius"):
+        base = base.removesuffix(suffix)
+    return base in COUNT_COLUMNS
+
 
 def suppress_small(table: pd.DataFrame, k: int) -> pd.DataFrame:
     """
@@ -49,9 +77,11 @@ def suppress_small(table: pd.DataFrame, k: int) -> pd.DataFrame:
     if "suppressed" in out.columns:  # already suppressed: doing it twice would lose labels
         return out
     out["suppressed"] = False
-    counted = [c for c in out.columns if c.removesuffix("_within_radius") in COUNT_COLUMNS]
+    counted = [c for c in out.columns if is_count_column(c)]
     levels = (("households", counted),
-              ("households_within_radius", [c for c in counted if c.endswith("_within_radius")]))
+              ("households_within_radius", [c for c in counted if c.endswith("_within_radius")]),
+              ("households_within_road_radius",
+               [c for c in counted if c.endswith("_within_road_radius")]))
     for count_column, columns in levels:
         if count_column not in out.columns:
             continue
@@ -59,7 +89,8 @@ def suppress_small(table: pd.DataFrame, k: int) -> pd.DataFrame:
         small = ((counts > 0) & (counts < k)).fillna(value=False).to_numpy(dtype=bool)
         out[f"{count_column}_label"] = counts.astype("string").where(~small, f"<{k}")
         for column in columns:
-            out[column] = out[column].astype("Int64").mask(small)
+            dtype = "Float64" if column in REGISTER_RATIOS else "Int64"
+            out[column] = out[column].astype(dtype).mask(small)
         out["suppressed"] |= small
     return out
 

@@ -55,7 +55,8 @@ _RESULT_META = pd.DataFrame({
     "row": pd.Series(dtype="int64"), "village": pd.Series(dtype="int32"),
     "office": pd.Series(dtype="int32"), "distance_m": pd.Series(dtype="float32"),
     "h3": pd.Series(dtype="uint64"), "workers": pd.Series(dtype="int32"),
-    "registered": pd.Series(dtype="int32"), "id": pd.Series(dtype="string"),
+    "registered": pd.Series(dtype="int32"), "x": pd.Series(dtype="float32"),
+    "y": pd.Series(dtype="float32"), "id": pd.Series(dtype="string"),
     "reason": pd.Series(dtype="string"),
 })
 
@@ -114,13 +115,15 @@ def _classify_partition(frame: pd.DataFrame, area: StudyArea,
         "row": classified.rows, "village": classified.village, "office": classified.office,
         "distance_m": classified.distance_m, "h3": classified.h3,
         "workers": classified.workers, "registered": classified.registered,
-        "id": ids.to_numpy(), "reason": pd.array([""] * len(classified), dtype="string"),
+        "x": classified.x, "y": classified.y, "id": ids.to_numpy(),
+        "reason": pd.array([""] * len(classified), dtype="string"),
     })
     rejected = _RESULT_META.copy().reindex(range(len(rejects)))
     rejected["row"] = rejects["row"].to_numpy()
     rejected["reason"] = rejects["reason"].to_numpy()
     rejected = rejected.fillna({"village": -1, "office": -1, "distance_m": np.nan, "h3": 0,
-                                "workers": 0, "registered": 0, "id": ""})
+                                "workers": 0, "registered": 0, "x": np.nan, "y": np.nan,
+                                "id": ""})
     return pd.concat([accepted, rejected.astype(_RESULT_META.dtypes.to_dict())],
                      ignore_index=True)
 
@@ -180,7 +183,8 @@ def classify_households_dask(
         distance_m=accepted["distance_m"].to_numpy(np.float32),
         within=accepted["distance_m"].to_numpy() <= area.radius_m,
         h3=accepted["h3"].to_numpy(np.uint64), workers=accepted["workers"].to_numpy(np.int32),
-        registered=accepted["registered"].to_numpy(np.int32))
+        registered=accepted["registered"].to_numpy(np.int32),
+        x=accepted["x"].to_numpy(np.float32), y=accepted["y"].to_numpy(np.float32))
     rejected = frame.loc[frame["reason"] != "", ["row", "reason"]]
     return finish_classification([classified], [rejected],
                                  [accepted["id"].reset_index(drop=True)],

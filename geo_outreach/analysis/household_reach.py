@@ -1,19 +1,27 @@
 """
-Household points in the analysis: exact counts replace the area apportionment.
+Household points in the analysis: where the workers are, and the register's own counts.
+
+Two sources stay two measures (README, Method):
+
+- **The participation table** says *how many*: uncovered = denominator − participants.
+  Household points only say *where* in the village the workers live: a village with
+  points gets ``reach_method`` ``household_points`` and its share inside the radius is
+  the share of its register workers there (instead of its share of area), so
+  ``uncovered_within_radius`` stays uncovered × share, a table figure.
+- **The household register** says what it holds, exactly: ``households``,
+  ``register_workers``, ``register_uncovered_workers`` (each also ``*_within_radius``),
+  ``uncovered_households_within_radius`` and ``register_completeness`` (register workers ÷
+  the village denominator: how much of the table the register covers).
 
 :func:`prepare_households` reads and classifies the points once (the slow part);
-:func:`apply_households` then puts exact counts onto the villages and the per-office
-pieces for any radius. A village with household points gets ``reach_method``
-``household_points``: its share inside the radius is the share of its household workers
-there, and its uncovered workers inside the radius are counted, not estimated. A village
-without points keeps the area apportionment (``reach_method`` ``area``).
+:func:`apply_households` then applies any radius.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
@@ -42,8 +50,14 @@ if TYPE_CHECKING:
     from geo_outreach.inputs.prepare import PreparedInputs
 
 HOUSEHOLD_VILLAGE_COLUMNS = ("households", "households_within_radius",
-                             "uncovered_households_within_radius",
-                             "uncovered_workers_within_radius")
+                             "uncovered_households_within_radius", "register_workers",
+                             "register_workers_within_radius", "register_uncovered_workers",
+                             "register_uncovered_workers_within_radius")
+REGISTER_NAMES: Final = {"workers": "register_workers",
+                         "workers_within_radius": "register_workers_within_radius",
+                         "uncovered_workers": "register_uncovered_workers",
+                         "uncovered_workers_within_radius":
+                             "register_uncovered_workers_within_radius"}
 """Household counts added to each village (and office)."""
 
 
@@ -178,12 +192,13 @@ class HouseholdOutcome:
 def apply_households(villages: gpd.GeoDataFrame, households: HouseholdInputs,
                      radius_km: float) -> HouseholdOutcome:
     """
-    Put exact household counts onto the villages (in place) for one radius.
+    Put the register's counts onto the villages (in place), and its workers as weights.
 
     Parameters
     ----------
     villages
-        Villages with ``code``, ``uncovered`` and an area-based ``share_within_radius``.
+        Villages with ``code``, ``uncovered``, ``denominator_value`` and an area-based
+        ``share_within_radius``.
     households
         From :func:`prepare_households`.
     radius_km
@@ -193,22 +208,31 @@ def apply_households(villages: gpd.GeoDataFrame, households: HouseholdInputs,
     -------
     HouseholdOutcome
         The aggregates, hexagons and per-office pieces.
+
+    Notes
+    -----
+    A village whose register holds workers takes its share inside the radius from them
+    (``reach_method`` ``household_points``); one without (no points, or points with no
+    workers) keeps its share of area. ``uncovered_within_radius`` is left to the caller:
+    it is always the table's uncovered × that share.
     """
     aggregates = aggregate(households.classification, households.area, households.params,
                            radius_km=radius_km)
-    counts = aggregates.villages.set_index("code").reindex(villages["code"]).fillna(0)
-    has_points = (counts["households"] > 0).to_numpy()
+    counts = (aggregates.villages.set_index("code").reindex(villages["code"]).fillna(0)
+              .rename(columns=REGISTER_NAMES))
+    weighted = (counts["register_workers"] > 0).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        point_share = np.where(counts["workers"] > 0,
-                               counts["workers_within_radius"] / counts["workers"], 0.0)
-    villages["share_within_radius"] = np.where(has_points, point_share,
+        point_share = np.where(weighted, counts["register_workers_within_radius"]
+                               / counts["register_workers"], 0.0)
+    villages["share_within_radius"] = np.where(weighted, point_share,
                                                villages["share_within_radius"])
-    villages["reach_method"] = np.where(has_points, "household_points", "area")
+    villages["reach_method"] = np.where(weighted, "household_points", villages["reach_method"])
     for column in HOUSEHOLD_VILLAGE_COLUMNS:
         villages[column] = counts[column].to_numpy().astype("int64")
-    villages["uncovered_within_radius"] = np.where(
-        has_points, counts["uncovered_workers_within_radius"].to_numpy(),
-        villages["uncovered"] * villages["share_within_radius"])
+    denominator = villages["denominator_value"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        villages["register_completeness"] = np.where(
+            denominator > 0, villages["register_workers"] / denominator, np.nan)
     pieces = village_office_counts(households.classification, households.area,
                                    radius_km=radius_km)
     return HouseholdOutcome(aggregates, cell_polygons(aggregates.cells, households.cell_shapes),
@@ -218,36 +242,50 @@ def apply_households(villages: gpd.GeoDataFrame, households: HouseholdInputs,
 def household_pieces(area_pieces: pd.DataFrame, villages: pd.DataFrame,
                      outcome: HouseholdOutcome) -> pd.DataFrame:
     """
-    Replace the area pieces of villages with points by their household pieces.
+    Split villages weighted by their register workers among the offices by those workers.
 
     Parameters
     ----------
     area_pieces
         ``code``, ``office_id``, ``share`` from the catchment apportionment.
     villages
-        Villages with ``reach_method`` and the household worker totals.
+        Villages with ``reach_method`` and ``register_workers``.
     outcome
         From :func:`apply_households`.
 
     Returns
     -------
     pd.DataFrame
-        ``code``, ``office_id``, ``share`` and ``uncovered_exact`` (NaN for area pieces):
-        for a village with points, ``share`` is the share of its household workers
-        inside the radius nearest to that office.
+        ``code``, ``office_id``, ``share`` (for a village weighted by points: the share of
+        its register workers inside the radius and nearest to that office) and the
+        register counts of each piece (``households``, ``uncovered_households``,
+        ``register_workers``, ``register_uncovered_workers``; 0 for area pieces).
     """
     by_points = set(villages.loc[villages["reach_method"] == "household_points", "code"])
-    kept = area_pieces[~area_pieces["code"].isin(by_points)].assign(uncovered_exact=np.nan)
-    totals = outcome.aggregates.villages.set_index("code")["workers"]
-    counted = outcome.pieces[outcome.pieces["code"].isin(by_points)]
+    kept = area_pieces[~area_pieces["code"].isin(by_points)][["code", "office_id", "share"]]
+    totals = villages.set_index("code")["register_workers"]
+    counted = outcome.pieces
     with np.errstate(divide="ignore", invalid="ignore"):
         share = counted["workers"] / totals.reindex(counted["code"]).to_numpy()
+    share = np.where(counted["code"].isin(by_points), np.nan_to_num(share), 0.0)
     point_pieces = pd.DataFrame({"code": counted["code"], "office_id": counted["office_id"],
-                                 "share": np.nan_to_num(share),
-                                 "uncovered_exact": counted["uncovered_workers"].astype(float),
+                                 "share": share,
                                  "households": counted["households"],
-                                 "uncovered_households": counted["uncovered_households"]})
-    return pd.concat([kept, point_pieces], ignore_index=True)
+                                 "uncovered_households": counted["uncovered_households"],
+                                 "register_workers": counted["workers"],
+                                 "register_uncovered_workers": counted["uncovered_workers"]})
+    # register counts of a village without register workers stay counted, with share 0
+    # in its area piece's place: merge them into the area pieces where both exist
+    combined = pd.concat([kept, point_pieces], ignore_index=True)
+    combined = combined.groupby(["code", "office_id"], as_index=False, sort=False).agg(
+        share=("share", "sum"), households=("households", "sum"),
+        uncovered_households=("uncovered_households", "sum"),
+        register_workers=("register_workers", "sum"),
+        register_uncovered_workers=("register_uncovered_workers", "sum"))
+    for column in ("households", "uncovered_households", "register_workers",
+                   "register_uncovered_workers"):
+        combined[column] = combined[column].astype("int64")
+    return combined
 
 
 def household_summary(households: HouseholdInputs) -> dict[str, object]:

@@ -15,6 +15,7 @@ and cells with fewer than ``k`` households are suppressed (shown as ``"<10"``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -95,6 +96,14 @@ class HouseholdParams:
                                      "use e.g. 10"))
 
 
+CLASSIFIED_DTYPES: Final = {
+    "rows": np.int64, "village": np.int32, "office": np.int32, "distance_m": np.float32,
+    "within": bool, "h3": np.uint64, "workers": np.int32, "registered": np.int32,
+    "x": np.float32, "y": np.float32,
+}
+"""Each field of :class:`Classified` (in order) and its dtype."""
+
+
 @dataclass
 class Classified:
     """
@@ -114,6 +123,9 @@ class Classified:
         The H3 cell (uint64).
     workers, registered
         Counts per household.
+    x, y
+        The point in the study area's metric CRS, kept in memory only (for the distance
+        along the roads); never written to any output.
     """
 
     rows: np.ndarray
@@ -124,21 +136,19 @@ class Classified:
     h3: np.ndarray
     workers: np.ndarray
     registered: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
 
     @classmethod
     def concat(cls, parts: list[Classified]) -> Classified:
         """Join chunks (an empty list gives an empty result)."""
-        names = ("rows", "village", "office", "distance_m", "within", "h3", "workers",
-                 "registered")
-        dtypes = (np.int64, np.int32, np.int32, np.float32, bool, np.uint64, np.int32, np.int32)
         if not parts:
-            return cls(*(np.empty(0, dtype=d) for d in dtypes))
-        return cls(*(np.concatenate([getattr(p, n) for p in parts]) for n in names))
+            return cls(*(np.empty(0, dtype=d) for d in CLASSIFIED_DTYPES.values()))
+        return cls(*(np.concatenate([getattr(p, n) for p in parts]) for n in CLASSIFIED_DTYPES))
 
     def take(self, keep: np.ndarray) -> Classified:
         """Keep the rows where ``keep`` is True."""
-        return Classified(*(getattr(self, n)[keep] for n in (
-            "rows", "village", "office", "distance_m", "within", "h3", "workers", "registered")))
+        return Classified(*(getattr(self, n)[keep] for n in CLASSIFIED_DTYPES))
 
     def __len__(self) -> int:
         """Count the households."""
@@ -251,7 +261,8 @@ def classify_chunk(chunk: HouseholdChunk, area: StudyArea,
         rows=chunk.rows[keep], village=village[keep], office=np.asarray(office, dtype=np.int32),
         distance_m=np.asarray(distance, dtype=np.float32),
         within=np.asarray(distance) <= area.radius_m, h3=cells.astype(np.uint64),
-        workers=workers[keep], registered=registered[keep])
+        workers=workers[keep], registered=registered[keep],
+        x=xy[:, 0].astype(np.float32), y=xy[:, 1].astype(np.float32))
     rejected = pd.DataFrame({"row": chunk.rows[~accepted], "reason": reasons[~accepted]})
     return classified, rejected, chunk.ids[accepted].reset_index(drop=True)
 
@@ -417,6 +428,4 @@ def within_radius(households: Classified, radius_km: float | None) -> Classified
     """Return the households with ``within`` set for another radius (a cheap copy)."""
     if radius_km is None:
         return households
-    return Classified(households.rows, households.village, households.office,
-                      households.distance_m, households.distance_m <= radius_km * 1000.0,
-                      households.h3, households.workers, households.registered)
+    return dataclasses.replace(households, within=households.distance_m <= radius_km * 1000.0)

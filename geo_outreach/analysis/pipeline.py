@@ -59,8 +59,9 @@ def analyse(
         inside the radius is then its share of population, not of area.
     households
         Classified household points
-        (:func:`geo_outreach.analysis.household_reach.prepare_households`): villages with
-        points get exact counts instead of the area apportionment.
+        (:func:`geo_outreach.analysis.household_reach.prepare_households`): villages whose
+        register holds workers are placed by them instead of by area, and the register's
+        own counts are added beside the table's (``households``, ``register_*``).
 
     Returns
     -------
@@ -88,10 +89,11 @@ def analyse(
 
     reach_area = shapely.union_all(discs.geometry.to_numpy())
     villages["share_within_radius"] = share_inside(villages, reach_area, weights=weights_metric)
-    villages["uncovered_within_radius"] = villages["uncovered"] * villages["share_within_radius"]
     villages["reach_method"] = "area" if weights is None else "population_points"
     outcome = (apply_households(villages, households, params.radius_km)
                if households is not None else None)
+    # one measure: the table's uncovered workers, placed by the village's share inside
+    villages["uncovered_within_radius"] = villages["uncovered"] * villages["share_within_radius"]
     for column in ("labour_force", "employed", "participants"):
         villages[f"{column}_within_radius"] = villages[column] * villages["share_within_radius"]
     nearest_id, distance_km = nearest_offices(villages, offices)
@@ -128,6 +130,7 @@ def analyse(
         household_summary=None if households is None else household_summary(households),
         households_demo=households is not None and households.is_demo,
         household_rejects=None if households is None else households.classification.rejects,
+        office_pieces=pieces,
     )
 
 
@@ -155,9 +158,6 @@ def _office_totals(
     joined = pieces.merge(counts, on="code", how="left")
     for column in ("labour_force", "employed", "participants", "uncovered", "denominator_value"):
         joined[column] = joined[column] * joined["share"]
-    if "uncovered_exact" in joined.columns:  # household points: counted, not apportioned
-        exact = joined["uncovered_exact"].notna()
-        joined.loc[exact, "uncovered"] = joined.loc[exact, "uncovered_exact"]
     grouped = joined.groupby("office_id")
     totals = pd.DataFrame({
         "villages_within_radius": grouped["code"].nunique(),
@@ -168,7 +168,8 @@ def _office_totals(
         "uncovered_within_radius": grouped["uncovered"].sum(min_count=1),
         "villages_without_data": grouped["has_data"].apply(lambda has: int((~has).sum())),
     })
-    for column in ("households", "uncovered_households"):
+    for column in ("households", "uncovered_households", "register_workers",
+                   "register_uncovered_workers"):  # the register's own counts
         if column in joined.columns:
             totals[f"{column}_within_radius"] = grouped[column].sum().astype("int64")
     table = offices.merge(totals, left_on="office_id", right_index=True, how="left")

@@ -13,6 +13,13 @@ if TYPE_CHECKING:
     from geo_outreach.config import AnalysisParams
 
 
+def no_pieces() -> pd.DataFrame:
+    """Return an empty pieces table (``code``, ``office_id``, ``share``)."""
+    import pandas as pd  # noqa: PLC0415 - this module loads no table stack at import
+
+    return pd.DataFrame({"code": [], "office_id": [], "share": []})
+
+
 @dataclass(frozen=True)
 class AnalysisResult:
     """
@@ -73,6 +80,15 @@ class AnalysisResult:
     road_network
         With a road network: ``source``, ``attribution``, ``radius_km`` and ``directed``
         for the run manifest and the map; else None.
+    office_pieces
+        Per (village, office): ``code``, ``office_id`` and ``share``, the share of the
+        village inside the radius and nearest to that office (the offices table sums
+        them); with household points also the register's counts of the piece
+        (``households``, ``uncovered_households``, ``register_workers``,
+        ``register_uncovered_workers``). :func:`geo_outreach.analysis.headline.headline`
+        sums them for any scope.
+    road_pieces
+        The same along the roads (:class:`geo_outreach.roads.reach.RoadReach`); else None.
     """
 
     villages: gpd.GeoDataFrame
@@ -93,3 +109,5 @@ class AnalysisResult:
     household_rejects: pd.DataFrame | None = None
     road_catchments: gpd.GeoDataFrame | None = None
     road_network: dict[str, object] | None = None
+    office_pieces: pd.DataFrame = field(default_factory=no_pieces, repr=False)
+    road_pieces: pd.DataFrame | None = field(default=None, repr=False)
