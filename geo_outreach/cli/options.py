@@ -108,8 +108,9 @@ def add_export_log_option(parser: argparse.ArgumentParser) -> None:
                              f"(default: ${ENV_VAR}, else {default_log_file()})")
 
 
-def with_roads(args: argparse.Namespace, result: AnalysisResult) -> AnalysisResult:
-    """Add the road-distance measures when ``--roads`` was given."""
+def with_roads(args: argparse.Namespace, result: AnalysisResult,
+               households: HouseholdInputs | None = None) -> AnalysisResult:
+    """Add the road-distance measures when ``--roads`` was given (household points by road)."""
     if not getattr(args, "roads", None):
         return result
     from geo_outreach.roads import networks as roads  # noqa: PLC0415 - loads the network stack on demand
@@ -117,7 +118,7 @@ def with_roads(args: argparse.Namespace, result: AnalysisResult) -> AnalysisResu
 
     network = (roads.bundled_network() if str(args.roads).lower() == "bundled"
                else roads.load_network(Path(args.roads)))
-    return with_road_reach(result, road_reach(result, network))
+    return with_road_reach(result, road_reach(result, network, households=households))
 
 
 def input_paths(args: argparse.Namespace) -> InputPaths:
@@ -171,5 +172,5 @@ def analyse_from_args(args: argparse.Namespace,
     if prepared.errors:
         raise InputError(prepared.errors)
     households = household_inputs(args, prepared, params)
-    result = with_roads(args, analyse(prepared, params, households=households))
+    result = with_roads(args, analyse(prepared, params, households=households), households)
     return result, households

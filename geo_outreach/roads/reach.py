@@ -9,15 +9,23 @@ office; points then snap to their nearest road (:mod:`geo_outreach.roads.network
 - **Catchments** (:func:`catchment_polygons`): the roads each office reaches within the
   radius (links reached part-way are cut where the distance runs out), buffered and
   dissolved into a polygon for the map.
-- **Villages** (:func:`road_reach`): each village is sampled by a regular grid of points;
-  its share within the road radius is the share of its sample points within the radius
-  of any office (so it is a share of *area*, as the straight-line share is without
-  population points). Each point counts for its nearest office by road, so the offices'
-  totals add up to the villages' totals, as in the straight-line rule.
+- **Villages** (:func:`road_reach`): a village placed by area is sampled by a regular grid
+  of points; one placed by household points (``reach_method`` ``household_points``) uses
+  those points, each weighted by its register workers. A point is reached when it lies
+  within the radius along the roads (snap distances included) *and* in a straight line:
+  the road distance is never shorter than the straight one, and the conjunction keeps
+  projection rounding from saying otherwise. The village's road share is its
+  straight-line share times the share of its straight-line points that the roads reach,
+  so road reach ⊆ straight-line reach holds for every village, office group and total.
+  Each point counts for its nearest office by road, so the offices' totals add up to the
+  villages' totals, as in the straight-line rule. The register's own counts by road
+  (households, uncovered households and workers) come from the points alone.
 - **Where the network ends**: a village partly outside the network's extent is flagged
   (``outside_network_extent``), never taken as unreachable: its road share is measured on
-  the part inside the extent when that is nearly all of it (``min_extent_share``), and
-  left NaN otherwise, with a note. An office off the network is left out of the road
+  the part inside the extent (for household points: on the workers inside it) when that
+  is nearly all of it (``min_extent_share``), and left NaN otherwise, with a note.
+  Households outside the extent are counted as not measured, never as reached or not.
+  An office off the network is left out of the road
   measures, and villages within its straight-line radius get NaN with a note.
 """
 
@@ -30,9 +38,12 @@ from typing import TYPE_CHECKING, Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
+from scipy.spatial import cKDTree
 
 from geo_outreach._errors import Problem
+from geo_outreach.analysis.reach import office_discs, share_inside
 from geo_outreach.roads.catchments import (
     CATCHMENT_BUFFER_M,
     OfficeReach,
@@ -43,6 +54,7 @@ from geo_outreach.roads.catchments import (
 from geo_outreach.roads.road_points import POINTS_PER_VILLAGE, nearest_office_by_road, sample_points
 
 if TYPE_CHECKING:
+    from geo_outreach.analysis.household_reach import HouseholdInputs
     from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.roads.model import RoadNetwork
 MIN_EXTENT_SHARE: Final = 0.95
@@ -55,6 +67,11 @@ VILLAGE_ROAD_COLUMNS: Final = ("share_within_road_radius", "uncovered_within_roa
 """Placed right after the straight-line ``uncovered_within_radius`` column."""
 VILLAGE_ROAD_EXTRAS: Final = ("share_inside_network_extent", "nearest_office_by_road",
                               "road_note")
+REGISTER_ROAD_COLUMNS: Final = ("households_within_road_radius",
+                                "uncovered_households_within_road_radius",
+                                "register_uncovered_workers_within_road_radius",
+                                "households_road_not_measured")
+"""With household points: the register's counts along the roads (villages and offices)."""
 OFFICE_ROAD_COLUMNS: Final = (
     "villages_within_road_radius", "labour_force_within_road_radius",
     "participants_within_road_radius", "coverage_within_road_radius",
@@ -109,6 +126,10 @@ class RoadReach:
         input (``path`` and ``sha256``); empty for a network built in memory.
     problems
         One warning per office outside the network, saying what to do.
+    pieces
+        Per (village, office) reached first along the roads: ``code``, ``office_id``,
+        ``share`` and, with household points, the register's ``households``,
+        ``uncovered_households`` and ``register_uncovered_workers`` reached.
     """
 
     villages: gpd.GeoDataFrame
@@ -120,6 +141,7 @@ class RoadReach:
     attribution: str
     network_input: dict[str, str] = dataclasses.field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
+    pieces: pd.DataFrame | None = None
 
 
 def _off_network_problems(network: RoadNetwork, offices: gpd.GeoDataFrame,
@@ -160,42 +182,130 @@ def _percent(share: float, language: str) -> str:
     return text.replace(".", ",") if language == "id" else text
 
 
+@dataclass(frozen=True)
+class _RoadPoints:
+    """Points standing for villages: network-CRS ``xy``, village ``owner``, ``weight``."""
+
+    xy: np.ndarray
+    owner: np.ndarray
+    weight: np.ndarray
+    straight: np.ndarray
+    """True where the point lies within the straight-line radius."""
+
+
+def _sample_points(polygons: np.ndarray, chosen: np.ndarray, network: RoadNetwork,
+                   office_xy: np.ndarray, *, radius_m: float, points_per_village: int
+                   ) -> _RoadPoints:
+    """Grid points over the chosen villages, inside the network's extent."""
+    xy, owner = sample_points(polygons[chosen], points_per_village)
+    owner = np.flatnonzero(chosen)[owner] if len(owner) else owner
+    in_extent = shapely.contains_xy(network.extent, xy[:, 0], xy[:, 1])
+    xy, owner = xy[in_extent], owner[in_extent]
+    straight = (cKDTree(office_xy).query(xy)[0] <= radius_m if len(office_xy) and len(xy)
+                else np.zeros(len(xy), dtype=bool))
+    return _RoadPoints(xy, owner, np.ones(len(xy)), straight)
+
+
+def _household_points(households: HouseholdInputs, villages: gpd.GeoDataFrame,
+                      network: RoadNetwork, radius_m: float
+                      ) -> tuple[_RoadPoints, np.ndarray, np.ndarray]:
+    """Return the households as road points, which lie inside the extent, and uncovered."""
+    classified = households.classification.households
+    transformer = pyproj.Transformer.from_crs(households.area.metric_crs, network.crs,
+                                              always_xy=True)
+    x, y = transformer.transform(classified.x.astype(float), classified.y.astype(float))
+    xy = np.column_stack([np.asarray(x), np.asarray(y)]).reshape(-1, 2)
+    position = pd.Series(np.arange(len(villages)), index=villages["code"].astype(str))
+    owner = position.reindex(households.area.village_codes[classified.village].astype(str))
+    owner = owner.fillna(-1).to_numpy(int)
+    known = owner >= 0
+    in_extent = network.covers_xy(xy) if len(xy) else np.zeros(0, dtype=bool)
+    points = _RoadPoints(xy[known], owner[known], classified.workers[known].astype(float),
+                         classified.distance_m[known] <= radius_m)
+    uncovered = (classified.workers - classified.registered)[known].astype(float)
+    return points, in_extent[known], uncovered
+
+
+def _reached(network: RoadNetwork, reach: OfficeReach, points: _RoadPoints) -> np.ndarray:
+    """Each point's nearest office by road (row in ``reach``), -1 unless reached both ways."""
+    nearest = np.full(len(points.xy), -1)
+    candidates = np.flatnonzero(points.straight)
+    if len(candidates):
+        nearest[candidates] = nearest_office_by_road(network, reach, points.xy[candidates])[0]
+    return nearest
+
+
+def _shares_by_office(points: _RoadPoints, nearest: np.ndarray, straight_share: np.ndarray,
+                      villages: int, offices: int) -> np.ndarray:
+    """(village × office): straight-line share × the share of straight points reached."""
+    straight_weight = np.bincount(points.owner, weights=points.weight * points.straight,
+                                  minlength=villages)
+    by_office = np.zeros((villages, offices))
+    hit = nearest >= 0
+    np.add.at(by_office, (points.owner[hit], nearest[hit]), points.weight[hit])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(straight_weight[:, None] > 0, by_office / straight_weight[:, None], 0.0)
+    return np.nan_to_num(straight_share)[:, None] * ratio
+
+
 def _village_shares(
     villages_metric: gpd.GeoDataFrame,
+    straight_share: np.ndarray,
     network: RoadNetwork,
     reach: OfficeReach,
+    office_xy: np.ndarray,
     *,
     points_per_village: int,
     min_extent_share: float,
     blocked: np.ndarray,
     language: str,
-) -> tuple[pd.DataFrame, np.ndarray]:
+    households: HouseholdInputs | None,
+) -> tuple[pd.DataFrame, np.ndarray, _RegisterByRoad | None]:
     """Per village: extent share, road share, nearest office by road, note; (village × office)."""
     polygons = villages_metric.geometry.to_numpy()
+    count, offices = len(polygons), len(reach.office_ids)
     area = shapely.area(polygons)
     inside_area = shapely.area(shapely.intersection(polygons, network.extent))
-    extent_share = np.divide(inside_area, area, out=np.zeros(len(area)), where=area > 0)
+    extent_share = np.divide(inside_area, area, out=np.zeros(count), where=area > 0)
+    by_points = np.zeros(count, dtype=bool)
+    register = None
+    if households is not None:
+        by_points = (villages_metric["reach_method"] == "household_points").to_numpy()
+        points, in_extent, uncovered = _household_points(households, villages_metric, network,
+                                                         reach.radius_m)
+        weight_all = np.bincount(points.owner, weights=points.weight, minlength=count)
+        weight_in = np.bincount(points.owner, weights=points.weight * in_extent,
+                                minlength=count)
+        point_extent = np.divide(weight_in, weight_all, out=np.zeros(count),
+                                 where=weight_all > 0)
+        extent_share = np.where(by_points, point_extent, extent_share)
+        weight_straight = np.bincount(points.owner, weights=points.weight * points.straight,
+                                      minlength=count)
+        straight_share = np.where(by_points, np.divide(
+            weight_straight, weight_all, out=np.zeros(count), where=weight_all > 0),
+            straight_share)
     measurable = (extent_share >= min_extent_share) & ~blocked
-    xy, owner = sample_points(polygons[measurable], points_per_village)
-    owner = np.flatnonzero(measurable)[owner] if len(owner) else owner
-    in_extent = shapely.contains_xy(network.extent, xy[:, 0], xy[:, 1])
-    xy, owner = xy[in_extent], owner[in_extent]
-    nearest, _distance = nearest_office_by_road(network, reach, xy)
-    offices = len(reach.office_ids)
-    counts = np.bincount(owner, minlength=len(polygons)).astype(float)
-    by_office = np.zeros((len(polygons), offices))
-    hit = nearest >= 0
-    np.add.at(by_office, (owner[hit], nearest[hit]), 1.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        by_office = by_office / counts[:, None]
-    measured = measurable & (counts > 0)
+    samples = _sample_points(polygons, measurable & ~by_points, network, office_xy,
+                             radius_m=reach.radius_m, points_per_village=points_per_village)
+    by_office = _shares_by_office(samples, _reached(network, reach, samples), straight_share,
+                                  count, offices)
+    has_points = np.bincount(samples.owner, minlength=count) > 0
+    if households is not None:
+        nearest = np.where(in_extent, _reached(network, reach, points), -1)
+        counted = dataclasses.replace(points, straight=points.straight & in_extent)
+        weighted = _shares_by_office(counted, nearest, straight_share, count, offices)
+        by_office[by_points] = weighted[by_points]
+        has_points |= by_points
+        register = _RegisterByRoad.count(points, uncovered, in_extent, nearest, measurable,
+                                         villages=count, offices=offices)
+    measured = measurable & has_points
     by_office[~measured] = np.nan
     share = by_office.sum(axis=1) if offices else np.where(measured, 0.0, np.nan)
     share = np.where(measured, share, np.nan)
     names = np.append(reach.office_ids, None)
     best = np.where(measured & (share > 0),
                     np.argmax(np.nan_to_num(by_office, nan=-1.0), axis=1) if offices else -1, -1)
-    notes = np.full(len(polygons), "", dtype=object)
+    notes = np.full(count, "", dtype=object)
     for index in np.flatnonzero(extent_share < FULLY_INSIDE):
         key = "partial" if measurable[index] else "outside"
         notes[index] = NOTES[key][language].format(share=_percent(extent_share[index], language))
@@ -206,7 +316,50 @@ def _village_shares(
         "nearest_office_by_road": names[best],
         "road_note": notes,
     })
-    return frame, by_office
+    return frame, by_office, register
+
+
+@dataclass(frozen=True)
+class _RegisterByRoad:
+    """The register's counts along the roads, per village and per office."""
+
+    villages: pd.DataFrame
+    offices: pd.DataFrame
+    pieces: pd.DataFrame
+    """Per (village position, office row) reached: the three counts, without the suffix."""
+
+    @classmethod
+    def count(cls, points: _RoadPoints, uncovered: np.ndarray, in_extent: np.ndarray,
+              nearest: np.ndarray, measurable: np.ndarray, *, villages: int, offices: int
+              ) -> _RegisterByRoad:
+        """Count reached households and workers; not measured: outside the extent."""
+        reached = nearest >= 0
+        measured_point = measurable[points.owner] & in_extent
+        values = {
+            "households_within_road_radius": reached.astype(float),
+            "uncovered_households_within_road_radius": (reached & (uncovered > 0)).astype(float),
+            "register_uncovered_workers_within_road_radius": np.where(reached, uncovered, 0.0),
+            "households_road_not_measured": (points.straight & ~measured_point).astype(float),
+        }
+        village_counts = pd.DataFrame({
+            name: np.bincount(points.owner, weights=weights, minlength=villages).astype("int64")
+            for name, weights in values.items()})
+        unmeasured_village = ~measurable
+        for name in REGISTER_ROAD_COLUMNS[:3]:
+            village_counts[name] = village_counts[name].astype("Int64").mask(unmeasured_village)
+        office_index = np.where(reached, nearest, 0)
+        office_counts = pd.DataFrame({
+            name: np.bincount(office_index, weights=weights * reached,
+                              minlength=offices).astype("int64")
+            for name, weights in list(values.items())[:3]})
+        pair = points.owner[reached].astype(np.int64) * max(offices, 1) + nearest[reached]
+        pairs, index = np.unique(pair, return_inverse=True)
+        pieces = pd.DataFrame({"village": pairs // max(offices, 1),
+                               "office": pairs % max(offices, 1)})
+        for name, weights in list(values.items())[:3]:
+            pieces[name.removesuffix("_within_road_radius")] = np.bincount(
+                index.ravel(), weights=weights[reached], minlength=len(pairs)).astype("int64")
+        return cls(village_counts, office_counts, pieces)
 
 
 def road_reach(
@@ -219,6 +372,7 @@ def road_reach(
     min_extent_share: float = MIN_EXTENT_SHARE,
     buffer_m: float = CATCHMENT_BUFFER_M,
     language: str = "id",
+    households: HouseholdInputs | None = None,
 ) -> RoadReach:
     """
     Measure the radius rule along the roads for an analysis, beside the straight line.
@@ -243,6 +397,10 @@ def road_reach(
         Half-width of the catchment polygons around the reached roads.
     language
         ``"id"`` or ``"en"`` for the ``road_note`` texts.
+    households
+        The household points the analysis was run with (None without): villages placed
+        by them are measured on them, and the register's counts by road
+        (:data:`REGISTER_ROAD_COLUMNS`) are added to villages and offices.
 
     Returns
     -------
@@ -269,10 +427,14 @@ def road_reach(
             blocked[hits] = True
             for index in hits:
                 blocked_by[index].append(office_id)
-    shares, by_office = _village_shares(villages_metric, network, reach,
-                                        points_per_village=points_per_village,
-                                        min_extent_share=min_extent_share, blocked=blocked,
-                                        language=language)
+    if radius_km == result.params.radius_km:
+        straight_share = result.villages["share_within_radius"].to_numpy(float)
+    else:
+        straight_share = _straight_share(result, villages_metric, radius_km, network)
+    shares, by_office, register = _village_shares(
+        villages_metric, straight_share, network, reach, metric_xy(offices, network),
+        points_per_village=points_per_village, min_extent_share=min_extent_share,
+        blocked=blocked, language=language, households=households)
     for index in np.flatnonzero(blocked):
         note = NOTES["office_off_network"][language].format(offices=", ".join(blocked_by[index]))
         existing = shares.loc[index, "road_note"]
@@ -288,14 +450,55 @@ def road_reach(
     office_columns = _office_road_totals(villages_metric, offices,
                                          result.discs.to_crs(network.crs), reach, by_office)
     offices_out = _insert_after(offices, "uncovered_within_radius", office_columns)
+    if register is not None:
+        villages_out = _insert_after(villages_out, "__end__", register.villages)
+        offices_out = _insert_after(offices_out, "__end__", _office_register(
+            register.offices, offices, reach))
     catchments = catchment_polygons(network, reach, offices, buffer_m=buffer_m)
+    pieces = _road_pieces(villages["code"].to_numpy(), reach.office_ids, by_office, register)
     return RoadReach(villages=gpd.GeoDataFrame(villages_out, geometry="geometry",
                                                crs=villages.crs),
                      offices=gpd.GeoDataFrame(offices_out, geometry="geometry", crs=offices.crs),
                      catchments=catchments, radius_km=radius_km, directed=directed,
                      network_source=network.source, attribution=network.attribution,
                      network_input=network.input_record(),
-                     problems=_off_network_problems(network, offices, off_network))
+                     problems=_off_network_problems(network, offices, off_network),
+                     pieces=pieces)
+
+
+def _straight_share(result: AnalysisResult, villages_metric: gpd.GeoDataFrame,
+                    radius_km: float, network: RoadNetwork) -> np.ndarray:
+    """Each village's share of area within ``radius_km`` of an office, in a straight line."""
+    discs = office_discs(result.offices.to_crs(network.crs), radius_km)
+    return share_inside(villages_metric, shapely.union_all(discs.geometry.to_numpy()))
+
+
+def _road_pieces(codes: np.ndarray, office_ids: np.ndarray, by_office: np.ndarray,
+                 register: _RegisterByRoad | None) -> pd.DataFrame:
+    """Turn the (village × office) road shares into a long table, with the register's counts."""
+    village, office = np.nonzero(np.nan_to_num(by_office) > 0)
+    pieces = pd.DataFrame({"code": codes[village], "office_id": office_ids[office],
+                           "share": by_office[village, office]})
+    if register is None:
+        return pieces
+    counted = register.pieces.assign(code=codes[register.pieces["village"]],
+                                     office_id=office_ids[register.pieces["office"]])
+    counted = counted.drop(columns=["village", "office"])
+    merged = pieces.merge(counted, on=["code", "office_id"], how="outer")
+    merged["share"] = merged["share"].fillna(0.0)
+    columns = ["households", "uncovered_households", "register_uncovered_workers"]
+    merged[columns] = merged[columns].fillna(0).astype("int64")
+    return merged
+
+
+def _office_register(counts: pd.DataFrame, offices: gpd.GeoDataFrame,
+                     reach: OfficeReach) -> pd.DataFrame:
+    """Place the register's road counts on the office rows (NA for offices off the network)."""
+    row_of = {office_id: row for row, office_id in enumerate(reach.office_ids)}
+    rows = [row_of.get(office_id) for office_id in offices["office_id"].astype(str)]
+    return pd.DataFrame({column: pd.array(
+        [None if row is None else int(counts[column].iloc[row]) for row in rows],
+        dtype="Int64") for column in counts.columns})
 
 
 def _office_road_totals(
@@ -364,4 +567,5 @@ def with_road_reach(result: AnalysisResult, reach: RoadReach) -> AnalysisResult:
         result.inputs)
     return dataclasses.replace(result, villages=reach.villages, offices=reach.offices,
                                road_catchments=reach.catchments, road_network=network,
-                               inputs=inputs, problems=[*result.problems, *reach.problems])
+                               inputs=inputs, problems=[*result.problems, *reach.problems],
+                               road_pieces=reach.pieces)
