@@ -337,3 +337,62 @@ def _register_figures(result: AnalysisResult, villages: pd.DataFrame, pieces: pd
         completeness=_ratio(workers, _total(villages, "denominator_value")),
         **road,
     )
+
+
+OFFICE_HEADLINE_COLUMNS = (
+    "office_id", "name", "coverage_within_radius", "gap_to_target", "uncovered_within_radius",
+    "workers_to_target_within_radius", "denominator_within_radius",
+    "participants_within_radius", "villages_within_radius",
+)
+"""The per-office table of :func:`office_headlines`, gap and coverage first."""
+
+
+def office_headlines(result: AnalysisResult, *, regency: str | None = None,
+                     office_id: str | None = None) -> pd.DataFrame:
+    """
+    Tabulate each office's headline for a scope, one row per office.
+
+    Parameters
+    ----------
+    result
+        The run.
+    regency
+        Only the pieces in this kabupaten/kota (None: all).
+    office_id
+        Only this office (None: every office).
+
+    Returns
+    -------
+    pd.DataFrame
+        :data:`OFFICE_HEADLINE_COLUMNS`, then the road figure and the register's counts
+        when the run has them. Without a kabupaten the rows equal the offices table's.
+    """
+    import pandas as pd  # noqa: PLC0415 - tables only when asked
+
+    offices = result.offices
+    if office_id is not None:
+        offices = offices[offices["office_id"].astype(str) == str(office_id)]
+    rows = []
+    for office, name in zip(offices["office_id"].astype(str), offices["name"], strict=True):
+        figures = headline(result, office_id=office, regency=regency)
+        table, register = figures.table, figures.register
+        row: dict[str, object] = {
+            "office_id": office, "name": name,
+            "coverage_within_radius": table.coverage_within_radius,
+            "gap_to_target": result.params.target - table.coverage_within_radius,
+            "uncovered_within_radius": table.uncovered_within_radius,
+            "workers_to_target_within_radius": table.workers_to_target_within_radius,
+            "denominator_within_radius": table.denominator_within_radius,
+            "participants_within_radius": table.participants_within_radius,
+            "villages_within_radius": table.villages,
+        }
+        if table.uncovered_within_road_radius is not None:
+            row["uncovered_within_road_radius"] = table.uncovered_within_road_radius
+        if register is not None:
+            row["households_within_radius"] = register.households_within_radius
+            row["uncovered_households_within_radius"] = (
+                register.uncovered_households_within_radius)
+            row["register_uncovered_workers_within_radius"] = (
+                register.register_uncovered_workers_within_radius)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=None if rows else list(OFFICE_HEADLINE_COLUMNS))

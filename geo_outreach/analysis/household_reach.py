@@ -134,8 +134,8 @@ def prepare_households(
     prepared
         Inputs without errors.
     path
-        A household file; None for the DEMO layer (written to a temporary Parquet file
-        and read back through the same reader as a user's file).
+        A household file; None for the DEMO layer (classified from memory by
+        :func:`households_from_table`).
     params
         H3 resolution, suppression threshold, chunk size.
     mapping
@@ -152,21 +152,66 @@ def prepare_households(
         The classification and what it needs.
     """
     params = params or HouseholdParams()
-    area = build_study_area(prepared.villages, prepared.offices, radius_km=radius_km)
     if path is not None:
+        area = build_study_area(prepared.villages, prepared.offices, radius_km=radius_km)
         classification = classify_households(path, area, params, mapping=mapping, name=name)
         record = {"path": name or str(path), "sha256": file_sha256(Path(path))}
         return HouseholdInputs(classification, area, params, is_demo=False, record=record)
-    from geo_outreach.inputs.household_files import HouseholdChunk  # noqa: PLC0415
-
     table = demo_households(prepared)
-    chunk = HouseholdChunk(
-        rows=np.arange(2, len(table) + 2), ids=table["id"], lat=table["lat"].to_numpy(),
-        lon=table["lon"].to_numpy(), workers=table["workers"], registered=table["registered"])
-    classification = classify_households([chunk], area, params, name="DEMO households")
     record = {"path": f"generated:DEMO households ({len(table)}, seed in "
                       "geo_outreach/synthetic.py)", "sha256": ""}
-    return HouseholdInputs(classification, area, params, is_demo=True, record=record)
+    return households_from_table(prepared, table, name="DEMO households", params=params,
+                                 radius_km=radius_km, is_demo=True, record=record)
+
+
+def households_from_table(
+    prepared: PreparedInputs,
+    table: pd.DataFrame,
+    *,
+    name: str,
+    params: HouseholdParams | None = None,
+    radius_km: float = 5.0,
+    is_demo: bool = False,
+    record: dict[str, str] | None = None,
+) -> HouseholdInputs:
+    """
+    Classify household points held in memory, as :func:`prepare_households` does a file.
+
+    Parameters
+    ----------
+    prepared
+        Inputs without errors.
+    table
+        ``id``, ``lat``, ``lon``, ``workers``, ``registered``; one row per household
+        (row numbers in messages start at 2, as in a spreadsheet with a header).
+    name
+        What to call the points in messages and the run record.
+    params
+        H3 resolution, suppression threshold.
+    radius_km
+        The radius the study area starts with.
+    is_demo
+        True for synthetic points.
+    record
+        The run record's ``path`` and ``sha256`` (default: the name, no digest).
+
+    Returns
+    -------
+    HouseholdInputs
+        The classification and what it needs.
+    """
+    from geo_outreach.inputs.household_files import HouseholdChunk  # noqa: PLC0415
+
+    params = params or HouseholdParams()
+    area = build_study_area(prepared.villages, prepared.offices, radius_km=radius_km)
+    chunk = HouseholdChunk(
+        rows=np.arange(2, len(table) + 2), ids=table["id"].reset_index(drop=True),
+        lat=table["lat"].to_numpy(float), lon=table["lon"].to_numpy(float),
+        workers=table["workers"].reset_index(drop=True),
+        registered=table["registered"].reset_index(drop=True))
+    classification = classify_households([chunk], area, params, name=name)
+    return HouseholdInputs(classification, area, params, is_demo=is_demo,
+                           record=record or {"path": name, "sha256": ""})
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from geo_outreach.analysis.headline import headline
 from geo_outreach.analysis.household_cells import household_table
 from geo_outreach.cli import options
 from geo_outreach.cli.options import (
@@ -30,33 +31,48 @@ if TYPE_CHECKING:
 
 
 def _summary(result: AnalysisResult) -> str:
-    """Summarise a run in a few plain-text lines, for the terminal."""
-    villages = result.villages
+    """Summarise a run in a few plain-text lines, for the terminal (the app's headline)."""
+    figures = headline(result)
+    table, register = figures.table, figures.register
     denominator = DENOMINATOR_LABELS[result.params.denominator]["en"]
     label = f"[{DEMO_LABEL}: synthetic participation data] " if result.is_demo else ""
-    summary = result.household_summary
     lines = [
-        (f"{label}{len(villages)} villages, {int(villages['has_data'].sum())} with data; "
-         f"coverage = participants / {denominator}; target {result.params.target:.0%}; "
-         f"radius {result.params.radius_km:g} km"),
-        (f"uncovered workers inside any radius: "
-         f"{villages['uncovered_within_radius'].sum():,.0f}"),
+        (f"{label}{table.villages} villages, {table.villages - table.villages_without_data} "
+         f"with data; coverage = participants / {denominator}; target "
+         f"{result.params.target:.0%}; radius {result.params.radius_km:g} km"),
+        (f"participation table: uncovered workers inside any radius "
+         f"{table.uncovered_within_radius:,.0f}; coverage inside "
+         f"{_percent(table.coverage_within_radius)}; participants needed to reach the target "
+         f"{table.workers_to_target_within_radius:,.0f}"),
     ]
-    if summary is not None:
+    if table.clipped_villages:
+        lines.append(f"  {table.clipped_villages} village(s) have more participants than "
+                     f"{denominator}: their uncovered count is 0")
+    if table.uncovered_within_road_radius is not None:
+        lines.append(f"  along the roads: {table.uncovered_within_road_radius:,.0f} uncovered "
+                     f"inside the radius; {table.villages_road_not_measured} village(s) "
+                     "outside the road network not measured")
+    summary = result.household_summary
+    if summary is not None and register is not None:
         demo = f" [{DEMO_LABEL}]" if result.households_demo else ""
-        lines.insert(1, f"household points{demo}: {summary['rows_used']:,} of "
-                        f"{summary['rows_read']:,} rows used, {summary['rows_rejected']:,} "
-                        "set aside (households_rejects.csv); counts inside the radius are "
-                        "exact where a village has points")
+        lines.append(
+            f"household register{demo}: {summary['rows_used']:,} of {summary['rows_read']:,} "
+            f"rows used, {summary['rows_rejected']:,} set aside (households_rejects.csv); "
+            f"inside any radius {register.households_within_radius:,} households, "
+            f"{register.register_uncovered_workers_within_radius:,} unregistered workers; "
+            f"the register holds {_percent(register.completeness)} of the {denominator}")
     for office in result.offices.itertuples():
         approximate = " (approximate location)" if office.approximate else ""
-        coverage = ("n/a" if pd.isna(office.coverage_within_radius)
-                    else f"{office.coverage_within_radius:.1%}")
         uncovered = (0 if pd.isna(office.uncovered_within_radius)
                      else office.uncovered_within_radius)
-        lines.append(f"  {office.name}{approximate}: coverage {coverage}, "
+        lines.append(f"  {office.name}{approximate}: coverage "
+                     f"{_percent(office.coverage_within_radius)}, "
                      f"uncovered within radius {uncovered:,.0f}")
     return "\n".join(lines)
+
+
+def _percent(share: float) -> str:
+    return "n/a" if pd.isna(share) else f"{share:.1%}"
 
 
 def _problems_table(problems: Sequence[Problem]) -> pd.DataFrame:
