@@ -228,9 +228,9 @@ def load_boundaries(
     found = [str(c) for c in gdf.columns if c != gdf.geometry.name]
     positions = resolve_columns(found, BOUNDARY_ALIASES, mapping, source=source,
                                 option=BOUNDARIES_OPTION)
-    require(BOUNDARY_REQUIRED, positions, found, BOUNDARY_ALIASES, source=source,
-            option=BOUNDARIES_OPTION)
     headers = {c: found[i] for c, i in positions.items()}
+    require(BOUNDARY_REQUIRED, positions, found, BOUNDARY_ALIASES, source=source,
+            option=BOUNDARIES_OPTION, headers=headers)
     attributes = gdf.drop(columns=gdf.geometry.name).reset_index(drop=True)
     columns = [c for c in (*VILLAGE_COLUMNS, *VILLAGE_OPTIONAL_COLUMNS) if c in positions]
     out = pd.DataFrame({c: attributes.iloc[:, positions[c]] for c in columns})

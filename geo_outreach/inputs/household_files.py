@@ -27,7 +27,7 @@ from pyproj.exceptions import CRSError
 from shapely.errors import GEOSException
 
 from geo_outreach._errors import GeoOutreachError, InputError, Problem
-from geo_outreach.inputs.columns import require, resolve_columns
+from geo_outreach.inputs.columns import HOUSEHOLDS_OPTION, require, resolve_columns
 from geo_outreach.inputs.file_checks import check_file
 from geo_outreach.inputs.schema import HOUSEHOLD_ALIASES
 
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from geo_outreach.config import ColumnMapping
 
 HOUSEHOLD_FORMATS: Final = "CSV (.csv), Parquet or GeoParquet (.parquet), GeoPackage (.gpkg)"
-OPTION: Final = "--household-columns"
+OPTION: Final = HOUSEHOLDS_OPTION
 DEFAULT_CHUNK_ROWS: Final = 125_000
 MAX_HEADER_BYTES: Final = 1024 * 1024
 """A CSV header line longer than this (1 MB) means the file is not a CSV table."""
@@ -109,9 +109,10 @@ def _read_each(items: Iterable[_Item], source: str, kind: str) -> Iterator[_Item
 def _columns(found: list[str], mapping: ColumnMapping | None, source: str,
              *, has_geometry: bool) -> dict[str, str]:
     positions = resolve_columns(found, HOUSEHOLD_ALIASES, mapping, source=source, option=OPTION)
+    headers = {canonical: found[i] for canonical, i in positions.items()}
     require(_REQUIRED_WITH_GEOMETRY if has_geometry else _REQUIRED, positions, found,
-            HOUSEHOLD_ALIASES, source=source, option=OPTION)
-    return {canonical: found[i] for canonical, i in positions.items()}
+            HOUSEHOLD_ALIASES, source=source, option=OPTION, headers=headers)
+    return headers
 
 
 def _numeric(values: pd.Series | np.ndarray) -> np.ndarray:

@@ -74,7 +74,7 @@ def _office_points(path: Path, mapping: ColumnMapping | None) -> InputTable:
         mapping = ColumnMapping({c: h for c, h in mapping.columns.items() if c in aliases})
     positions = resolve_columns(found, aliases, mapping, source=source, option=OFFICES_OPTION)
     require(OFFICE_REQUIRED, [*positions, "lat", "lon"], found, OFFICE_ALIASES, source=source,
-            option=OFFICES_OPTION)
+            option=OFFICES_OPTION, headers={c: found[i] for c, i in positions.items()})
     types = set(gdf.geometry.geom_type.dropna())
     if types - POINT_TYPES:
         raise InputError(Problem(source, None, None, ", ".join(sorted(types)),

@@ -23,6 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.config import ColumnMapping
 from geo_outreach.inputs.columns import (
+    IDENTIFIER_COLUMNS,
     PARTICIPATION_OPTION,
     InputTable,
     Requirement,
@@ -40,7 +41,7 @@ from geo_outreach.inputs.file_checks import (
     decode_text,
     refuse_binary,
 )
-from geo_outreach.inputs.schema import normalise_header
+from geo_outreach.inputs.schema import header_keys, normalise_header
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -95,7 +96,9 @@ def _csv_rows(text: str, delimiter: str) -> tuple[list[list[object]], list[int],
 
 
 def _header_score(cells: Sequence[object], known: frozenset[str]) -> int:
-    return sum(1 for cell in cells if cell_text(cell) and normalise_header(cell) in known)
+    """Count the cells that are known headers, whole or by a part ("Kalurahan/Kelurahan")."""
+    return sum(1 for cell in cells
+               if cell_text(cell) and any(key in known for key in header_keys(cell)))
 
 
 def _find_header(rows: Sequence[Sequence[object]], known: frozenset[str]) -> int | None:
@@ -266,6 +269,9 @@ def read_table(
         A ``.csv`` (comma-, semicolon- or tab-separated; UTF-8, UTF-8 with BOM, UTF-16
         or Latin-1/Windows-1252) or ``.xlsx`` file. Title rows above the header are
         skipped: the header is the first row with at least two known column names.
+        Headers are matched whatever their case, spacing, dots or underscores, and by
+        their parts: "Kalurahan/Kelurahan" is a village name, "Jumlah Angkatan Kerja
+        (jiwa)" the labour force (see :func:`~geo_outreach.inputs.columns.resolve_columns`).
     aliases
         Canonical column name to the headers that mean it, e.g.
         :data:`~geo_outreach.inputs.schema.PARTICIPATION_ALIASES`.
@@ -286,9 +292,10 @@ def read_table(
     InputError
         Missing, empty or oversized file (:data:`MAX_TABLE_BYTES`, :data:`MAX_TABLE_ROWS`),
         unsupported format, a workbook or picture named ``.csv``, no header row, merged
-        header cells, a required column missing (the message lists the file's columns),
-        a mapping that names a column the file does not have, a row with more cells than
-        the header, or a file cut off in its last row.
+        header cells, a required column missing or without a single value (one problem
+        per missing column, listing the file's headers, the closest one and the option
+        that maps it), a mapping that names a column the file does not have, a row with
+        more cells than the header, or a file cut off in its last row.
     """
     path = Path(path)
     source = path.name
@@ -311,7 +318,22 @@ def read_table(
     _merged_header(grid, header, source)
     frame, names = _grid_frame(grid, header, source)
     positions = resolve_columns(names, aliases, mapping, source=source, option=option)
-    require(required, positions, names, aliases, source=source + grid.where, option=option)
+    headers = {c: names[i] for c, i in positions.items()}
+    require(required, positions, names, aliases, source=source + grid.where, option=option,
+            headers=headers, empty=_empty_columns(frame, positions))
     data = pd.DataFrame({c: frame[i] for c, i in positions.items()}, index=frame.index)
-    return InputTable(data, source + grid.where, {c: names[i] for c, i in positions.items()},
-                      _read_notes(grid, header, source))
+    return InputTable(data, source + grid.where, headers, _read_notes(grid, header, source))
+
+
+def _empty_columns(frame: pd.DataFrame, positions: dict[str, int]) -> frozenset[str]:
+    """
+    Name the identifier columns without a single value in a table that has rows.
+
+    Such a column meets no requirement (see :data:`IDENTIFIER_COLUMNS`), so a file whose
+    only code column is empty gets one message about its headers instead of one per row.
+    A count column left blank is the rows' problem, reported row by row by the validators.
+    """
+    if frame.empty:
+        return frozenset()
+    return frozenset(c for c, i in positions.items()
+                     if c in IDENTIFIER_COLUMNS and not any(cell_text(v) for v in frame[i]))

@@ -15,7 +15,7 @@ import pandas as pd
 
 from geo_outreach.inputs.cells import cell_problem, parse_number, text_series
 from geo_outreach.inputs.codes import is_blank, normalise_code
-from geo_outreach.inputs.columns import InputTable, describe_rows
+from geo_outreach.inputs.columns import PARTICIPATION_OPTION, InputTable, describe_rows
 from geo_outreach.inputs.schema import DENOMINATORS, SEGMENTS
 
 if TYPE_CHECKING:
@@ -47,10 +47,14 @@ def _identifier_problems(table: InputTable, out: pd.DataFrame) -> list[Problem]:
     names = out["name"] if "name" in out.columns else pd.Series(None, index=out.index)
     codes = out["code_input"] if "code_input" in out.columns else pd.Series(None, index=out.index)
     unnamed = out.index[names.isna() & codes.isna()]
-    problems += [cell_problem(table, row, "name" if "name" in data.columns else "code", None,
-                              "the row has neither a village code nor a village name",
-                              "fill in the Kemendagri code or the village name, or delete the row")
-                 for row in unnamed]
+    if len(unnamed) and len(unnamed) == len(out):
+        problems.append(_no_identifier_problem(table))
+    else:
+        problems += [cell_problem(table, row, "name" if "name" in data.columns else "code", None,
+                                  "the row has neither a village code nor a village name",
+                                  "fill in the Kemendagri code or the village name, or delete "
+                                  "the row")
+                     for row in unnamed]
     if "code" not in data.columns and not {"district", "regency"} <= set(data.columns):
         problems.append(cell_problem(table, None, None, None,
                                      "villages are identified by name only, without kapanewon "
@@ -59,6 +63,22 @@ def _identifier_problems(table: InputTable, out: pd.DataFrame) -> list[Problem]:
                                      "add the Kemendagri code, or kapanewon and kabupaten columns",
                                      "warning"))
     return problems
+
+
+def _no_identifier_problem(table: InputTable) -> Problem:
+    """
+    One error for a table in which no row has a village code or name.
+
+    Its identifier columns are empty, or hold something else: the header is the problem,
+    not each row. (:func:`~geo_outreach.inputs.tables.read_table` already refuses a file
+    whose code and name columns are empty; this covers tables built otherwise.)
+    """
+    given = [table.header(c) for c in ("code", "name") if c in table.data.columns]
+    shown = " and ".join(f"'{h}'" for h in given) or "no code or name column"
+    return cell_problem(table, None, None, None,
+                        f"no row has a village code or a village name ({shown}: no value)",
+                        f"check that the code or name column is the right one; map it with "
+                        f"{PARTICIPATION_OPTION} code=YOUR_HEADER or name=YOUR_HEADER")
 
 
 def _duplicate_code_problems(table: InputTable, codes: pd.Series) -> list[Problem]:
