@@ -308,3 +308,28 @@ def catchment_polygons(
         gpd.GeoDataFrame({"office_id": [], "name": [], "radius_km": [], "reached_nodes": [],
                           "road_km_reached": []}, geometry=[], crs=network.crs)
     return frame.to_crs("EPSG:4326")
+
+
+def km_outside_network(network: RoadNetwork, frame: gpd.GeoDataFrame) -> np.ndarray:
+    """
+    Measure how far each feature lies outside the network's extent.
+
+    Parameters
+    ----------
+    network
+        The network.
+    frame
+        Points (e.g. offices), any CRS.
+
+    Returns
+    -------
+    np.ndarray
+        Kilometres outside the extent, 0.0 for a feature inside it (within the extent's
+        tolerance).
+    """
+    xy = metric_xy(frame, network)
+    if len(xy) == 0:
+        return np.zeros(0)
+    inside = network.covers_xy(xy)
+    distance = shapely.distance(network.extent, shapely.points(xy)) / 1000
+    return np.where(inside, 0.0, distance)

@@ -38,9 +38,7 @@ from typing import TYPE_CHECKING, Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
-from scipy.spatial import cKDTree
 
 from geo_outreach._errors import Problem
 from geo_outreach.analysis.reach import office_discs, share_inside
@@ -51,7 +49,15 @@ from geo_outreach.roads.catchments import (
     metric_xy,
     office_reach,
 )
-from geo_outreach.roads.road_points import POINTS_PER_VILLAGE, nearest_office_by_road, sample_points
+from geo_outreach.roads.road_points import POINTS_PER_VILLAGE
+from geo_outreach.roads.road_shares import (
+    RegisterByRoad,
+    grid_points,
+    household_points,
+    reached_by_road,
+    road_pieces,
+    shares_by_office,
+)
 
 if TYPE_CHECKING:
     from geo_outreach.analysis.household_reach import HouseholdInputs
@@ -67,11 +73,6 @@ VILLAGE_ROAD_COLUMNS: Final = ("share_within_road_radius", "uncovered_within_roa
 """Placed right after the straight-line ``uncovered_within_radius`` column."""
 VILLAGE_ROAD_EXTRAS: Final = ("share_inside_network_extent", "nearest_office_by_road",
                               "road_note")
-REGISTER_ROAD_COLUMNS: Final = ("households_within_road_radius",
-                                "uncovered_households_within_road_radius",
-                                "register_uncovered_workers_within_road_radius",
-                                "households_road_not_measured")
-"""With household points: the register's counts along the roads (villages and offices)."""
 OFFICE_ROAD_COLUMNS: Final = (
     "villages_within_road_radius", "labour_force_within_road_radius",
     "participants_within_road_radius", "coverage_within_road_radius",
@@ -182,72 +183,6 @@ def _percent(share: float, language: str) -> str:
     return text.replace(".", ",") if language == "id" else text
 
 
-@dataclass(frozen=True)
-class _RoadPoints:
-    """Points standing for villages: network-CRS ``xy``, village ``owner``, ``weight``."""
-
-    xy: np.ndarray
-    owner: np.ndarray
-    weight: np.ndarray
-    straight: np.ndarray
-    """True where the point lies within the straight-line radius."""
-
-
-def _sample_points(polygons: np.ndarray, chosen: np.ndarray, network: RoadNetwork,
-                   office_xy: np.ndarray, *, radius_m: float, points_per_village: int
-                   ) -> _RoadPoints:
-    """Grid points over the chosen villages, inside the network's extent."""
-    xy, owner = sample_points(polygons[chosen], points_per_village)
-    owner = np.flatnonzero(chosen)[owner] if len(owner) else owner
-    in_extent = shapely.contains_xy(network.extent, xy[:, 0], xy[:, 1])
-    xy, owner = xy[in_extent], owner[in_extent]
-    straight = (cKDTree(office_xy).query(xy)[0] <= radius_m if len(office_xy) and len(xy)
-                else np.zeros(len(xy), dtype=bool))
-    return _RoadPoints(xy, owner, np.ones(len(xy)), straight)
-
-
-def _household_points(households: HouseholdInputs, villages: gpd.GeoDataFrame,
-                      network: RoadNetwork, radius_m: float
-                      ) -> tuple[_RoadPoints, np.ndarray, np.ndarray]:
-    """Return the households as road points, which lie inside the extent, and uncovered."""
-    classified = households.classification.households
-    transformer = pyproj.Transformer.from_crs(households.area.metric_crs, network.crs,
-                                              always_xy=True)
-    x, y = transformer.transform(classified.x.astype(float), classified.y.astype(float))
-    xy = np.column_stack([np.asarray(x), np.asarray(y)]).reshape(-1, 2)
-    position = pd.Series(np.arange(len(villages)), index=villages["code"].astype(str))
-    owner = position.reindex(households.area.village_codes[classified.village].astype(str))
-    owner = owner.fillna(-1).to_numpy(int)
-    known = owner >= 0
-    in_extent = network.covers_xy(xy) if len(xy) else np.zeros(0, dtype=bool)
-    points = _RoadPoints(xy[known], owner[known], classified.workers[known].astype(float),
-                         classified.distance_m[known] <= radius_m)
-    uncovered = (classified.workers - classified.registered)[known].astype(float)
-    return points, in_extent[known], uncovered
-
-
-def _reached(network: RoadNetwork, reach: OfficeReach, points: _RoadPoints) -> np.ndarray:
-    """Each point's nearest office by road (row in ``reach``), -1 unless reached both ways."""
-    nearest = np.full(len(points.xy), -1)
-    candidates = np.flatnonzero(points.straight)
-    if len(candidates):
-        nearest[candidates] = nearest_office_by_road(network, reach, points.xy[candidates])[0]
-    return nearest
-
-
-def _shares_by_office(points: _RoadPoints, nearest: np.ndarray, straight_share: np.ndarray,
-                      villages: int, offices: int) -> np.ndarray:
-    """(village × office): straight-line share × the share of straight points reached."""
-    straight_weight = np.bincount(points.owner, weights=points.weight * points.straight,
-                                  minlength=villages)
-    by_office = np.zeros((villages, offices))
-    hit = nearest >= 0
-    np.add.at(by_office, (points.owner[hit], nearest[hit]), points.weight[hit])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(straight_weight[:, None] > 0, by_office / straight_weight[:, None], 0.0)
-    return np.nan_to_num(straight_share)[:, None] * ratio
-
-
 def _village_shares(
     villages_metric: gpd.GeoDataFrame,
     straight_share: np.ndarray,
@@ -260,7 +195,7 @@ def _village_shares(
     blocked: np.ndarray,
     language: str,
     households: HouseholdInputs | None,
-) -> tuple[pd.DataFrame, np.ndarray, _RegisterByRoad | None]:
+) -> tuple[pd.DataFrame, np.ndarray, RegisterByRoad | None]:
     """Per village: extent share, road share, nearest office by road, note; (village × office)."""
     polygons = villages_metric.geometry.to_numpy()
     count, offices = len(polygons), len(reach.office_ids)
@@ -271,7 +206,7 @@ def _village_shares(
     register = None
     if households is not None:
         by_points = (villages_metric["reach_method"] == "household_points").to_numpy()
-        points, in_extent, uncovered = _household_points(households, villages_metric, network,
+        points, in_extent, uncovered = household_points(households, villages_metric, network,
                                                          reach.radius_m)
         weight_all = np.bincount(points.owner, weights=points.weight, minlength=count)
         weight_in = np.bincount(points.owner, weights=points.weight * in_extent,
@@ -285,18 +220,18 @@ def _village_shares(
             weight_straight, weight_all, out=np.zeros(count), where=weight_all > 0),
             straight_share)
     measurable = (extent_share >= min_extent_share) & ~blocked
-    samples = _sample_points(polygons, measurable & ~by_points, network, office_xy,
+    samples = grid_points(polygons, measurable & ~by_points, network, office_xy,
                              radius_m=reach.radius_m, points_per_village=points_per_village)
-    by_office = _shares_by_office(samples, _reached(network, reach, samples), straight_share,
+    by_office = shares_by_office(samples, reached_by_road(network, reach, samples), straight_share,
                                   count, offices)
     has_points = np.bincount(samples.owner, minlength=count) > 0
     if households is not None:
-        nearest = np.where(in_extent, _reached(network, reach, points), -1)
+        nearest = np.where(in_extent, reached_by_road(network, reach, points), -1)
         counted = dataclasses.replace(points, straight=points.straight & in_extent)
-        weighted = _shares_by_office(counted, nearest, straight_share, count, offices)
+        weighted = shares_by_office(counted, nearest, straight_share, count, offices)
         by_office[by_points] = weighted[by_points]
         has_points |= by_points
-        register = _RegisterByRoad.count(points, uncovered, in_extent, nearest, measurable,
+        register = RegisterByRoad.count(points, uncovered, in_extent, nearest, measurable,
                                          villages=count, offices=offices)
     measured = measurable & has_points
     by_office[~measured] = np.nan
@@ -317,49 +252,6 @@ def _village_shares(
         "road_note": notes,
     })
     return frame, by_office, register
-
-
-@dataclass(frozen=True)
-class _RegisterByRoad:
-    """The register's counts along the roads, per village and per office."""
-
-    villages: pd.DataFrame
-    offices: pd.DataFrame
-    pieces: pd.DataFrame
-    """Per (village position, office row) reached: the three counts, without the suffix."""
-
-    @classmethod
-    def count(cls, points: _RoadPoints, uncovered: np.ndarray, in_extent: np.ndarray,
-              nearest: np.ndarray, measurable: np.ndarray, *, villages: int, offices: int
-              ) -> _RegisterByRoad:
-        """Count reached households and workers; not measured: outside the extent."""
-        reached = nearest >= 0
-        measured_point = measurable[points.owner] & in_extent
-        values = {
-            "households_within_road_radius": reached.astype(float),
-            "uncovered_households_within_road_radius": (reached & (uncovered > 0)).astype(float),
-            "register_uncovered_workers_within_road_radius": np.where(reached, uncovered, 0.0),
-            "households_road_not_measured": (points.straight & ~measured_point).astype(float),
-        }
-        village_counts = pd.DataFrame({
-            name: np.bincount(points.owner, weights=weights, minlength=villages).astype("int64")
-            for name, weights in values.items()})
-        unmeasured_village = ~measurable
-        for name in REGISTER_ROAD_COLUMNS[:3]:
-            village_counts[name] = village_counts[name].astype("Int64").mask(unmeasured_village)
-        office_index = np.where(reached, nearest, 0)
-        office_counts = pd.DataFrame({
-            name: np.bincount(office_index, weights=weights * reached,
-                              minlength=offices).astype("int64")
-            for name, weights in list(values.items())[:3]})
-        pair = points.owner[reached].astype(np.int64) * max(offices, 1) + nearest[reached]
-        pairs, index = np.unique(pair, return_inverse=True)
-        pieces = pd.DataFrame({"village": pairs // max(offices, 1),
-                               "office": pairs % max(offices, 1)})
-        for name, weights in list(values.items())[:3]:
-            pieces[name.removesuffix("_within_road_radius")] = np.bincount(
-                index.ravel(), weights=weights[reached], minlength=len(pairs)).astype("int64")
-        return cls(village_counts, office_counts, pieces)
 
 
 def road_reach(
@@ -455,7 +347,7 @@ def road_reach(
         offices_out = _insert_after(offices_out, "__end__", _office_register(
             register.offices, offices, reach))
     catchments = catchment_polygons(network, reach, offices, buffer_m=buffer_m)
-    pieces = _road_pieces(villages["code"].to_numpy(), reach.office_ids, by_office, register)
+    pieces = road_pieces(villages["code"].to_numpy(), reach.office_ids, by_office, register)
     return RoadReach(villages=gpd.GeoDataFrame(villages_out, geometry="geometry",
                                                crs=villages.crs),
                      offices=gpd.GeoDataFrame(offices_out, geometry="geometry", crs=offices.crs),
@@ -471,24 +363,6 @@ def _straight_share(result: AnalysisResult, villages_metric: gpd.GeoDataFrame,
     """Each village's share of area within ``radius_km`` of an office, in a straight line."""
     discs = office_discs(result.offices.to_crs(network.crs), radius_km)
     return share_inside(villages_metric, shapely.union_all(discs.geometry.to_numpy()))
-
-
-def _road_pieces(codes: np.ndarray, office_ids: np.ndarray, by_office: np.ndarray,
-                 register: _RegisterByRoad | None) -> pd.DataFrame:
-    """Turn the (village × office) road shares into a long table, with the register's counts."""
-    village, office = np.nonzero(np.nan_to_num(by_office) > 0)
-    pieces = pd.DataFrame({"code": codes[village], "office_id": office_ids[office],
-                           "share": by_office[village, office]})
-    if register is None:
-        return pieces
-    counted = register.pieces.assign(code=codes[register.pieces["village"]],
-                                     office_id=office_ids[register.pieces["office"]])
-    counted = counted.drop(columns=["village", "office"])
-    merged = pieces.merge(counted, on=["code", "office_id"], how="outer")
-    merged["share"] = merged["share"].fillna(0.0)
-    columns = ["households", "uncovered_households", "register_uncovered_workers"]
-    merged[columns] = merged[columns].fillna(0).astype("int64")
-    return merged
 
 
 def _office_register(counts: pd.DataFrame, offices: gpd.GeoDataFrame,
