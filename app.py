@@ -145,14 +145,42 @@ def analyse_cached(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def road_reach_cached(_result: AnalysisResult, _network: RoadNetwork,
+                      _households: HouseholdInputs | None,
                       result_key: tuple[object, ...]) -> AnalysisResult:
     """Add the road-distance measures, once per analysis and network."""
     del result_key  # the cache key
-    return with_road_reach(_result, road_reach(_result, _network))
+    return with_road_reach(_result, road_reach(_result, _network, households=_households))
 
 
-def sidebar(lang: Language, regencies: list[str], *, can_use_demo: bool,
-            has_upload: bool) -> tuple[AnalysisParams, str | None, str]:
+ALL = ""
+"""The office and kabupaten choices' value for 'all of them' (its label is translated)."""
+
+
+def choose_scope(lang: Language, offices: dict[str, str], regencies: list[str]
+                 ) -> tuple[str | None, str | None]:
+    """
+    Let the user choose *my office* and a kabupaten once; every page then follows them.
+
+    Options are values (office ids, kabupaten names), labels come from ``format_func``,
+    so switching the language keeps the choice.
+    """
+    everything = i18n.t("app.region_all", lang)
+    if st.session_state.get("office") not in (ALL, *offices):
+        st.session_state.pop("office", None)  # an office the new office file does not have
+    office = st.sidebar.selectbox(
+        i18n.t("sidebar.office", lang), [ALL, *offices], key="office",
+        format_func=lambda value: offices.get(value, everything),
+        help=i18n.t("sidebar.office_help", lang))
+    if st.session_state.get("regency") not in (ALL, *regencies):
+        st.session_state.pop("regency", None)
+    regency = st.sidebar.selectbox(i18n.t("sidebar.regency", lang), [ALL, *regencies],
+                                   key="regency",
+                                   format_func=lambda value: value or everything)
+    return office or None, regency or None
+
+
+def sidebar(lang: Language, *, can_use_demo: bool,
+            has_upload: bool) -> tuple[AnalysisParams, str]:
     """Draw the analysis settings and return them (and the household choice)."""
     st.sidebar.header(i18n.t("sidebar.header", lang))
     radius_km = st.sidebar.slider(i18n.t("sidebar.radius", lang), 1.0, VALIDATION_RADIUS_KM,
@@ -162,11 +190,8 @@ def sidebar(lang: Language, regencies: list[str], *, can_use_demo: bool,
         i18n.t("sidebar.denominator", lang), ["labour_force", "employed"],
         format_func=lambda d: i18n.t(f"denominator.{d}", lang), key="denominator",
         help=i18n.glossary(lang).get("angkatan kerja"))
-    everything = i18n.t("app.region_all", lang)
-    regency = st.sidebar.selectbox(i18n.t("sidebar.regency", lang), [everything, *regencies],
-                                   key="regency")
     choices = ["none", *(["demo"] if can_use_demo else []), *(["upload"] if has_upload else [])]
-    default = "upload" if has_upload else ("demo" if can_use_demo else "none")
+    default = "upload" if has_upload else "none"  # the DEMO layer only when asked, as in the CLI
     if st.session_state.get("households") not in choices:
         st.session_state.pop("households", None)
     households = st.sidebar.radio(i18n.t("sidebar.households", lang), choices,
@@ -175,7 +200,7 @@ def sidebar(lang: Language, regencies: list[str], *, can_use_demo: bool,
     st.sidebar.checkbox(i18n.t("sidebar.road_reach", lang), value=False, key="road_reach")
     params = AnalysisParams(radius_km=radius_km, target=target_pct / 100,
                             denominator=denominator)
-    return params, None if regency == everything else regency, households
+    return params, households
 
 
 def load_households(prepared: PreparedInputs, inputs_key: tuple[object, ...],
@@ -224,8 +249,8 @@ def run_analysis(prepared: PreparedInputs, households: HouseholdInputs | None,
                                 params.target, params.denominator)
         if st.session_state.get("road_reach"):
             with st.spinner(i18n.t("msg.reading", lang)):
-                result = road_reach_cached(result, network, (*result_key, params,
-                                                             network_key))
+                result = road_reach_cached(result, network, households,
+                                           (*result_key, params, network_key))
     except GeoOutreachError as err:
         st.error(escape_markdown(str(err)))
         return None
@@ -279,8 +304,11 @@ def prepare_frame(lang: Language, banners: DeltaGenerator) -> Frame:
     if checked[3] is not None and st.session_state.get("last_household_upload") != checked[3]:
         st.session_state["last_household_upload"] = checked[3]
         st.session_state["households"] = "upload"  # a new upload is what the user wants shown
-    params, regency, household_choice = sidebar(
-        lang, regencies, can_use_demo=prepared.is_demo and checked[0] is None,
+    offices = dict(zip(prepared.offices["office_id"].astype(str),
+                       prepared.offices["name"].astype(str), strict=True))
+    office, regency = choose_scope(lang, offices, regencies)
+    params, household_choice = sidebar(
+        lang, can_use_demo=prepared.is_demo and checked[0] is None,
         has_upload=checked[3] is not None)
     households = None
     if not prepared.errors and household_choice != "none":
@@ -298,7 +326,7 @@ def prepare_frame(lang: Language, banners: DeltaGenerator) -> Frame:
         with banners:
             show_banners(result, lang)
     return Frame(lang, result, prepared, households, network, regency, regencies,
-                 blocked=result is None)
+                 blocked=result is None, office=office)
 
 
 def main() -> None:

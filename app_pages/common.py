@@ -19,9 +19,10 @@ from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError, Problem
 from geo_outreach.inputs import uploads
 from geo_outreach.inputs.uploads import Role, Upload, UploadError
+from geo_outreach.publish.export import is_fraction
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
@@ -64,6 +65,9 @@ class Frame:
     blocked
         True when an upload was refused or the inputs have errors: the result pages
         then point to the Data page.
+    office
+        The office id chosen as *my office* in the sidebar (None: all offices); every
+        page follows it.
     """
 
     lang: Language
@@ -74,6 +78,7 @@ class Frame:
     regency: str | None = None
     regencies: list[str] = field(default_factory=list)
     blocked: bool = False
+    office: str | None = None
 
 
 def current_frame() -> Frame:
@@ -145,20 +150,99 @@ def upload_check(file: UploadedFile | None, role: Role) -> Upload | UploadError 
 
 
 def problems_frame(problems: list[Problem], lang: Language) -> pd.DataFrame:
-    """Problems as a table with the user's file, row, column, value and fix."""
+    """Problems as a table with the user's file, row, column, value and fix, in words."""
     columns = ["severity", "file", "row", "column", "value", "message", "fix"]
     frame = pd.DataFrame([p.to_dict() for p in problems], columns=columns)
-    return frame.rename(columns=i18n.column_labels(columns, lang, table="problems"))
+    return display(frame, lang, table_name="problems")
 
 
-def display(table: pd.DataFrame, lang: Language, *, table_name: str) -> pd.DataFrame:
-    """Translate headers and office types for showing a table."""
+COORDINATE_DECIMALS = 5
+KM_DECIMALS = 1
+
+
+def display(table: pd.DataFrame, lang: Language, *, table_name: str,
+            headers: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """
+    Make a table ready for the screen, in the user's language.
+
+    Parameters
+    ----------
+    table
+        A result or report table with machine column names.
+    lang
+        ``"id"`` or ``"en"``.
+    table_name
+        ``"villages"``, ``"offices"``, ``"priority"``, ``"problems"`` ...: prefers that
+        table's own headers (see :func:`geo_outreach.i18n.column_labels`).
+    headers
+        Headers of its own for some columns, already in ``lang`` (they win over the labels).
+
+    Returns
+    -------
+    pd.DataFrame
+        Translated headers; yes/no and codes (status, severity, counting method, office
+        type ...) in words; fractions as percentages (``38,3%``); km and coordinates with
+        the language's decimal separator; counts rounded to whole numbers, which stay
+        numbers so that they sort; a missing value as "—", never None or NaN.
+    """
     shown = table.drop(columns="geometry", errors="ignore").copy()
-    if "office_type" in shown.columns:
-        shown["office_type"] = shown["office_type"].map(
-            lambda v: i18n.t(f"office_type.{v}", lang) if i18n.has_label(f"office_type.{v}")
-            else v)
-    return shown.rename(columns=i18n.column_labels(shown.columns, lang, table=table_name))
+    for column in shown.columns:
+        shown[column] = shown_values(shown[column], str(column), lang)
+    labels = i18n.column_labels(shown.columns, lang, table=table_name) | dict(headers or {})
+    return shown.rename(columns=labels)
+
+
+def shown_values(values: pd.Series, column: str, lang: Language) -> pd.Series:
+    """
+    Write one column of a table as :func:`display` shows it.
+
+    Parameters
+    ----------
+    values
+        The column.
+    column
+        Its machine name: decides between a percentage, a distance, a coordinate, a
+        count and a code.
+    lang
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    pd.Series
+        The column to show, same index.
+    """
+    if pd.api.types.is_bool_dtype(values):
+        return _each(values, lambda value: i18n.value_label(column, value, lang))
+    if pd.api.types.is_numeric_dtype(values):
+        return _shown_numbers(values, column, lang)
+    words = {value: i18n.value_label(column, value, lang) for value in values.dropna().unique()}
+    return _each(values, lambda value: words.get(value, value))
+
+
+def _shown_numbers(values: pd.Series, column: str, lang: Language) -> pd.Series:
+    """Write a numeric column: percentages, km and coordinates as text, counts whole."""
+    if is_fraction(column):
+        return _each(values, lambda value: i18n.format_percent(value, lang))
+    decimals = (COORDINATE_DECIMALS if column in ("lat", "lon")
+                else KM_DECIMALS if column.endswith("_km") else None)
+    if decimals is not None:
+        return _each(values, lambda value: i18n.format_number(value, lang, decimals=decimals))
+    whole = values.astype("Float64").round()
+    if not whole.isna().any():
+        return whole.astype("int64")
+    # digits as the whole-number columns show them, and "—" where there is no number
+    return _each(whole, lambda value: str(int(value)))  # type: ignore[call-overload]
+
+
+def _each(values: pd.Series, write: Callable[[object], object]) -> pd.Series:
+    """Write every present cell with ``write``; a missing one as "—"."""
+    return pd.Series([i18n.MISSING_VALUE if _missing(value) else write(value)
+                      for value in values], index=values.index, dtype=object)
+
+
+def _missing(value: object) -> bool:
+    """Tell whether a cell holds no value (None, NaN, NA)."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def remembered(name: str, key: object, load: Callable[[], Loaded]) -> Loaded:

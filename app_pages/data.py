@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Final
 
+import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
     MAPPING_ROLES,
     UPLOAD_ROLES,
     current_frame,
+    display,
     forget_upload,
     keep_mapping,
     keep_upload,
@@ -29,6 +32,10 @@ if TYPE_CHECKING:
     from geo_outreach.analysis.household_reach import HouseholdInputs
     from geo_outreach.config import Language
     from geo_outreach.inputs.prepare import PreparedInputs
+
+SAME_ID_DETAIL: Final = re.compile(r"same id as row (\d+)")
+"""The detail of a household row set aside for an id seen before (households.py)."""
+
 
 def draw_uploads(lang: Language) -> None:
     """
@@ -56,7 +63,8 @@ def draw_uploads(lang: Language) -> None:
         if isinstance(outcome, UploadError):
             st.error(escape_markdown(outcome.message(lang)))
         if role in mappings:
-            st.text_input(i18n.t("data.column_mapping", lang, role=role), value=mappings[role],
+            st.text_input(i18n.t("data.column_mapping", lang,
+                                 role=i18n.t(f"upload.what.{role}", lang)), value=mappings[role],
                           key=f"mapping_{role}", on_change=keep_mapping, args=(role,),
                           placeholder=i18n.t(f"data.mapping_example.{role}", lang))
 
@@ -73,8 +81,9 @@ def show_data(prepared: PreparedInputs, households: HouseholdInputs | None,
     st.subheader(i18n.t("tab.match_report", lang))
     report = prepared.match_report
     if not report.empty:
-        st.write(report["status"].value_counts().rename(i18n.t("data.rows", lang)))
-        st.dataframe(report, hide_index=True, width="stretch")
+        st.dataframe(status_counts(report, lang), hide_index=True)
+        st.dataframe(display(report, lang, table_name="match_report"), hide_index=True,
+                     width="stretch")
     if households is not None:
         st.subheader(i18n.t("data.households_header", lang))
         classification = households.classification
@@ -84,7 +93,58 @@ def show_data(prepared: PreparedInputs, households: HouseholdInputs | None,
                         rejected=i18n.format_number(len(classification.rejects), lang)))
         if len(classification.rejects):
             st.caption(i18n.t("data.rejects", lang))
-            st.dataframe(classification.rejects, hide_index=True, width="stretch")
+            st.dataframe(rejects_shown(classification.rejects, lang), hide_index=True,
+                         width="stretch")
+
+
+def status_counts(report: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """
+    Count the match report's rows per status, the status in words.
+
+    Parameters
+    ----------
+    report
+        The match report (``status`` column).
+    lang
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    pd.DataFrame
+        Two columns: the status and the number of rows, most frequent first.
+    """
+    counts = report["status"].value_counts()
+    return pd.DataFrame({
+        i18n.t("col.status", lang): [i18n.value_label("status", status, lang)
+                                     for status in counts.index],
+        i18n.t("data.rows", lang): counts.to_numpy(),
+    })
+
+
+def rejects_shown(rejects: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """
+    Show the household rows set aside: row, reason and detail in words.
+
+    Parameters
+    ----------
+    rejects
+        ``row``, ``reason`` and ``detail`` (see
+        :attr:`geo_outreach.analysis.households.HouseholdClassification.rejects`).
+    lang
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    pd.DataFrame
+        The table to show.
+    """
+    shown = rejects.copy()
+    if "detail" in shown.columns:
+        shown["detail"] = [
+            i18n.t("value.detail.same_id", lang, row=found.group(1))
+            if isinstance(detail, str) and (found := SAME_ID_DETAIL.fullmatch(detail))
+            else detail for detail in shown["detail"]]
+    return display(shown, lang, table_name="rejects")
 
 
 if __name__ == "__main__":

@@ -20,9 +20,20 @@ if TYPE_CHECKING:
 MAP_DOWNLOAD_NAME = "peta-cakupan.html"
 
 
-def show_map(result: AnalysisResult, lang: Language, regency: str | None) -> None:
-    """Show the coverage map, and its download as one self-contained HTML file."""
-    shown = maps.coverage_map(result, regency=regency, lang=lang, asset_base_url=STATIC_URL)
+def office_bounds(result: AnalysisResult, office_id: str | None
+                  ) -> tuple[float, float, float, float] | None:
+    """Return the bounds of *my office*'s radius ring (None: no office chosen)."""
+    if office_id is None:
+        return None
+    disc = result.discs[result.discs["office_id"].astype(str) == str(office_id)]
+    return tuple(float(v) for v in disc.total_bounds) if len(disc) else None  # type: ignore[return-value]
+
+
+def show_map(result: AnalysisResult, lang: Language, regency: str | None,
+             office_id: str | None = None) -> None:
+    """Show the coverage map (zoomed to *my office*'s ring when chosen), and its download."""
+    shown = maps.coverage_map(result, regency=regency, lang=lang, asset_base_url=STATIC_URL,
+                              focus=office_bounds(result, office_id))
     st_folium(shown, height=640, use_container_width=True, returned_objects=[],
               key="coverage_map")
     # Built only when clicked, and as a fresh map: folium adds its scripts again each time
@@ -36,4 +47,4 @@ def show_map(result: AnalysisResult, lang: Language, regency: str | None) -> Non
 
 if __name__ == "__main__":
     frame = result_frame()
-    show_map(frame.result, frame.lang, frame.regency)
+    show_map(frame.result, frame.lang, frame.regency, frame.office)

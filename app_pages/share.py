@@ -16,6 +16,7 @@ import streamlit as st
 
 from app_pages.common import result_frame
 from geo_outreach import i18n
+from geo_outreach.analysis.headline import office_regency
 from geo_outreach.privacy import DEFAULT_K
 from geo_outreach.publish.export_log import logged_download
 from geo_outreach.render.share import share_html
@@ -32,7 +33,8 @@ FORMATS: Final = ("html", "png", "pdf")
 MIME: Final = {"html": "text/html", "png": "image/png", "pdf": "application/pdf"}
 
 
-def show_share(result: AnalysisResult, lang: Language, regency_names: Sequence[str]) -> None:
+def show_share(result: AnalysisResult, lang: Language, regency_names: Sequence[str],
+               my_office: str | None = None) -> None:
     """
     Draw the share page: kabupaten/kota, format, and a download button.
 
@@ -44,14 +46,18 @@ def show_share(result: AnalysisResult, lang: Language, regency_names: Sequence[s
         ``"id"`` or ``"en"``.
     regency_names
         The kabupaten/kota to choose from, as in the boundary data (the sidebar's choice
-        is preselected when it is one of them).
+        is preselected when it is one of them, else the one where most of *my office*'s
+        radius lies).
+    my_office
+        The office chosen in the sidebar (None: none).
     """
     st.caption(i18n.t("share.intro", lang))
     names = list(regency_names)
     if not names:
         st.info(i18n.t("msg.fix_in_data_tab", lang))
         return
-    chosen = st.session_state.get("regency")
+    chosen = st.session_state.get("regency") or (
+        office_regency(result, my_office) if my_office else None)
     left, right = st.columns(2)
     region = left.selectbox(i18n.t("sidebar.regency", lang), names,
                             index=names.index(chosen) if chosen in names else 0,
@@ -89,4 +95,4 @@ def _maker(result: AnalysisResult, region: str, file_format: str,
 
 if __name__ == "__main__":
     frame = result_frame()
-    show_share(frame.result, frame.lang, frame.regencies)
+    show_share(frame.result, frame.lang, frame.regencies, frame.office)

@@ -99,9 +99,14 @@ def test_bad_upload_shows_the_problems_and_stops_the_analysis(app):
     assert not app.metric
 
 
-def test_demo_households_give_exact_counts_and_hexes(app):
-    assert app.sidebar.radio(key="households").value == "demo"
+def test_demo_households_are_off_until_asked_then_give_register_counts_and_hexes(app):
+    assert app.sidebar.radio(key="households").value == "none"  # as on the command line
+    assert not any("titik rumah tangga sintetis" in w.value for w in app.warning)
+    app.sidebar.radio(key="households").set_value("demo").run()
     assert any("titik rumah tangga sintetis" in w.value for w in app.warning)
+    subheaders = [h.value for h in app.subheader]
+    assert any("data kepesertaan" in h for h in subheaders)
+    assert any("register rumah tangga" in h for h in subheaders)
     show(app, "map")
     script = folium_args(app)["script"]
     assert "Titik panas" in script
@@ -132,7 +137,7 @@ def test_uploaded_household_points_are_used_and_rejects_listed(app):
     assert app.sidebar.radio(key="households").value == "upload"
     assert not any("titik rumah tangga sintetis" in w.value for w in app.warning)
     shown = " ".join(str(frame.value.to_dict()) for frame in app.dataframe)
-    assert "swapped_lat_lon" in shown
+    assert "lintang dan bujur tertukar" in shown
 
 
 def test_routes_tab_plans_walk_sheets_for_the_teams(app):

@@ -396,3 +396,27 @@ def office_headlines(result: AnalysisResult, *, regency: str | None = None,
                 register.register_uncovered_workers_within_radius)
         rows.append(row)
     return pd.DataFrame(rows, columns=None if rows else list(OFFICE_HEADLINE_COLUMNS))
+
+
+def office_regency(result: AnalysisResult, office_id: str) -> str | None:
+    """
+    Name the kabupaten/kota where most of an office's radius lies (by its villages' share).
+
+    Parameters
+    ----------
+    result
+        The run.
+    office_id
+        The office.
+
+    Returns
+    -------
+    str or None
+        The kabupaten/kota, or None when the office's radius holds no village.
+    """
+    pieces = scope_pieces(result, result.office_pieces, office_id=office_id, regency=None)
+    if pieces.empty:
+        return None
+    regency = result.villages.set_index("code")["regency"]
+    weights = pieces.assign(regency=regency.reindex(pieces["code"]).to_numpy())
+    return str(weights.groupby("regency")["share"].sum().idxmax())

@@ -4,7 +4,8 @@ Labels for the app, the CLI and the maps, in Bahasa Indonesia (default) and Engl
 The texts are data, one TOML file per language beside this module (``id.toml``,
 ``en.toml``): :data:`LABELS` holds every user-facing text under a key, in both
 languages; :func:`t` looks one up and fills in its placeholders; :data:`GLOSSARY`
-explains the terms users meet (cakupan, angkatan kerja, kapanewon, KCP ...). The number
+explains the terms users meet (cakupan, angkatan kerja, kapanewon, KCP ...);
+:func:`value_label` puts coded table cells into words (yes/no, match statuses ...). The number
 formatters write ``1.234.567`` and ``12,5%`` in Indonesian and ``1,234,567`` and
 ``12.5%`` in English.
 """
@@ -138,6 +139,54 @@ def column_labels(
         found = next((key for key in keys if key in LABELS), None)
         labels[column] = LABELS[found][lang] if found else column
     return labels
+
+
+VALUE_KEY_PREFIXES: Final[dict[str, str]] = {"office_type": "office_type",
+                                             "denominator": "denominator"}
+"""Columns whose values are labelled under their own prefix; any other column ``c`` has
+its values under ``value.c.<value>`` (e.g. ``value.status.fuzzy``)."""
+
+
+def value_label(column: str, value: object, lang: Language = "id") -> object:
+    """
+    Put one table cell into words: a yes/no, or a code such as a match status.
+
+    Parameters
+    ----------
+    column
+        The cell's column (machine name), e.g. ``"status"`` or ``"reach_method"``.
+    value
+        The cell.
+    lang
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    object
+        ``"Ya"``/``"Tidak"`` (``"Yes"``/``"No"``) for a boolean, the label of a known code,
+        else ``value`` unchanged (names, numbers, free text).
+
+    Examples
+    --------
+    >>> value_label("status", "fuzzy", "en")
+    'similar name, check it'
+    >>> value_label("has_data", True)
+    'Ya'
+    >>> value_label("name", "Caturtunggal")
+    'Caturtunggal'
+    """
+    _check_language(lang)
+    if _is_boolean(value):
+        return LABELS["value.true" if value else "value.false"][lang]
+    if not isinstance(value, str):
+        return value
+    key = f"{VALUE_KEY_PREFIXES.get(column, f'value.{column}')}.{value}"
+    return LABELS[key][lang] if key in LABELS else value
+
+
+def _is_boolean(value: object) -> bool:
+    """Tell whether a cell is a Python or NumPy boolean."""
+    return isinstance(value, bool) or getattr(getattr(value, "dtype", None), "kind", "") == "b"
 
 
 def glossary(lang: Language = "id") -> dict[str, str]:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo
 
 from geo_outreach import __version__
-from geo_outreach.i18n import format_km, t
+from geo_outreach.analysis.headline import headline
+from geo_outreach.i18n import format_km, format_number, format_percent, t
 from geo_outreach.render.map_data import map_text
 from geo_outreach.render.map_style import BOX_STYLE, DEMO_STYLE, percent_label
 from geo_outreach.render.share_layers import ShareLayers, suppression_k
@@ -139,6 +140,8 @@ def title_html(result: AnalysisResult, layers: ShareLayers, lang: Language,
         f'<div style="font-size:15px;font-weight:bold">{map_text(t("share.title", lang))}</div>',
         f'<div style="font-size:14px;font-weight:bold">{map_text(layers.region)}</div>',
         f"<div>{map_text(facts)}</div>",
+        *(f'<div class="geo-outreach-headline">{map_text(line)}</div>'
+          for line in headline_lines(result, layers, lang)),
         f'<div style="color:#555">{map_text(made)}</div>',
     ]
     for row in layers.outside.itertuples(index=False):
@@ -149,6 +152,43 @@ def title_html(result: AnalysisResult, layers: ShareLayers, lang: Language,
         if used:
             parts.append(f'<div style="{DEMO_STYLE}">{map_text(t(key, lang))}</div>')
     return f'<div style="{BOX_STYLE}max-width:380px">{"".join(parts)}</div>'
+
+
+def headline_lines(result: AnalysisResult, layers: ShareLayers, lang: Language) -> list[str]:
+    """
+    Write the kabupaten's headline, the same figures the app and the command line show.
+
+    Parameters
+    ----------
+    result
+        The run.
+    layers
+        The shared kabupaten.
+    lang
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    list of str
+        The participation table's line and, with household points, the register's (its
+        counts hidden below ``k`` households, as everywhere in a shared file).
+    """
+    figures = headline(result, regency=layers.region)
+    table = figures.table
+    lines = [t("share.headline", lang,
+               uncovered=format_number(table.uncovered_within_radius, lang),
+               coverage=format_percent(table.coverage_within_radius, lang),
+               needed=format_number(table.workers_to_target_within_radius, lang))]
+    register = figures.register
+    if register is not None:
+        k = suppression_k(result)
+        hidden = 0 < register.households_within_radius < k
+        lines.append(t("share.headline_register", lang,
+                       households=f"<{k}" if hidden else format_number(
+                           register.households_within_radius, lang),
+                       uncovered=f"<{k}" if hidden else format_number(
+                           register.register_uncovered_workers_within_radius, lang)))
+    return lines
 
 
 def sources_html(result: AnalysisResult, layers: ShareLayers, lang: Language) -> str:

@@ -123,7 +123,8 @@ async def run_session(browser: Browser, url: str, table: SessionTable) -> Sessio
         saved = await download_priority_csv(page)
         priority = pd.read_csv(io.BytesIO(saved.read_bytes()))
         return SessionSeen(table.index, coverage_text,
-                           tuple(sorted(priority["coverage"].round(4).unique())), demo_banner)
+                           tuple(sorted((priority["Cakupan (%)"] / 100).round(4).unique())),
+                           demo_banner)
     finally:
         await context.close()
 
