@@ -42,6 +42,7 @@ _PUBLIC: dict[str, str] = {
     "office_discs": "geo_outreach.analysis.reach",
     "share_inside": "geo_outreach.analysis.reach",
     "prepare_households": "geo_outreach.analysis.household_reach",
+    "headline": "geo_outreach.analysis.headline",
     "coverage_map": "geo_outreach.render.maps",
 }
 """Public name → the module that defines it."""
@@ -51,12 +52,13 @@ __all__ = [  # noqa: RUF022 - in the order of the stages, as _PUBLIC
     "AnalysisParams", "ColumnMapping",
     "InputPaths", "PreparedInputs", "prepare_inputs",
     "AnalysisResult", "analyse", "run_analysis", "compute_coverage", "choose_metric_crs",
-    "office_discs", "share_inside", "prepare_households",
+    "office_discs", "share_inside", "prepare_households", "headline",
     "coverage_map",
 ]
 
 if TYPE_CHECKING:
     from geo_outreach.analysis.coverage import compute_coverage
+    from geo_outreach.analysis.headline import headline
     from geo_outreach.analysis.household_reach import prepare_households
     from geo_outreach.analysis.pipeline import analyse, run_analysis
     from geo_outreach.analysis.reach import office_discs, share_inside

@@ -1,5 +1,6 @@
 """The worked notebooks run top to bottom on the bundled data."""
 
+import json
 from pathlib import Path
 
 import nbformat
@@ -22,3 +23,10 @@ def test_notebook_runs_top_to_bottom(path, tmp_path):
     errors = [output for cell in notebook.cells if cell.cell_type == "code"
               for output in cell.get("outputs", []) if output.get("output_type") == "error"]
     assert not errors
+    written = tmp_path / "headline.json"
+    if written.exists():  # the notebook's headline is the app's and the command line's
+        from geo_outreach.analysis.headline import headline  # noqa: PLC0415
+        from geo_outreach.analysis.pipeline import run_analysis  # noqa: PLC0415
+
+        assert json.loads(written.read_text(encoding="utf-8")) == headline(
+            run_analysis()).as_dict()
