@@ -221,6 +221,9 @@ def shown_values(values: pd.Series, column: str, lang: Language) -> pd.Series:
 
 def _shown_numbers(values: pd.Series, column: str, lang: Language) -> pd.Series:
     """Write a numeric column: percentages, km and coordinates as text, counts whole."""
+    if column.startswith("gap_to_target"):  # a difference of percentages: points
+        return _each(values, lambda value: i18n.t("unit.percentage_points", lang, value=(
+            ("+" if value > 0 else "") + i18n.format_number(value * 100, lang, decimals=1))))
     if is_fraction(column):
         return _each(values, lambda value: i18n.format_percent(value, lang))
     decimals = (COORDINATE_DECIMALS if column in ("lat", "lon")

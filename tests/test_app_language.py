@@ -39,8 +39,9 @@ RAW_MISSING_WORDS = frozenset({"None", "nan", "NaN", "<NA>"})
 PERCENT = {"id": re.compile(r"-?\d{1,3}(?:\.\d{3})*,\d ?%"),
            "en": re.compile(r"-?\d{1,3}(?:,\d{3})*\.\d ?%")}
 """A percentage as each language writes it: ``38,3%`` and ``38.3%``."""
-FRACTION_COLUMNS = ("coverage", "coverage_within_radius", "gap_to_target",
-                    "share_within_radius")
+FRACTION_COLUMNS = ("coverage", "coverage_within_radius", "share_within_radius")
+POINTS = {"id": re.compile(r"[+-]?\d+,\d poin"), "en": re.compile(r"[+-]?\d+\.\d pp")}
+"""A gap to the target in percentage points: ``+1,7 poin`` and ``+1.7 pp``."""
 
 
 @pytest.fixture
@@ -172,7 +173,14 @@ def test_fractions_are_percentages_on_the_summary_and_priority_pages(app: AppTes
                 assert all(PERCENT[lang].fullmatch(c) or c == i18n.MISSING_VALUE
                            for c in cells), (page, column, cells.head().tolist())
                 checked.append((page, column))
+            gap = header("gap_to_target", lang, table)
+            for frame in app.dataframe:
+                if gap in frame.value.columns:
+                    assert all(POINTS[lang].fullmatch(c) or c == i18n.MISSING_VALUE
+                               for c in frame.value[gap]), frame.value[gap].head().tolist()
+                    checked.append((page, "gap_to_target"))
     assert {page for page, _ in checked} == {"summary", "priority"}, checked
+    assert ("priority", "gap_to_target") in checked
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
@@ -191,6 +199,8 @@ def test_display_writes_every_kind_of_cell_in_words(lang: str):
     by_column = dict(zip(table.columns, shown.columns, strict=True))
     assert list(shown[by_column["coverage"]]) == [
         "38,3%" if lang == "id" else "38.3%", i18n.MISSING_VALUE]
+    assert list(shown[by_column["gap_to_target"]]) == (
+        ["+1,7 poin", "-5,0 poin"] if lang == "id" else ["+1.7 pp", "-5.0 pp"])
     assert list(shown[by_column["has_data"]]) == [i18n.t("value.true", lang),
                                                   i18n.t("value.false", lang)]
     assert list(shown[by_column["uncovered_within_radius"]]) == [13, 3]  # numbers, to sort

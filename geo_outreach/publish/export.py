@@ -158,7 +158,9 @@ def labelled(table: pd.DataFrame, result: AnalysisResult, *,
                            for value in values]
         elif is_fraction(column) and pd.api.types.is_numeric_dtype(values):
             out[column] = (values * 100).round(FRACTION_DECIMALS - 2)
-            headers[column] = i18n.t("download.percent_header", lang, header=headers[column])
+            if not column.startswith("gap_to_target"):  # a gap is in points, said in its header
+                headers[column] = i18n.t("download.percent_header", lang,
+                                         header=headers[column])
         elif not pd.api.types.is_numeric_dtype(values):
             words = {value: i18n.value_label(column, value, lang)
                      for value in values.dropna().unique()}
