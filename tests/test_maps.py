@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -15,7 +17,15 @@ import shapely
 from geo_outreach._errors import InputError, OutputError
 from geo_outreach.analysis.result import AnalysisResult
 from geo_outreach.config import UTM_49S, AnalysisParams
-from geo_outreach.render import map_assets, map_data, map_style, maps
+from geo_outreach.render import (
+    map_assets,
+    map_data,
+    map_layers,
+    map_style,
+    maps,
+    route_layers,
+    share_controls,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -363,6 +373,178 @@ def test_leaflet_assets_are_self_contained():
     assert "1.9.3" in script
     assert "url(images/" not in stylesheet
     assert not re.search(r"url\(\s*[\"']?(https?:|//)", stylesheet)
+
+
+# --- readability and a clean console -------------------------------------------------
+def with_cells_and_catchments(result: AnalysisResult) -> AnalysisResult:
+    """The result with three H3 cells (one suppressed, one empty) and road catchments."""
+    villages = result.villages.to_crs(UTM_49S)
+    cells = gpd.GeoDataFrame(
+        {"households_within_radius_label": ["12", "<10", "0"],
+         "uncovered_households_within_radius": [30.0, np.nan, 0.0]},
+        geometry=[villages.geometry.iloc[i].centroid.buffer(800, quad_segs=2) for i in range(3)],
+        crs=UTM_49S).to_crs("EPSG:4326")
+    discs = result.discs.to_crs(UTM_49S)
+    catchments = gpd.GeoDataFrame(discs[["office_id", "name"]].assign(radius_km=5.0),
+                                  geometry=discs.geometry.buffer(-1000), crs=UTM_49S
+                                  ).to_crs("EPSG:4326")
+    return dataclasses.replace(result, household_cells=cells,
+                               household_summary={"min_cell_households": 10},
+                               road_catchments=catchments)
+
+
+def _layers(fmap: object) -> dict[str, object]:
+    """The map's layers by the name the layer control shows."""
+    return {child.layer_name: child for child in fmap._children.values()
+            if hasattr(child, "layer_name")}
+
+
+def test_layer_control_starts_collapsed(page: str):
+    control = re.search(r"L\.control\.layers\((.*?)\)\.addTo", page, re.DOTALL)
+    assert control
+    assert '"collapsed": true' in control.group(1)
+
+
+def test_layers_that_cover_the_colours_start_off(result: AnalysisResult):
+    fmap = maps.coverage_map(with_cells_and_catchments(result), inline_assets=False)
+    layers = _layers(fmap)
+    hexes = layers["Titik panas: rumah tangga belum terdaftar dalam radius (sel H3)"]
+    catchments = layers["Jangkauan 5 km lewat jalan"]
+    assert hexes.show is False
+    assert catchments.show is False
+    for shown in ("Cakupan per kalurahan", "Batas kapanewon", "Radius 5 km kantor",
+                  "Kantor BPJS Ketenagakerjaan"):
+        assert layers[shown].show is True
+    page = fmap.get_root().render()
+    assert f"{hexes.get_name()}.addTo(" not in page  # drawn only when turned on
+    assert f"{catchments.get_name()}.addTo(" not in page
+    assert f"{layers['Cakupan per kalurahan'].get_name()}.addTo(" in page
+    assert '"Titik panas: rumah tangga belum terdaftar dalam radius (sel H3)" :' in page
+    legend = _control_html(page, "geo-outreach-legend")
+    assert "mati saat peta dibuka; nyalakan di daftar lapisan" in legend
+
+
+def test_layer_builders_start_off_by_default(result: AnalysisResult):
+    richer = with_cells_and_catchments(result)
+    data = map_data.select_regency(richer, None)
+    assert map_layers.hex_layer(richer.household_cells, data, "id").show is False
+    assert route_layers.road_catchment_layer(richer.road_catchments).show is False
+
+
+@pytest.mark.parametrize(("lang", "hide", "show"), [
+    ("id", "Sembunyikan legenda", "Tampilkan legenda"),
+    ("en", "Hide the legend", "Show the legend"),
+])
+def test_legend_has_a_fold_button(result: AnalysisResult, lang: str, hide: str, show: str):
+    page = maps.coverage_map(result, lang=lang).get_root().render()
+    legend = _control_html(page, "geo-outreach-legend")
+    button = re.search(r"<button [^>]*data-go-fold[^>]*>(.*?)</button>", legend)
+    assert button
+    assert button.group(1) == "\N{MINUS SIGN}"
+    for attribute in ('type="button"', 'aria-expanded="true"', f'title="{hide}"',
+                      f'aria-label="{hide}"', f'data-hide="{hide}"', f'data-show="{show}"'):
+        assert attribute in button.group(0)
+    title, body = legend.split("data-go-fold-body", 1)
+    assert ("Cakupan kepesertaan" if lang == "id" else "Participation coverage") in title
+    assert "tanpa data" in body or "no data" in body  # the classes fold away, the title stays
+    assert 'querySelector("button[data-go-fold]")' in page  # the control wires the button
+    assert 'querySelector("[data-go-fold-body]")' in page
+
+
+def test_labels_are_decluttered_most_uncovered_first(result: AnalysisResult):
+    offices = result.offices.copy()
+    offices["uncovered_within_radius"] = [100.0, 900.0]  # the second office matters more
+    page = maps.coverage_map(dataclasses.replace(result, offices=offices),
+                             inline_assets=False).get_root().render()
+    labels = [re.search(r"<b>(.*?)</b>", json.loads(text)).group(1) for text in re.findall(
+        r'L\.divIcon\(\{\s*"html": (".*?"),\n', page)]
+    assert len(labels) == 2
+    assert labels[0].startswith("KCP")
+    assert labels[1] == "KC Yogyakarta"
+    assert "function declutter()" in page
+    assert json.dumps(list(map_layers.LABEL_PRIORITY)) in page
+    assert '"office-label"' in page
+
+
+def test_map_fits_only_once_it_has_a_size(page: str):
+    assert "maxZoom: 18, animate: false" in page
+    assert "new ResizeObserver(fit)" in page
+    assert '"maxZoom": 18' in page  # Leaflet has no zoom limit without tiles
+
+
+def _nan_shapes() -> tuple[shapely.Point, shapely.Polygon]:
+    """A point and a polygon with NaN coordinates (shapely warns when it makes them)."""
+    with np.errstate(invalid="ignore"):
+        return (shapely.Point(np.nan, np.nan),
+                shapely.Polygon([(110.3, -7.8), (np.nan, -7.8), (110.31, -7.79)]))
+
+
+def test_no_nan_reaches_the_page(result: AnalysisResult):
+    nan_point, nan_polygon = _nan_shapes()
+    offices = result.offices.copy()
+    extra = offices.iloc[[0, 0, 0]].copy()
+    extra["office_id"] = ["NAN", "EMPTY", "NONE"]
+    extra["name"] = ["KC NaN", "KC Empty", "KC None"]
+    extra = extra.set_geometry([nan_point, shapely.Point(), None], crs=offices.crs)
+    broken = pd.concat([offices, extra], ignore_index=True)
+    villages = result.villages.copy()
+    villages.loc[villages.index[0], "geometry"] = nan_polygon
+    shaky = dataclasses.replace(with_cells_and_catchments(result), offices=broken,
+                                villages=villages)
+    page = maps.coverage_map(shaky, inline_assets=False,
+                             focus=(np.nan, np.nan, np.nan, np.nan)).get_root().render()
+    assert not re.search(r"\bNaN\b|\bInfinity\b", page)  # Leaflet itself is not inlined
+    assert len(re.findall(r"L\.circleMarker\(", page)) == 2  # the unplaced offices are left out
+    assert "KC NaN" not in page
+    fit = re.search(r"\}\)\(map_\w+, (\[\[.*?\]\])\);", page)
+    assert fit
+    assert np.isfinite(json.loads(fit.group(1))).all()
+
+
+def test_finite_geometry():
+    nan_point, nan_polygon = _nan_shapes()
+    geometries = np.array([shapely.Point(1, 2), nan_point, shapely.Point(), None,
+                           shapely.box(0, 0, 1, 1), nan_polygon], dtype=object)
+    assert map_data.finite_geometry(geometries).tolist() == [True, False, False, False, True,
+                                                             False]
+
+
+def test_label_layer_leaves_out_nan_positions():
+    layer = share_controls.LabelLayer([[-7.8, 110.4, "<span>A</span>"],
+                                       [np.nan, 110.4, "<span>B</span>"],
+                                       [-7.8, None, "<span>C</span>"]],
+                                      name="Labels", css_class="go-label")
+    assert [label[2] for label in layer.labels] == ["<span>A</span>"]
+
+
+def test_route_layers_leave_out_nan_positions():
+    import folium  # noqa: PLC0415
+
+    nan_point, _ = _nan_shapes()
+    stops = pd.DataFrame({"order": [1, 2], "village": ["Bener", "Kricak"],
+                          "district": ["Tegalrejo", "Tegalrejo"], "households_visit": [12, 8],
+                          "arrival_min": [10.0, 25.0], "lat": [-7.78, np.nan],
+                          "lon": [110.36, 110.37]})
+    with np.errstate(invalid="ignore"):
+        path = shapely.LineString([(110.35, -7.79), (np.nan, -7.785), (110.36, -7.78)])
+    route = SimpleNamespace(team=1, stops=stops, households=20, distance_km=1.5,
+                            total_min=40.0, path=path)
+    unserved = pd.DataFrame({"village": ["Karangwaru", "Tegalrejo"],
+                             "households_visit": [5, 4], "lat": [np.nan, -7.77],
+                             "lon": [110.36, 110.36]})
+    plan = SimpleNamespace(routes=[route], unserved=unserved, start=shapely.Point(110.35, -7.79))
+    fmap = folium.Map(tiles=None)
+    for layer in route_layers.route_layers(plan):
+        layer.add_to(fmap)
+    page = fmap.get_root().render()
+    assert not re.search(r"\bNaN\b", page)
+    assert len(re.findall(r"L\.circleMarker\(", page)) == 3  # start, one stop, one unserved
+    assert len(re.findall(r"L\.polyline\(", page)) == 1
+    plan = SimpleNamespace(routes=[route], unserved=unserved.iloc[:0], start=nan_point)
+    fmap = folium.Map(tiles=None)
+    for layer in route_layers.route_layers(plan):
+        layer.add_to(fmap)
+    assert not re.search(r"\bNaN\b", fmap.get_root().render())
 
 
 # --- helpers -----------------------------------------------------------------------

@@ -37,6 +37,13 @@ SIMPLIFY_DEGREES: Final = 0.00003
 """Simplification tolerance for drawing, about 3 m: invisible on screen; it shrinks detailed
 user boundaries (the bundled ones are already this coarse)."""
 
+MAX_ZOOM: Final = 18
+"""The closest zoom of a map (street level): without tiles Leaflet has no limit, and a map
+fitted while it has no size would zoom in without end."""
+
+FIT_PADDING_PX: Final = 10
+"""Space kept around the data when a map is fitted to it."""
+
 _REGENCY_PREFIX: Final = re.compile(r"^(kabupaten|kab\.?|kotamadya|kota)\s*")
 
 
@@ -53,19 +60,52 @@ class MapData:
 
 
 class InstantFitBounds(MacroElement):
-    """Fit the map to bounds without animation (folium's FitBounds animates the first zoom)."""
+    """
+    Fit the map to bounds at once, without animation, and only once the map has a size.
+
+    folium's FitBounds animates the first zoom. And a map whose container has no size
+    yet (a page or tab not shown when the map is built, an iframe not laid out) cannot
+    be fitted: Leaflet computes an infinite zoom and a NaN centre, and every later move
+    fails with "Invalid LatLng object: (NaN, NaN)". So the fit waits until the container
+    is large enough, and never zooms in further than ``max_zoom``.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
-            {padding: [10, 10], animate: false});
+        (function (map, bounds) {
+            var done = false, container = map.getContainer(), observer = null;
+            function sized() {
+                return container.clientWidth > {{ this.min_size }} &&
+                    container.clientHeight > {{ this.min_size }};
+            }
+            function fit() {
+                if (done || !sized()) { return; }
+                done = true;
+                map.off("resize", fit);
+                if (observer) { observer.disconnect(); }
+                map.invalidateSize({pan: false});
+                map.fitBounds(bounds, {padding: [{{ this.padding }}, {{ this.padding }}],
+                                       maxZoom: {{ this.max_zoom }}, animate: false});
+            }
+            fit();
+            if (!done) {
+                map.on("resize", fit);
+                if (window.ResizeObserver) {
+                    observer = new ResizeObserver(fit);
+                    observer.observe(container);
+                }
+            }
+        })({{ this._parent.get_name() }}, {{ this.bounds|tojson }});
         {% endmacro %}
     """)
 
-    def __init__(self, bounds: list[list[float]]) -> None:
+    def __init__(self, bounds: list[list[float]], *, max_zoom: int | None = None) -> None:
         super().__init__()
         self._name = "FitBounds"
         self.bounds = bounds
+        self.max_zoom = int(MAX_ZOOM if max_zoom is None else max_zoom)
+        self.padding = FIT_PADDING_PX
+        self.min_size = 2 * FIT_PADDING_PX
 
 
 def regency_names(result: AnalysisResult) -> list[str]:
@@ -133,7 +173,7 @@ def select_regency(result: AnalysisResult, regency: str | None) -> MapData:
     districts = result.districts
     if "regency" in districts.columns:
         districts = districts[in_regency(districts, name, code, column="regency")]
-    shown = shapely.union_all(villages.geometry.to_numpy())
+    shown = drawn_area(villages)
     near = result.discs.geometry.intersects(shown).to_numpy()
     discs = result.discs[near]
     offices = result.offices[result.offices["office_id"].isin(discs["office_id"])]
@@ -185,14 +225,61 @@ def _bare(text: str) -> str:
 def feature_collection(geometries: gpd.GeoSeries, properties: list[dict[str, Any]], *,
                        simplify: bool = True) -> dict[str, Any]:
     """Build a compact FeatureCollection: simplified, rounded, only the given properties."""
-    compact = _compact(_wgs84(geometries).to_numpy(), simplify=simplify)
+    raw = _wgs84(geometries).to_numpy()
+    drawable = finite_geometry(raw)
+    compact = _compact(np.where(drawable, raw, None), simplify=simplify)
     features = [
         {"type": "Feature", "id": index, "properties": props,
          "geometry": shapely.geometry.mapping(geometry)}
-        for index, (geometry, props) in enumerate(zip(compact, properties, strict=True))
-        if geometry is not None and not geometry.is_empty
+        for index, (geometry, props, keep) in enumerate(zip(compact, properties, drawable,
+                                                            strict=True))
+        if keep and not geometry.is_empty
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def finite_geometry(geometries: np.ndarray) -> np.ndarray:
+    """
+    Tell which geometries can be drawn: present, not empty, every coordinate finite.
+
+    Parameters
+    ----------
+    geometries
+        Shapely geometries (None allowed).
+
+    Returns
+    -------
+    numpy.ndarray
+        One bool per geometry. A NaN coordinate would reach Leaflet as
+        ``Invalid LatLng object: (NaN, NaN)`` and stop the page's script.
+    """
+    geometries = np.asarray(geometries, dtype=object)
+    finite = ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)
+    if finite.any():
+        present = np.flatnonzero(finite)
+        counts = shapely.get_num_coordinates(geometries[present])
+        bad = ~np.isfinite(shapely.get_coordinates(geometries[present])).all(axis=1)
+        if bad.any():
+            finite[np.unique(np.repeat(present, counts)[bad])] = False
+    return finite
+
+
+def drawn_area(layer: gpd.GeoDataFrame) -> shapely.Geometry:
+    """
+    Return the union of a layer's drawable shapes (see :func:`finite_geometry`).
+
+    Parameters
+    ----------
+    layer
+        E.g. the villages shown.
+
+    Returns
+    -------
+    shapely.Geometry
+        Their union, in the layer's CRS; empty when none can be drawn.
+    """
+    geometry = layer.geometry.to_numpy()
+    return shapely.union_all(geometry[finite_geometry(geometry)])
 
 
 def _compact(geometries: np.ndarray, *, simplify: bool) -> np.ndarray:
@@ -219,8 +306,10 @@ def map_centre(data: MapData) -> tuple[float, float]:
 def _bounds(data: MapData) -> list[list[float]] | None:
     """[[south, west], [north, east]] of the villages shown (or the offices)."""
     for layer in (data.villages, data.discs, data.offices):
-        if len(layer) and not layer.geometry.is_empty.all():
-            west, south, east, north = _wgs84(layer.geometry).total_bounds
+        geometry = _wgs84(layer.geometry)
+        geometry = geometry[finite_geometry(geometry.to_numpy())]
+        if len(geometry):
+            west, south, east, north = geometry.total_bounds
             if np.isfinite([west, south, east, north]).all():
                 return [[float(south), float(west)], [float(north), float(east)]]
     return None
@@ -228,9 +317,24 @@ def _bounds(data: MapData) -> list[list[float]] | None:
 
 def fit_to_data(fmap: folium.Map, data: MapData,
                 focus: tuple[float, float, float, float] | None = None) -> None:
-    """Zoom the map to the data shown (or to ``focus``), at once (no zoom animation)."""
-    bounds = ([[focus[1], focus[0]], [focus[3], focus[2]]] if focus is not None
-              else _bounds(data))
+    """
+    Zoom the map to the data shown (or to ``focus``), at once (no zoom animation).
+
+    Parameters
+    ----------
+    fmap
+        The map.
+    data
+        What it shows; the villages' bounds (else the radius discs', else the offices').
+    focus
+        West, south, east, north in degrees, used instead when all four are finite
+        and it is not empty (an office without a disc gives NaN bounds).
+    """
+    bounds = _bounds(data)
+    if focus is not None and np.isfinite(focus).all():
+        west, south, east, north = (float(value) for value in focus)
+        if west <= east and south <= north:
+            bounds = [[south, west], [north, east]]
     if bounds is not None:
         InstantFitBounds(bounds).add_to(fmap)
 

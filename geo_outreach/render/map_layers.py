@@ -6,11 +6,13 @@ Each builder takes the selected, shareable tables and returns one folium layer.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import folium
 import numpy as np
-import shapely
+import pandas as pd
+from branca.element import MacroElement
+from folium.template import Template
 
 from geo_outreach.i18n import (
     column_labels,
@@ -24,7 +26,9 @@ from geo_outreach.i18n import (
 from geo_outreach.render.map_data import (
     COORDINATE_DECIMALS,
     MapData,
+    drawn_area,
     feature_collection,
+    finite_geometry,
     is_missing,
     is_truthy,
     map_text,
@@ -44,9 +48,89 @@ from geo_outreach.render.map_style import (
 if TYPE_CHECKING:
 
     import geopandas as gpd
+    import shapely
 
     from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.config import Language
+
+LABEL_PRIORITY: Final = (".office-label",
+                         ".go-label:not(.go-village-label):not(.go-outside-label)",
+                         ".go-outside-label", ".go-village-label")
+"""Map labels by importance (CSS selectors): offices, kapanewon, notes on offices outside
+the area (the title box names them too), villages. A label that would overlap one shown
+before it is hidden."""
+
+DECLUTTER_SCRIPT: Final = """function (map, selectors, margin, flip, gap) {
+    function overlaps(a, b) {
+        return a.left - margin < b.right && b.left - margin < a.right &&
+            a.top - margin < b.bottom && b.top - margin < a.bottom;
+    }
+    function free(box, kept) {
+        return !kept.some(function (other) { return overlaps(other, box); });
+    }
+    function declutter() {
+        var kept = [], pane = map.getPane("markerPane");
+        selectors.forEach(function (selector) {
+            pane.querySelectorAll(selector).forEach(function (label) {
+                var text = label.firstElementChild || label;
+                label.style.visibility = "";
+                text.style.transform = "";
+                var box = text.getBoundingClientRect();
+                if (!box.width || !box.height) { return; }
+                if (free(box, kept)) { kept.push(box); return; }
+                if (label.matches(flip)) {  // try the other side of the marker
+                    text.style.transform = "translateX(" + -(box.width + gap) + "px)";
+                    box = text.getBoundingClientRect();
+                    if (free(box, kept)) { kept.push(box); return; }
+                    text.style.transform = "";
+                }
+                label.style.visibility = "hidden";
+            });
+        });
+    }
+    map.on("zoomend resize overlayadd overlayremove", declutter);
+    setTimeout(declutter, 0);
+}"""
+"""JavaScript: hide the labels (DivIcon markers) that overlap a more important one, again
+after each zoom, resize or layer switch; labels matching ``flip`` first try the other side
+of their marker. Called as ``(map, selectors, margin px, flip selector, gap px)``."""
+
+OFFICE_LABEL_OFFSET_PX: Final = 10
+"""An office label starts this far right of the office's point (left of it when flipped)."""
+
+LABEL_MARGIN_PX: Final = 3
+"""Space kept free between two labels."""
+
+FLIPPED_LABELS: Final = ".office-label"
+"""Labels beside a marker, which may move to its other side (CSS selector)."""
+
+
+class LabelDeclutter(MacroElement):
+    """
+    Keep the map's labels from overlapping: a label over a more important one is hidden.
+
+    Labels are ranked by :data:`LABEL_PRIORITY`, then by their order in the page (office
+    labels come with the most uncovered workers first). An office label in the way first
+    moves to the left of its office; zooming in shows the hidden ones as they move apart.
+    Add it after the layers with labels.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        ({{ this.code }})({{ this._parent.get_name() }}, {{ this.selectors|tojson }},
+                            {{ this.margin|tojson }}, {{ this.flip|tojson }},
+                            {{ this.gap|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, selectors: tuple[str, ...] = LABEL_PRIORITY) -> None:
+        super().__init__()
+        self._name = "LabelDeclutter"
+        self.code = DECLUTTER_SCRIPT
+        self.selectors = list(selectors)
+        self.margin = LABEL_MARGIN_PX
+        self.flip = FLIPPED_LABELS
+        self.gap = 2 * OFFICE_LABEL_OFFSET_PX
 
 
 # --- layers -----------------------------------------------------------------------
@@ -129,12 +213,17 @@ def outline_layer(layer: gpd.GeoDataFrame, name: str, colour: str, *,
                           interactive=False, smooth_factor=0.5)
 
 
-def hex_layer(cells: gpd.GeoDataFrame, data: MapData, lang: Language) -> folium.GeoJson:
-    """H3 hotspots: uncovered households inside the radius per cell, small cells as "<k"."""
+def hex_layer(cells: gpd.GeoDataFrame, data: MapData, lang: Language, *,
+              show: bool = False) -> folium.GeoJson:
+    """
+    Build the H3 hotspots: uncovered households inside the radius per cell.
+
+    Cells with fewer than k households show ``"<k"``. The layer starts hidden unless
+    ``show``: its cells would cover the villages' coverage colours.
+    """
     inside = cells[cells["households_within_radius_label"].astype(str) != "0"]
     if len(data.villages):
-        shown = shapely.union_all(data.villages.geometry.to_numpy())
-        inside = inside[inside.intersects(shown)]
+        inside = inside[inside.intersects(drawn_area(data.villages))]
     uncovered = inside["uncovered_households_within_radius"]
     suppressed = uncovered.isna().to_numpy()
     values = uncovered.fillna(0).to_numpy(dtype=float)
@@ -148,7 +237,7 @@ def hex_layer(cells: gpd.GeoDataFrame, data: MapData, lang: Language) -> folium.
         strict=True)]
     collection = feature_collection(inside.geometry, properties, simplify=False)
     return folium.GeoJson(
-        collection, name=t("map.layer.hexes", lang),
+        collection, name=t("map.layer.hexes", lang), show=show,
         style_function=hex_style,
         tooltip=folium.GeoJsonTooltip(
             fields=["households", "uncovered"],
@@ -173,35 +262,52 @@ def disc_layer(discs: gpd.GeoDataFrame, name: str) -> folium.GeoJson:
 
 def office_layer(offices: gpd.GeoDataFrame, result: AnalysisResult,
                  lang: Language) -> folium.FeatureGroup:
-    """One circle marker per office: filled when located, hollow and dashed when approximate."""
+    """
+    Draw the offices: a circle marker and a label (name, uncovered workers) each.
+
+    Markers are filled when the office is located, hollow and dashed when approximate.
+    Offices without a usable location (no point, or NaN coordinates) are left out. The
+    labels come in order of uncovered workers, most first, so that
+    :class:`LabelDeclutter` keeps the most important one where two would overlap.
+    """
     group = folium.FeatureGroup(name=t("map.layer.offices", lang))
-    for row in offices.itertuples(index=False):
+    located = offices[finite_geometry(offices.geometry.to_numpy())]
+    for row in located.itertuples(index=False):
         approximate = is_truthy(row_value(row, "approximate"))
-        point = row.geometry
         folium.CircleMarker(
-            location=(round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)),
+            location=_location(row.geometry),
             radius=7, color=OFFICE_COLOUR, weight=3 if approximate else 2,
             fill=True, fill_color="#ffffff" if approximate else OFFICE_COLOUR, fill_opacity=1.0,
             dash_array="3 3" if approximate else None,
             tooltip=folium.Tooltip(_office_tooltip(row, result, lang), sticky=True),
         ).add_to(group)
+    if "uncovered_within_radius" in located.columns:
+        uncovered = pd.to_numeric(located["uncovered_within_radius"], errors="coerce")
+        located = located.iloc[np.argsort(-uncovered.fillna(-1).to_numpy(), kind="stable")]
+    for row in located.itertuples(index=False):
         folium.Marker(
-            location=(round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)),
+            location=_location(row.geometry),
             icon=folium.DivIcon(html=_office_label(row, result, lang), icon_size=(220, 36),
-                                icon_anchor=(-10, 18), class_name="office-label"),
+                                icon_anchor=(-OFFICE_LABEL_OFFSET_PX, 18),
+                                class_name="office-label"),
             interactive=False,
         ).add_to(group)
     return group
 
 
+def _location(point: shapely.Point) -> tuple[float, float]:
+    """Return a point as (lat, lon), rounded to about 1 m."""
+    return (round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS))
+
+
 def _office_label(row: object, result: AnalysisResult, lang: Language) -> str:
-    """Write the always-visible label beside an office: its name and uncovered workers."""
+    """Write the label beside an office: its name and uncovered workers, on two lines."""
     text = t("map.office_label", lang,
              uncovered=format_number(row_value(row, "uncovered_within_radius"), lang),
              radius=format_km(result.params.radius_km, lang))
-    return (f'<div style="font:11px/1.25 sans-serif;color:#00313a;text-shadow:0 0 3px #fff,'
-            f'0 0 3px #fff,0 0 3px #fff"><b>{map_text(row_value(row, "name"))}</b><br>'
-            f"{map_text(text)}</div>")
+    return ('<div style="display:inline-block;white-space:nowrap;font:11px/1.25 sans-serif;'
+            'color:#00313a;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff">'
+            f'<b>{map_text(row_value(row, "name"))}</b><br>{map_text(text)}</div>')
 
 
 def _office_tooltip(row: object, result: AnalysisResult, lang: Language) -> str:

@@ -73,6 +73,11 @@ BOX_STYLE: Final = ("background:rgba(255,255,255,0.94);padding:8px 10px;border-r
                     "color:#222;")
 DEMO_STYLE: Final = ("display:inline-block;margin-top:4px;padding:2px 6px;background:#b2182b;"
                      "color:#fff;font-weight:bold;border-radius:3px;")
+FOLD_BUTTON_STYLE: Final = ("flex:none;width:22px;height:22px;margin:-2px -4px 0 0;padding:0;"
+                            "border:1px solid #8c8c8c;border-radius:3px;background:#fff;"
+                            "color:#222;font:bold 15px/18px sans-serif;cursor:pointer;")
+LEGEND_BODY_STYLE: Final = "max-height:60vh;overflow-y:auto;"
+"""The legend scrolls rather than covering a short map."""
 
 
 def title_html(result: AnalysisResult, data: MapData, lang: Language) -> str:
@@ -91,7 +96,11 @@ def title_html(result: AnalysisResult, data: MapData, lang: Language) -> str:
 
 
 def legend_html(result: AnalysisResult, data: MapData, lang: Language) -> str:
-    """Write the legend: classes with counts, no data, rings, formula, target and DEMO."""
+    """
+    Write the legend: classes with counts, no data, rings, formula, target and DEMO.
+
+    Its first line (the title) carries a :func:`fold_button`; the rest folds away.
+    """
     target = result.params.target
     denominator = t(f"denominator.{result.params.denominator}", lang)
     counts = np.bincount(coverage_classes(data.villages, target) + 1,
@@ -111,15 +120,42 @@ def legend_html(result: AnalysisResult, data: MapData, lang: Language) -> str:
         rows.append(_hex_legend(result, lang))
     target_text = t("note.target", lang, target=percent_label(target, lang))
     title = map_text(t("map.legend.title", lang))
-    head = [f'<div style="font-weight:bold;font-size:13px">{title}</div>',
-            f"<div>{map_text(t('note.coverage_formula', lang, denominator=denominator))}</div>",
-            f"<div>{map_text(target_text)}</div>"]
+    head = ('<div style="display:flex;align-items:flex-start;gap:8px">'
+            f'<div style="flex:1;font-weight:bold;font-size:13px">{title}</div>'
+            f'{fold_button(t("map.legend.hide", lang), t("map.legend.show", lang))}</div>')
+    facts = [f"<div>{map_text(t('note.coverage_formula', lang, denominator=denominator))}</div>",
+             f"<div>{map_text(target_text)}</div>"]
     tail = ([f'<div style="{DEMO_STYLE}">{map_text(t("demo.banner", lang))}</div>']
             if result.is_demo else [])
     if result.households_demo:
         tail.append(f'<div style="{DEMO_STYLE}">{map_text(t("demo.households", lang))}</div>')
-    body = "".join(head) + '<div style="margin-top:4px">' + "".join(rows) + "</div>"
-    return f'<div style="{BOX_STYLE}max-width:280px">{body}{"".join(tail)}</div>'
+    body = ("".join(facts) + '<div style="margin-top:4px">' + "".join(rows) + "</div>"
+            + "".join(tail))
+    return (f'<div style="{BOX_STYLE}max-width:280px">{head}'
+            f'<div data-go-fold-body style="{LEGEND_BODY_STYLE}">{body}</div></div>')
+
+
+def fold_button(hide: str, show: str) -> str:
+    """
+    Write the small button that folds a map box (legend) to its first line and back.
+
+    Parameters
+    ----------
+    hide, show
+        What the button says (tooltip and screen readers) while the box is open, and
+        while it is folded.
+
+    Returns
+    -------
+    str
+        A ``<button data-go-fold>`` showing "−" (open) or "+" (folded); the
+        :class:`geo_outreach.render.maps.CornerControl` that holds it hides and shows the
+        box's element marked ``data-go-fold-body``. It works without the network.
+    """
+    return ('<button type="button" data-go-fold aria-expanded="true" '
+            f'aria-label="{map_text(hide)}" title="{map_text(hide)}" '
+            f'data-hide="{map_text(hide)}" data-show="{map_text(show)}" '
+            f'style="{FOLD_BUTTON_STYLE}">\N{MINUS SIGN}</button>')
 
 
 def _hex_legend(result: AnalysisResult, lang: Language) -> str:
@@ -137,7 +173,10 @@ def _hex_legend(result: AnalysisResult, lang: Language) -> str:
               f'vertical-align:middle"></span>{map_text(t("map.hex.suppressed", lang, k=k))}'
               "</div>")
     title = map_text(t("map.layer.hexes", lang))
-    return f'<div style="margin-top:6px;max-width:250px"><b>{title}</b>{swatches}{hidden}</div>'
+    off = (f'<div style="font-style:italic;color:#555">{map_text(t("map.legend.layer_off", lang))}'
+           "</div>")
+    return (f'<div style="margin-top:6px;max-width:250px"><b>{title}</b>{off}{swatches}{hidden}'
+            "</div>")
 
 
 def class_labels(target: float, lang: Language) -> list[str]:

@@ -25,6 +25,7 @@ from geo_outreach.atomic import atomic_write
 from geo_outreach.i18n import format_km, t
 from geo_outreach.render.map_assets import drop_cdn_assets
 from geo_outreach.render.map_data import (
+    MAX_ZOOM,
     fit_to_data,
     map_centre,
     map_text,
@@ -32,6 +33,7 @@ from geo_outreach.render.map_data import (
     shareable_map_data,
 )
 from geo_outreach.render.map_layers import (
+    LabelDeclutter,
     add_basemap,
     choropleth_layer,
     disc_layer,
@@ -56,7 +58,13 @@ if TYPE_CHECKING:
 
 
 class CornerControl(MacroElement):
-    """A Leaflet control (a box in a map corner) holding fixed HTML: legend or title."""
+    """
+    A Leaflet control (a box in a map corner) holding fixed HTML: legend or title.
+
+    When the HTML has a ``<button data-go-fold>`` (see
+    :func:`geo_outreach.render.map_style.fold_button`), the button folds the box down to
+    its first line and opens it again; the part it hides is marked ``data-go-fold-body``.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -67,6 +75,19 @@ class CornerControl(MacroElement):
                 div.innerHTML = {{ this.html|tojson }};
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
+                var toggle = div.querySelector("button[data-go-fold]");
+                var body = div.querySelector("[data-go-fold-body]");
+                if (toggle && body) {
+                    L.DomEvent.on(toggle, "click", function() {
+                        var open = toggle.getAttribute("aria-expanded") !== "true";
+                        var label = open ? toggle.dataset.hide : toggle.dataset.show;
+                        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+                        toggle.setAttribute("aria-label", label);
+                        toggle.title = label;
+                        toggle.textContent = open ? "\u2212" : "+";
+                        body.style.display = open ? "" : "none";
+                    });
+                }
                 return div;
             };
             control.addTo({{ this._parent.get_name() }});
@@ -151,8 +172,11 @@ def coverage_map(
     folium.Map
         The choropleth (five classes relative to the target, "tanpa data" in grey) with
         a tooltip per village, the kapanewon and kabupaten borders, each office's radius
-        ring and marker (approximate locations dashed and hollow), a legend, a title box
-        and a layer control, fitted to the villages shown.
+        ring and marker (approximate locations dashed and hollow) with its label (labels
+        that would overlap a more important one are hidden until zoomed in), the hotspot
+        cells and road catchments when the run has them (off until turned on: they
+        would cover the coverage colours), a legend that folds, a title box and a
+        collapsed layer control, fitted to the villages shown once the map has a size.
 
     Raises
     ------
@@ -163,6 +187,7 @@ def coverage_map(
     radius = format_km(result.params.radius_km, lang)
     fmap = folium.Map(location=map_centre(data), tiles=None, zoom_start=10, control_scale=True,
                       zoom_control="bottomleft", font_size="0.8rem")
+    fmap.options["max_zoom"] = MAX_ZOOM  # folium gives max_zoom to tiles only; there are none
     if basemap:
         add_basemap(fmap, lang)
     choropleth_layer(data.villages, result, lang).add_to(fmap)
@@ -172,10 +197,11 @@ def coverage_map(
                   weight=2.0).add_to(fmap)
     if len(data.discs):
         disc_layer(data.discs, t("map.layer.discs", lang, radius=radius)).add_to(fmap)
+    # Off until turned on in the layer control: they would cover the coverage colours.
     if result.household_cells is not None:
-        hex_layer(result.household_cells, data, lang).add_to(fmap)
+        hex_layer(result.household_cells, data, lang, show=False).add_to(fmap)
     if result.road_catchments is not None and len(result.road_catchments):
-        road_catchment_layer(result.road_catchments, lang=lang).add_to(fmap)
+        road_catchment_layer(result.road_catchments, lang=lang, show=False).add_to(fmap)
     for layer in extra_layers:
         layer.add_to(fmap)
     if len(data.offices):
@@ -188,7 +214,8 @@ def coverage_map(
     if result.road_network and result.road_network.get("attribution"):
         attribution += " | " + map_text(result.road_network["attribution"])
     MapSetup(background=BACKGROUND_COLOUR, attribution=attribution).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    LabelDeclutter().add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
     fit_to_data(fmap, data, focus)
     return drop_cdn_assets(fmap, inline=inline_assets and asset_base_url is None,
                            asset_base_url=asset_base_url)

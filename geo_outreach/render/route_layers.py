@@ -16,6 +16,7 @@ import numpy as np
 
 from geo_outreach.escape import escape_html
 from geo_outreach.i18n import format_number
+from geo_outreach.render.map_data import finite_geometry
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -75,7 +76,7 @@ def road_catchment_layer(
     catchments: gpd.GeoDataFrame,
     *,
     lang: Language = "id",
-    show: bool = True,
+    show: bool = False,
 ) -> folium.FeatureGroup:
     """
     Draw each office's road catchment polygon.
@@ -88,17 +89,21 @@ def road_catchment_layer(
     lang
         Label language.
     show
-        Whether the layer starts visible.
+        Whether the layer starts visible. Off by default: the tinted polygons would
+        cover the coverage colours until the user turns them on.
 
     Returns
     -------
     folium.FeatureGroup
-        One outlined polygon per office, with a tooltip.
+        One outlined polygon per office (those without a usable shape are left out),
+        with a tooltip.
     """
     radius = f"{float(catchments['radius_km'].iloc[0]):g}" if len(catchments) else ""
     group = folium.FeatureGroup(name=LABELS["catchments"][lang].format(radius=radius),
                                 show=show)
-    for row in catchments.to_crs("EPSG:4326").itertuples(index=False):
+    shapes = catchments.to_crs("EPSG:4326")
+    shapes = shapes[finite_geometry(shapes.geometry.to_numpy())]
+    for row in shapes.itertuples(index=False):
         tip = LABELS["catchment_tip"][lang].format(name=escape_html(row.name),
                                                    radius=f"{float(row.radius_km):g}")
         folium.GeoJson(
@@ -147,14 +152,17 @@ def route_layers(plan: RoutePlan, *, lang: Language = "id") -> list[folium.Featu
             km=format_number(route.distance_km, lang, decimals=1),
             minutes=format_number(route.total_min, lang))
         group = folium.FeatureGroup(name=LABELS["team"][lang].format(team=route.team))
-        if route.path is not None:
-            folium.PolyLine([(lat, lon) for lon, lat in route.path.coords], color=colour,
-                            weight=4, opacity=0.85, dash_array=dash,
+        path = _finite_path(route.path)
+        if len(path) > 1:
+            folium.PolyLine(path, color=colour, weight=4, opacity=0.85, dash_array=dash,
                             tooltip=folium.Tooltip(tip)).add_to(group)
-        folium.CircleMarker((plan.start.y, plan.start.x), radius=6, color="#000000", weight=2,
-                            fill=True, fill_color="#ffffff", fill_opacity=1.0,
-                            tooltip=folium.Tooltip(LABELS["start"][lang])).add_to(group)
+        if _finite(plan.start.y, plan.start.x):
+            folium.CircleMarker((plan.start.y, plan.start.x), radius=6, color="#000000",
+                                weight=2, fill=True, fill_color="#ffffff", fill_opacity=1.0,
+                                tooltip=folium.Tooltip(LABELS["start"][lang])).add_to(group)
         for stop in route.stops.itertuples(index=False):
+            if not _finite(stop.lat, stop.lon):
+                continue
             stop_tip = LABELS["stop_tip"][lang].format(
                 order=int(stop.order), village=esc(str(stop.village)),
                 district=esc(str(stop.district)), households=int(stop.households_visit),
@@ -169,7 +177,7 @@ def route_layers(plan: RoutePlan, *, lang: Language = "id") -> list[folium.Featu
     if len(plan.unserved):
         group = folium.FeatureGroup(name=LABELS["unserved"][lang], show=False)
         for stop in plan.unserved.itertuples(index=False):
-            if not (np.isfinite(stop.lat) and np.isfinite(stop.lon)):
+            if not _finite(stop.lat, stop.lon):
                 continue
             folium.CircleMarker((float(stop.lat), float(stop.lon)), radius=6,
                                 color=UNSERVED_COLOUR, weight=2, fill=False,
@@ -178,3 +186,18 @@ def route_layers(plan: RoutePlan, *, lang: Language = "id") -> list[folium.Featu
                                     households=int(stop.households_visit)))).add_to(group)
         groups.append(group)
     return groups
+
+
+def _finite(*values: object) -> bool:
+    """Tell whether every value is a finite number (a NaN location would stop Leaflet)."""
+    try:
+        return bool(np.isfinite(np.asarray(values, dtype=float)).all())
+    except (TypeError, ValueError):
+        return False
+
+
+def _finite_path(path: object) -> list[tuple[float, float]]:
+    """Return a route's road path as (lat, lon) points, without missing or NaN points."""
+    if path is None or getattr(path, "is_empty", True):
+        return []
+    return [(lat, lon) for lon, lat, *_ in path.coords if _finite(lat, lon)]

@@ -130,6 +130,8 @@ def share_map(
     fmap = folium.Map(location=_centre(layers), tiles=None, zoom_start=11,
                       control_scale=False, zoom_control="bottomleft", font_size="0.8rem",
                       min_zoom=8, max_zoom=18, zoom_snap=0.25, zoom_delta=0.5)
+    # folium drops the zoom limits of a map without tiles: set them on the map itself
+    fmap.options["min_zoom"], fmap.options["max_zoom"] = 8, 18
     fmap.get_root().title = map_text(f"{t('share.title', lang)} · {layers.region}")
     if basemap:
         add_basemap(fmap, lang)
@@ -267,7 +269,7 @@ def _catchment_layer(catchments: gpd.GeoDataFrame, result: AnalysisResult,
     style = {"color": RING_COLOUR, "weight": 1.5, "fillColor": RING_COLOUR,
              "fillOpacity": 0.12, "dashArray": "4 3"}
     return folium.GeoJson(collection, name=t("share.layer.catchments", lang, radius=radius),
-                          style_function=lambda _feature: style,
+                          style_function=lambda _feature: style, show=False,
                           tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False))
 
 

@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import folium
+import numpy as np
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
 from geo_outreach.i18n import t
 from geo_outreach.render.map_assets import InlineHtml, all_elements
+from geo_outreach.render.map_layers import LabelDeclutter
 
 if TYPE_CHECKING:
 
@@ -74,7 +76,12 @@ def plugin_assets() -> tuple[str, str]:
 
 # --- folium elements --------------------------------------------------------------
 class LabelLayer(Layer):
-    """Permanent text labels (escaped HTML) at points, as one layer of the layer control."""
+    """
+    Permanent text labels (escaped HTML) at points, as one layer of the layer control.
+
+    Rows whose latitude or longitude is missing or not finite are left out: Leaflet
+    refuses a NaN position and would stop the page's script.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -92,7 +99,7 @@ class LabelLayer(Layer):
     def __init__(self, labels: list[list[object]], *, name: str, css_class: str) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "Labels"
-        self.labels = labels
+        self.labels = [label for label in labels if _finite_position(label)]
         self.css_class = css_class
 
 
@@ -134,7 +141,12 @@ class VillageSearch(folium.MacroElement):
 
 
 class ShareMapControls(folium.MacroElement):
-    """The full-screen button, a metric scale bar, and village names only when zoomed in."""
+    """
+    The full-screen button, a metric scale bar, and labels that do not overlap.
+
+    Village names show only when zoomed in; of two labels that would overlap, the less
+    important one is hidden (see :data:`geo_outreach.render.map_layers.LABEL_PRIORITY`).
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -149,6 +161,9 @@ class ShareMapControls(folium.MacroElement):
             }
             map.on("zoomend", villageNames);
             villageNames();
+            ({{ this.declutter.code }})(map, {{ this.declutter.selectors|tojson }},
+                {{ this.declutter.margin|tojson }}, {{ this.declutter.flip|tojson }},
+                {{ this.declutter.gap|tojson }});
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
@@ -159,6 +174,16 @@ class ShareMapControls(folium.MacroElement):
         self.title = t("share.fullscreen", lang)
         self.title_cancel = t("share.fullscreen_exit", lang)
         self.min_zoom = VILLAGE_LABEL_MIN_ZOOM
+        self.declutter = LabelDeclutter()  # its settings; drawn by this element's script
+
+
+def _finite_position(label: list[object]) -> bool:
+    """Tell whether a ``[lat, lon, html]`` row has a finite latitude and longitude."""
+    lat, lon, *_ = label
+    try:
+        return bool(np.isfinite(np.asarray([lat, lon], dtype=float)).all())
+    except (TypeError, ValueError):
+        return False
 
 
 # --- offline ----------------------------------------------------------------------
