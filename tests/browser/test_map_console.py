@@ -11,7 +11,6 @@ as in a page or tab that is not open), where fitting it to the data used to fail
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pytest
@@ -23,11 +22,12 @@ from geo_outreach.inputs.prepare import InputPaths, prepare_inputs
 from geo_outreach.render.maps import coverage_map, save_map
 from geo_outreach.roads.networks import bundled_network
 from geo_outreach.roads.reach import road_reach, with_road_reach
+from tests.browser.offline import open_offline
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from playwright.sync_api import Frame, Locator, Page, Route
+    from playwright.sync_api import Frame, Locator, Page
 
     from geo_outreach.analysis.result import AnalysisResult
 
@@ -50,36 +50,6 @@ LABELS_OVERLAP = """() => {
     return [boxes.length, overlaps];
 }"""
 """JavaScript: how many office labels show, and how many pairs of them overlap."""
-
-
-@dataclass
-class Visit:
-    """What a page did while it was open: every request and every error."""
-
-    url: str
-    allowed: set[str] = field(default_factory=set)
-    requests: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-
-def open_offline(page: Page, path: Path, *also: Path) -> Visit:
-    """Open a file with the network off; anything but the files named is aborted and logged."""
-    visit = Visit(path.as_uri(), {path.as_uri(), *(other.as_uri() for other in also)})
-
-    def only_the_files(route: Route) -> None:
-        if route.request.url in visit.allowed:
-            route.continue_()
-        else:
-            route.abort()
-
-    page.context.set_offline(True)
-    page.route("**/*", only_the_files)
-    page.on("request", lambda request: visit.requests.append(request.url))
-    page.on("pageerror", lambda error: visit.problems.append(f"error: {error}"))
-    page.on("console", lambda message: visit.problems.append(f"console: {message.text}")
-            if message.type == "error" else None)
-    page.goto(visit.url, wait_until="load")
-    return visit
 
 
 def wait_for_map(frame: Page | Frame) -> None:

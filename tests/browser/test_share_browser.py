@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
 
 from geo_outreach.render.share import write_share_map
+from tests.browser.offline import Visit
+from tests.browser.offline import open_offline as open_offline_file
 from tests.test_share import (
     EVIL_DISTRICT,
     EVIL_OFFICE,
@@ -21,7 +22,7 @@ from tests.test_share import (
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from playwright.sync_api import Page, Route
+    from playwright.sync_api import Page
 
 DAY = date(2025, 11, 25)
 SLEMAN_VILLAGES = 86
@@ -29,34 +30,9 @@ MAP = "Object.values(window).find(v => v instanceof L.Map)"
 """JavaScript for the page's Leaflet map (folium names it map_<hash>)."""
 
 
-@dataclass
-class Visit:
-    """What a page did while it was open: every request, error and dialog."""
-
-    url: str
-    requests: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-
 def open_offline(page: Page, path: Path) -> Visit:
-    """Open a file with the network off: anything but the file itself is aborted and logged."""
-    visit = Visit(path.as_uri())
-
-    def only_the_file(route: Route) -> None:
-        if route.request.url == visit.url:
-            route.continue_()
-        else:
-            route.abort()
-
-    page.context.set_offline(True)
-    page.route("**/*", only_the_file)
-    page.on("request", lambda request: visit.requests.append(request.url))
-    page.on("pageerror", lambda error: visit.problems.append(f"error: {error}"))
-    page.on("console", lambda message: visit.problems.append(f"console: {message.text}")
-            if message.type == "error" else None)
-    page.on("dialog", lambda dialog: (visit.problems.append(f"dialog: {dialog.message}"),
-                                      dialog.dismiss()))
-    page.goto(visit.url, wait_until="load")
+    """Open a shared map offline and wait until its first polygon is drawn."""
+    visit = open_offline_file(page, path)
     page.locator(".leaflet-interactive").first.wait_for(state="attached")
     return visit
 
