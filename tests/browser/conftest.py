@@ -10,19 +10,13 @@ Screenshots and downloads go to ``test-artifacts/`` (git-ignored).
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from tests.app_server import app_server
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -75,58 +69,12 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
-    try:
-        with opener.open(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @pytest.fixture(scope="session")
 def streamlit_url(browser: Browser, artifacts: Path) -> Iterator[str]:
     """Run the app with Streamlit on 127.0.0.1 for the session; yield its URL."""
     del browser  # started first: no server is left running when Chromium is missing
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = artifacts / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", str(APP),
-               "--server.address", "127.0.0.1", "--server.port", str(port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (
-        str(ROOT), os.environ.get("PYTHONPATH"))))}
-    with log_path.open("w", encoding="utf-8") as log:
-        server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,  # noqa: S603
-                                  env=env, start_new_session=True)
     try:
-        deadline = time.monotonic() + STARTUP_S
-        while not _healthy(url):
-            if server.poll() is not None:
-                pytest.fail(f"streamlit exited with {server.returncode}; see {log_path}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer within {STARTUP_S:.0f} s; see {log_path}")
-            time.sleep(0.25)
-        yield url
-    finally:
-        _stop(server)
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    """Stop the server we started (its own process group), forcefully if it lingers."""
-    if server.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
+        with app_server(APP, artifacts / "streamlit.log", pythonpath=ROOT) as server:
+            yield server.url
+    except RuntimeError as err:  # it did not start
+        pytest.fail(str(err))
