@@ -561,3 +561,26 @@ def _js_object_to_json(text: str) -> str:
     """Folium writes options as a JS object with bare keys; quote them."""
     return re.sub(r'(?m)^\s*"?(\w+)"?\s*:', r'"\1":', text).replace(",\n}", "\n}").replace(
         ",\n\n}", "\n}")
+
+
+def test_maps_render_the_same_page_whether_their_data_is_parsed_again_or_not():
+    """Keeping rendered text as text changes nothing on the page (ids aside)."""
+    import re  # noqa: PLC0415
+
+    from geo_outreach.analysis.pipeline import run_analysis  # noqa: PLC0415
+    from geo_outreach.render import maps, rendered_text  # noqa: PLC0415
+    from geo_outreach.render.share import share_html  # noqa: PLC0415
+
+    result = run_analysis()
+
+    def pages() -> list[str]:
+        built = [maps.coverage_map(result, lang="id").get_root().render(),
+                 share_html(result, "Kota Yogyakarta", lang="en")]
+        return [re.sub(r"[0-9a-f]{32}", "ID", page) for page in built]
+
+    rendered_text.uninstall()
+    try:
+        parsed_again = pages()
+    finally:
+        rendered_text.install()
+    assert pages() == parsed_again

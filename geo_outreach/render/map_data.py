@@ -21,6 +21,9 @@ from geo_outreach._errors import InputError, Problem
 from geo_outreach.escape import escape_html
 from geo_outreach.i18n import MISSING_VALUE
 from geo_outreach.privacy import shareable
+from geo_outreach.render import rendered_text
+
+rendered_text.install()  # maps write their data once (see the module)
 
 if TYPE_CHECKING:
 

@@ -164,6 +164,8 @@ def test_hostile_text_stays_text_in_the_shared_map(page: Page, hostile_file: Pat
     office_tips = " ".join(hover_tooltips(page, "l => l instanceof L.CircleMarker"))
     for text in (OFFICE, OFFICE_TYPE, OFFICE_NOTE):
         assert text in office_tips, text
+    page.locator(".leaflet-control-layers").hover()  # the road catchments start off
+    page.get_by_label("Jangkauan", exact=False).check()
     catchment_tips = " ".join(hover_tooltips(
         page, "l => 'tip' in ((l.feature || {}).properties || {})"))
     assert OFFICE in catchment_tips
