@@ -36,6 +36,7 @@ from geo_outreach.analysis.household_reach import HouseholdInputs, prepare_house
 from geo_outreach.analysis.pipeline import analyse
 from geo_outreach.config import AnalysisParams, ColumnMapping, Language
 from geo_outreach.escape import escape_markdown
+from geo_outreach.i18n.problem_text import describe_error
 from geo_outreach.inputs import uploads
 from geo_outreach.inputs.prepare import InputPaths, PreparedInputs, prepare_inputs
 from geo_outreach.inputs.uploads import Upload, UploadError
@@ -214,7 +215,7 @@ def load_households(prepared: PreparedInputs, inputs_key: tuple[object, ...],
             return remembered("households", (inputs_key, upload, mapping), lambda: (
                 households_cached(prepared, inputs_key, file, upload, mapping)))
     except GeoOutreachError as err:
-        st.error(escape_markdown(str(err)))
+        st.error(escape_markdown(describe_error(err, lang)))
         return None
 
 
@@ -223,7 +224,7 @@ def load_roads(file: UploadedFile | None, upload: Upload | None) -> RoadNetwork:
     try:
         return remembered("roads", upload, lambda: network_cached(file, upload))
     except GeoOutreachError as err:
-        st.error(escape_markdown(str(err)))
+        st.error(escape_markdown(describe_error(err, st.session_state.get("lang", "id"))))
         return bundled_network()
 
 
@@ -252,7 +253,7 @@ def run_analysis(prepared: PreparedInputs, households: HouseholdInputs | None,
                 result = road_reach_cached(result, network, households,
                                            (*result_key, params, network_key))
     except GeoOutreachError as err:
-        st.error(escape_markdown(str(err)))
+        st.error(escape_markdown(describe_error(err, lang)))
         return None
     return result
 
@@ -298,7 +299,7 @@ def prepare_frame(lang: Language, banners: DeltaGenerator) -> Frame:
             prepared = remembered("inputs", inputs_key, lambda: (
                 prepare_cached(files[:3], checked[:3], mappings[:3])))
     except GeoOutreachError as err:
-        st.error(escape_markdown(str(err)))
+        st.error(escape_markdown(describe_error(err, lang)))
         return Frame(lang, blocked=True)
     regencies = sorted(prepared.regencies["name"]) if not prepared.regencies.empty else []
     if checked[3] is not None and st.session_state.get("last_household_upload") != checked[3]:

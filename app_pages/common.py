@@ -17,6 +17,7 @@ import streamlit as st
 
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError, Problem
+from geo_outreach.i18n.problem_text import localized
 from geo_outreach.inputs import uploads
 from geo_outreach.inputs.uploads import Role, Upload, UploadError
 from geo_outreach.publish.export import is_fraction
@@ -150,9 +151,17 @@ def upload_check(file: UploadedFile | None, role: Role) -> Upload | UploadError 
 
 
 def problems_frame(problems: list[Problem], lang: Language) -> pd.DataFrame:
-    """Problems as a table with the user's file, row, column, value and fix, in words."""
+    """Problems as a table with the user's file, row, column, value and fix, in words.
+
+    The message and the fix are in the user's language, the fix saying what to do in the
+    app (see :func:`geo_outreach.i18n.problem_text.localized`).
+    """
     columns = ["severity", "file", "row", "column", "value", "message", "fix"]
-    frame = pd.DataFrame([p.to_dict() for p in problems], columns=columns)
+    records = []
+    for problem in problems:
+        message, fix = localized(problem, lang, "app")
+        records.append(problem.to_dict() | {"message": message, "fix": fix})
+    frame = pd.DataFrame(records, columns=columns)
     return display(frame, lang, table_name="problems")
 
 

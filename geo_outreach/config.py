@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from geo_outreach._errors import InputError, Problem
+from geo_outreach._errors import InputError, Problem, Translatable
 
 Denominator = Literal["labour_force", "employed"]
 Language = Literal["id", "en"]
 
 UTM_49S = "EPSG:32749"
 """The metric CRS for DIY (UTM zone 49 south)."""
+PARAMETERS = Translatable("parameters", "problem.source.parameters")
+COLUMN_MAPPING = Translatable("column mapping", "problem.source.column_mapping")
+"""What a problem with the settings, not with a file, names as its file."""
 
 
 @dataclass(frozen=True)
@@ -37,17 +40,19 @@ class AnalysisParams:
         """Refuse values that make no sense, with the fix."""
         problems = []
         if not 0 < self.radius_km <= 100:  # noqa: PLR2004 - a sanity bound, documented in the fix
-            problems.append(Problem("parameters", None, "radius_km", str(self.radius_km),
+            problems.append(Problem(PARAMETERS, None, "radius_km", str(self.radius_km),
                                     "the radius must be above 0 and at most 100 km",
-                                    "give a radius in kilometres, e.g. 5"))
+                                    "give a radius in kilometres, e.g. 5",
+                                    key="settings.radius"))
         if not 0 < self.target <= 1:
-            problems.append(Problem("parameters", None, "target", str(self.target),
+            problems.append(Problem(PARAMETERS, None, "target", str(self.target),
                                     "the target must be a fraction between 0 and 1",
-                                    "write 40 % as 0.40"))
+                                    "write 40 % as 0.40", key="settings.target"))
         if self.denominator not in ("labour_force", "employed"):
-            problems.append(Problem("parameters", None, "denominator", str(self.denominator),
+            problems.append(Problem(PARAMETERS, None, "denominator", str(self.denominator),
                                     "unknown denominator",
-                                    "use 'labour_force' or 'employed'"))
+                                    "use 'labour_force' or 'employed'",
+                                    key="settings.denominator"))
         if problems:
             raise InputError(problems)
 
@@ -83,8 +88,9 @@ class ColumnMapping:
         for item in text.split(","):
             key, sep, value = item.partition("=")
             if not sep or not key.strip() or not value.strip():
-                raise InputError(Problem("column mapping", None, None, item,
+                raise InputError(Problem(COLUMN_MAPPING, None, None, item,
                                          "a column mapping must look like canonical=header",
-                                         "write e.g. code=KDEPUM,name=NAMOBJ"))
+                                         "write e.g. code=KDEPUM,name=NAMOBJ",
+                                         key="settings.column_mapping"))
             pairs[key.strip()] = value.strip()
         return cls(pairs)

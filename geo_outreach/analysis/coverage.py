@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from geo_outreach._errors import InputError, Problem
+from geo_outreach.inputs import wording
 from geo_outreach.inputs.schema import SEGMENTS
 
 if TYPE_CHECKING:
@@ -79,6 +80,10 @@ def compute_coverage(
             source, None, params.denominator, None,
             f"the chosen denominator '{params.denominator}' is not in the participation table",
             f"add a column '{params.denominator}' or choose --denominator {other}",
+            key="coverage.missing_denominator",
+            args={"denominator": wording.part(f"denominator_column.{params.denominator}",
+                                              params.denominator),
+                  "other": other},
         ))
     present = [c for c in COUNT_COLUMNS if c in participation.columns]
     counts = participation[["code", *present]].copy()

@@ -28,7 +28,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from h3ronpy.vector import coordinates_to_cells
 
-from geo_outreach._errors import InputError, Problem
+from geo_outreach._errors import InputError, Problem, Translatable
+from geo_outreach.config import PARAMETERS
 from geo_outreach.inputs.household_files import (
     DEFAULT_CHUNK_ROWS,
     HouseholdChunk,
@@ -86,14 +87,15 @@ class HouseholdParams:
     def __post_init__(self) -> None:
         """Refuse impossible values with the fix."""
         if not 0 <= self.h3_resolution <= 15:  # noqa: PLR2004 - H3's own range
-            raise InputError(Problem("parameters", None, "h3_resolution",
+            raise InputError(Problem(PARAMETERS, None, "h3_resolution",
                                      str(self.h3_resolution), "H3 resolutions run from 0 to 15",
-                                     "use e.g. 8 (about 0.74 km² a cell)"))
+                                     "use e.g. 8 (about 0.74 km² a cell)",
+                                     key="households.h3_resolution"))
         if self.min_cell_households < 1:
-            raise InputError(Problem("parameters", None, "min_cell_households",
+            raise InputError(Problem(PARAMETERS, None, "min_cell_households",
                                      str(self.min_cell_households),
                                      "the suppression threshold must be at least 1",
-                                     "use e.g. 10"))
+                                     "use e.g. 10", key="households.min_cell_households"))
 
 
 CLASSIFIED_DTYPES: Final = {
@@ -294,12 +296,18 @@ class HouseholdClassification:
         found = []
         for reason, group in self.rejects.groupby("reason", sort=False):
             rows = ", ".join(str(r) for r in group["row"].head(10))
-            more = f" and {len(group) - 10} more" if len(group) > 10 else ""  # noqa: PLR2004
+            more = (Translatable(f" and {len(group) - 10} more", "problem.part.and_more",
+                                 {"count": str(len(group) - 10)})
+                    if len(group) > 10 else "")  # noqa: PLR2004
             found.append(Problem(
                 self.source, int(group["row"].iloc[0]), None, None,
                 f"{len(group)} household row(s) set aside as {reason} (rows {rows}{more}); "
                 "they are listed in households_rejects.csv",
-                REJECT_FIXES[str(reason)], severity="warning"))
+                REJECT_FIXES[str(reason)], severity="warning", key="households.set_aside",
+                args={"count": str(len(group)), "rows": rows, "more": more,
+                      "reason": Translatable(str(reason), f"problem.part.reject_reason.{reason}"),
+                      "fix": Translatable(REJECT_FIXES[str(reason)],
+                                          f"problem.part.reject_fix.{reason}")}))
         return found
 
 

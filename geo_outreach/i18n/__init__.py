@@ -7,7 +7,10 @@ languages; :func:`t` looks one up and fills in its placeholders; :data:`GLOSSARY
 explains the terms users meet (cakupan, angkatan kerja, kapanewon, KCP ...);
 :func:`value_label` puts coded table cells into words (yes/no, match statuses ...). The number
 formatters write ``1.234.567`` and ``12,5%`` in Indonesian and ``1,234,567`` and
-``12.5%`` in English.
+``12.5%`` in English. :func:`words` writes a
+:class:`~geo_outreach._errors.Translatable` text (a part of a problem's message, a match
+report's note) in either language; :mod:`geo_outreach.i18n.problem_text` writes whole
+problems and errors.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, get_args
 
+from geo_outreach._errors import Measure, MessageArg, Translatable
 from geo_outreach.config import Language
 
 if TYPE_CHECKING:
@@ -86,6 +90,60 @@ def t(key: str, lang: Language = "id", **fmt: object) -> str:
         raise KeyError(f"no label {key!r}; add it to geo_outreach/i18n/id.toml and en.toml")
     text = LABELS[key][lang]
     return text.format(**fmt) if fmt else text
+
+
+def words(text: object, lang: Language = "id") -> str:
+    """
+    Write a message, or a part of one, in a language.
+
+    Parameters
+    ----------
+    text
+        A :class:`~geo_outreach._errors.Translatable` (written from its label, its
+        arguments in ``lang`` too), a :class:`~geo_outreach._errors.Measure` (with the
+        language's separators), or anything else (written as it is).
+    lang
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The text in ``lang``.
+
+    Raises
+    ------
+    KeyError
+        When the text names a label that does not exist, or lacks one of its arguments.
+
+    Examples
+    --------
+    >>> words(Translatable("rows 3, 4", "problem.part.rows.many", {"rows": "3, 4"}))
+    'baris 3, 4'
+    """
+    if isinstance(text, Translatable) and text.key is not None:
+        return t(text.key, lang, **{name: words(value, lang) for name, value in text.args.items()})
+    if isinstance(text, Measure):
+        return format_number(text.value, lang, decimals=text.decimals)
+    return str(text)
+
+
+def phrase(key: str, /, **args: MessageArg) -> Translatable:
+    """
+    Take a label as a part of a message: its English text, ready for any language.
+
+    Parameters
+    ----------
+    key
+        A key of :data:`LABELS`, e.g. ``"upload.what.participation"``.
+    **args
+        Values for the label's placeholders.
+
+    Returns
+    -------
+    Translatable
+        The label in English, with its key and arguments.
+    """
+    return Translatable(words(Translatable("", key, args), "en"), key, args)
 
 
 def has_label(key: str) -> bool:
@@ -164,7 +222,8 @@ def value_label(column: str, value: object, lang: Language = "id") -> object:
     -------
     object
         ``"Ya"``/``"Tidak"`` (``"Yes"``/``"No"``) for a boolean, the label of a known code,
-        else ``value`` unchanged (names, numbers, free text).
+        a :class:`~geo_outreach._errors.Translatable` text (a match report's note) in
+        ``lang``, else ``value`` unchanged (names, numbers, free text).
 
     Examples
     --------
@@ -178,6 +237,11 @@ def value_label(column: str, value: object, lang: Language = "id") -> object:
     _check_language(lang)
     if _is_boolean(value):
         return LABELS["value.true" if value else "value.false"][lang]
+    if isinstance(value, Translatable) and value.key is not None:  # a match report's note
+        try:
+            return words(value, lang)
+        except KeyError:
+            return value
     if not isinstance(value, str):
         return value
     key = f"{VALUE_KEY_PREFIXES.get(column, f'value.{column}')}.{value}"

@@ -18,7 +18,6 @@ import shapely
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.inputs.codes import normalise_code
 from geo_outreach.inputs.columns import (
-    BOUNDARIES_OPTION,
     BOUNDARY_REQUIRED,
     cell_text,
     describe_rows,
@@ -27,6 +26,7 @@ from geo_outreach.inputs.columns import (
 )
 from geo_outreach.inputs.schema import BOUNDARY_ALIASES, VILLAGE_COLUMNS, VILLAGE_OPTIONAL_COLUMNS
 from geo_outreach.inputs.vectors import POLYGON_TYPES, read_vector, require_crs
+from geo_outreach.inputs.wording import BOUNDARIES_OPTION, mapping_args, part
 
 if TYPE_CHECKING:
     from geo_outreach.config import ColumnMapping
@@ -55,10 +55,11 @@ def _check_geometries(gdf: gpd.GeoDataFrame, source: str
     errors, notes = [], []
     missing = list(features[(geometry.isna() | geometry.is_empty).to_numpy()])
     if missing:
+        features_text = describe_rows(missing, noun="feature")
         errors.append(Problem(source, missing[0], None, None,
-                              f"{describe_rows(missing, noun='feature')} (counting from 1) "
-                              "have no shape",
-                              "delete these features or draw their boundaries"))
+                              f"{features_text} (counting from 1) have no shape",
+                              "delete these features or draw their boundaries",
+                              key="boundaries.no_shape", args={"features": features_text}))
     coordinates, owners = shapely.get_coordinates(geometry.to_numpy(), return_index=True)
     unplaceable = np.isin(np.arange(len(gdf)), owners[~np.isfinite(coordinates).all(axis=1)])
     if unplaceable.any():
@@ -66,7 +67,9 @@ def _check_geometries(gdf: gpd.GeoDataFrame, source: str
         errors.append(Problem(source, rows[0], None, None,
                               f"{describe_rows(rows, noun='feature')} have coordinates that are "
                               "not numbers (NaN or infinite)",
-                              "redraw these boundaries, or correct their coordinates"))
+                              "redraw these boundaries, or correct their coordinates",
+                              key="boundaries.coordinates_not_numbers",
+                              args={"features": describe_rows(rows, noun="feature")}))
     types = geometry.geom_type
     wrong = [f for f, t in zip(features, types, strict=True) if isinstance(t, str)
              and t not in POLYGON_TYPES]
@@ -76,7 +79,10 @@ def _check_geometries(gdf: gpd.GeoDataFrame, source: str
         errors.append(Problem(source, wrong[0], None, kinds,
                               f"{describe_rows(wrong, noun='feature')} are {kinds}, not "
                               "village polygons",
-                              "give a layer of village areas (polygons), not points or lines"))
+                              "give a layer of village areas (polygons), not points or lines",
+                              key="boundaries.not_polygons",
+                              args={"features": describe_rows(wrong, noun="feature"),
+                                    "kinds": kinds}))
     checkable = geometry.where(~unplaceable)  # GEOS refuses to test infinite shapes
     invalid = (~checkable.is_valid & ~checkable.is_empty & checkable.notna()
                & types.isin(POLYGON_TYPES)).to_numpy()
@@ -90,12 +96,15 @@ def _check_geometries(gdf: gpd.GeoDataFrame, source: str
                                  f"{describe_rows(fixed, noun='feature')} had invalid shapes "
                                  "(e.g. self-intersections) and were repaired with make_valid",
                                  "check these villages' outlines, or fix them in QGIS "
-                                 "(Vector > Geometry Tools > Fix Geometries)", "warning"))
+                                 "(Vector > Geometry Tools > Fix Geometries)", "warning",
+                                 key="boundaries.repaired",
+                                 args={"features": describe_rows(fixed, noun="feature")}))
         if lost:
             errors.append(Problem(source, lost[0], None, None,
                                   f"{describe_rows(lost, noun='feature')} have shapes that "
                                   "collapse to nothing when repaired",
-                                  "redraw these boundaries"))
+                                  "redraw these boundaries", key="boundaries.collapsed",
+                                  args={"features": describe_rows(lost, noun="feature")}))
     return geometry, errors, notes
 
 
@@ -123,14 +132,20 @@ def _check_codes(codes: pd.Series, source: str, header: str) -> tuple[pd.Series,
         first = checks[rows[0] - 1]
         problems.append(Problem(source, rows[0], header, cell_text(codes.iloc[rows[0] - 1]),
                                 f"{describe_rows(rows, noun='feature')}: {first.reason}",
-                                fixes[kind]))
+                                fixes[kind], key=f"boundaries.code_{kind}",
+                                args={**(mapping_args(BOUNDARIES_OPTION) or {}),
+                                      "features": describe_rows(rows, noun="feature"),
+                                      "reason": first.reason}))
     normalised = pd.Series([c.code for c in checks], index=codes.index, dtype="str")
     duplicated = normalised[normalised.notna() & normalised.duplicated(keep=False)]
     for code, group in duplicated.groupby(duplicated):
         rows = [int(i) + 1 for i in group.index]
         problems.append(Problem(source, rows[0], header, str(code),
                                 f"{describe_rows(rows, noun='feature')} share the code {code}",
-                                "each village must appear once: merge or correct the duplicates"))
+                                "each village must appear once: merge or correct the duplicates",
+                                key="boundaries.duplicate_code",
+                                args={"features": describe_rows(rows, noun="feature"),
+                                      "code": str(code)}))
     return normalised, problems
 
 
@@ -143,7 +158,9 @@ def _blank_names(out: gpd.GeoDataFrame, headers: dict[str, str], source: str) ->
             notes.append(Problem(source, rows[0], headers[column], None,
                                  f"{describe_rows(rows, noun='feature')} have no {column}",
                                  "fill it in: names are shown on maps and used to match rows "
-                                 "without a code", "warning"))
+                                 "without a code", "warning", key="boundaries.blank_names",
+                                 args={"features": describe_rows(rows, noun="feature"),
+                                       "field": part(f"village_field.{column}", column)}))
     return notes
 
 

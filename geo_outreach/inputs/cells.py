@@ -18,26 +18,31 @@ import pandas as pd
 from geo_outreach._errors import Problem, Severity
 from geo_outreach.inputs.codes import is_blank
 from geo_outreach.inputs.columns import InputTable, cell_text
+from geo_outreach.inputs.wording import part
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
+
+    from geo_outreach._errors import MessageArg
 _DASHES: Final = frozenset({"-", "\u2013", "\u2014"})
 
 NumberStatus = Literal["ok", "blank", "text"]
 
 _NUMBER_FORMATS: Final[tuple[tuple[re.Pattern[str], Callable[[str], str], str], ...]] = (
     (re.compile(r"^-?\d{1,3}(\.\d{3})+$"), lambda s: s.replace(".", ""),
-     "dots as thousands separators (1.234 = 1234)"),
+     part("number_format.thousands_dots", "dots as thousands separators (1.234 = 1234)")),
     (re.compile(r"^-?\d{1,3}(\.\d{3})+,\d+$"), lambda s: s.replace(".", "").replace(",", "."),
-     "the Indonesian format (1.234,5 = 1234.5)"),
+     part("number_format.indonesian", "the Indonesian format (1.234,5 = 1234.5)")),
     (re.compile(r"^-?\d{1,3}(,\d{3})+$"), lambda s: s.replace(",", ""),
-     "commas as thousands separators (1,234 = 1234)"),
+     part("number_format.thousands_commas", "commas as thousands separators (1,234 = 1234)")),
     (re.compile(r"^-?\d{1,3}(,\d{3})+\.\d+$"), lambda s: s.replace(",", ""),
-     "the English format (1,234.5 = 1234.5)"),
+     part("number_format.english", "the English format (1,234.5 = 1234.5)")),
     (re.compile(r"^-?\d+,\d+$"), lambda s: s.replace(",", "."),
-     "a decimal comma (12,5 = 12.5)"),
+     part("number_format.decimal_comma", "a decimal comma (12,5 = 12.5)")),
 )
-"""Ambiguous number formats, how to rewrite them for float(), and what that assumes."""
+"""Ambiguous number formats, how to rewrite them for float(), and what that assumes (in
+words that can be translated: :func:`geo_outreach.inputs.wording.part`)."""
+_DASH_AS_ZERO: Final = part("number_format.dash_zero", "'-' as zero, as in BPS tables")
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ def _parse_cell(value: object, read_text: Callable[[str], ParsedNumber]) -> Pars
 
 def _count_text(text: str) -> ParsedNumber:
     if text in _DASHES:
-        return ParsedNumber(0.0, "ok", "'-' as zero, as in BPS tables")
+        return ParsedNumber(0.0, "ok", _DASH_AS_ZERO)
     for pattern, rewrite, assumption in _NUMBER_FORMATS:
         if pattern.match(text):
             return _float_text(rewrite(text), assumption)
@@ -142,12 +147,14 @@ def parse_coordinate(value: object) -> ParsedNumber:
 
 def cell_problem(  # noqa: PLR0917 - mirrors the positional fields of Problem
     table: InputTable, row: object, column: str | None, value: object, message: str, fix: str,
-    severity: Severity = "error",
+    severity: Severity = "error", *, key: str | None = None,
+    args: Mapping[str, MessageArg] | None = None,
 ) -> Problem:
-    """Locate a problem in the user's terms: their row number and their header."""
+    """Locate a problem in the user's terms (their row number and their header), with its label."""
     return Problem(table.source, None if row is None else int(row),
                    None if column is None else table.header(column),
-                   None if value is None else cell_text(value), message, fix, severity)
+                   None if value is None else cell_text(value), message, fix, severity,
+                   key=key, args=dict(args or {}))
 
 
 # --- participation ---------------------------------------------------------------------

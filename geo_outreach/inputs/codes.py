@@ -25,6 +25,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from geo_outreach._errors import Translatable
+
 CodeKind = Literal["kemendagri", "bps", "invalid", "empty"]
 
 KEMENDAGRI_PARTS: Final = (2, 2, 2, 4)
@@ -72,7 +74,9 @@ class CodeCheck:
         ``"kemendagri"``, ``"bps"`` (a BPS village code: not usable as is),
         ``"invalid"`` (neither) or ``"empty"`` (blank cell).
     reason
-        Why, in one sentence, for messages; empty for a valid Kemendagri code.
+        Why, in one sentence, for messages; empty for a valid Kemendagri code. A
+        :class:`~geo_outreach._errors.Translatable` English text: its label
+        (``problem.part.code.*``) words it in the user's language.
     """
 
     code: str | None
@@ -108,6 +112,11 @@ def is_blank(value: object) -> bool:
         return False
 
 
+def _reason(label: str, english: str, /, **args: str) -> Translatable:
+    """Say why a code is not usable, in English and with its label ``problem.part.code.*``."""
+    return Translatable(english, f"problem.part.code.{label}", args)
+
+
 def _code_text(value: object) -> str | None:
     """Turn a cell into code text, or None when a number cannot be a code."""
     if isinstance(value, bool):
@@ -131,21 +140,25 @@ def _from_parts(parts: list[str], text: str) -> CodeCheck:
     if lengths == BPS_PARTS:
         return _bps(digits, text)
     if lengths == KEMENDAGRI_PARTS[:3]:
-        return CodeCheck(None, "invalid", f"'{text}' is a kapanewon/kecamatan code, not a village "
-                         "code (a village code has 4 parts, e.g. 34.04.07.2003)")
+        return CodeCheck(None, "invalid", _reason(
+            "district_code", f"'{text}' is a kapanewon/kecamatan code, not a village code (a "
+            "village code has 4 parts, e.g. 34.04.07.2003)", text=text))
     if lengths == KEMENDAGRI_PARTS[:2]:
-        return CodeCheck(None, "invalid", f"'{text}' is a kabupaten/kota code, not a village code "
-                         "(a village code has 4 parts, e.g. 34.04.07.2003)")
-    return CodeCheck(None, "invalid", f"'{text}' does not look like a village code: expected "
-                     "4 parts of 2, 2, 2 and 4 digits, e.g. 34.04.07.2003")
+        return CodeCheck(None, "invalid", _reason(
+            "regency_code", f"'{text}' is a kabupaten/kota code, not a village code (a village "
+            "code has 4 parts, e.g. 34.04.07.2003)", text=text))
+    return CodeCheck(None, "invalid", _reason(
+        "shape", f"'{text}' does not look like a village code: expected 4 parts of 2, 2, 2 and 4 "
+        "digits, e.g. 34.04.07.2003", text=text))
 
 
 def _kemendagri_or_invalid(digits: str, text: str) -> CodeCheck:
     """Format 10 Kemendagri digits, checking that the village part starts with 1 or 2."""
     village_part = digits[6:]
     if village_part[0] not in (KELURAHAN_DIGIT, DESA_DIGIT):
-        return CodeCheck(None, "invalid", f"'{text}' is not a Kemendagri village code: the "
-                         "4-digit village part must begin with 1 (kelurahan) or 2 (desa)")
+        return CodeCheck(None, "invalid", _reason(
+            "village_digit", f"'{text}' is not a Kemendagri village code: the 4-digit village "
+            "part must begin with 1 (kelurahan) or 2 (desa)", text=text))
     dotted = f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{village_part}"
     return CodeCheck(dotted, "kemendagri", "")
 
@@ -153,10 +166,11 @@ def _kemendagri_or_invalid(digits: str, text: str) -> CodeCheck:
 def _bps(digits: str, text: str) -> CodeCheck:
     """Describe a BPS village code."""
     dotted = f"{digits[:2]}.{digits[2:4]}.{digits[4:7]}.{digits[7:]}"
-    return CodeCheck(None, "bps", f"'{text}' looks like a BPS village code ({dotted}: kecamatan "
-                     "in 3 digits, desa in 3), not a Kemendagri code (34.04.07.2003: kecamatan "
-                     "in 2 digits, desa in 4 beginning with 1 or 2); the two numberings "
-                     "differ, so it cannot be used as is")
+    return CodeCheck(None, "bps", _reason(
+        "bps", f"'{text}' looks like a BPS village code ({dotted}: kecamatan in 3 digits, desa "
+        "in 3), not a Kemendagri code (34.04.07.2003: kecamatan in 2 digits, desa in 4 "
+        "beginning with 1 or 2); the two numberings differ, so it cannot be used as is",
+        text=text, dotted=dotted))
 
 
 def normalise_code(value: object) -> CodeCheck:
@@ -184,12 +198,13 @@ def normalise_code(value: object) -> CodeCheck:
     'bps'
     """
     if is_blank(value):
-        return CodeCheck(None, "empty", "the code is blank")
+        return CodeCheck(None, "empty", _reason("blank", "the code is blank"))
     text = _code_text(value)
     if text is None:
-        return CodeCheck(None, "invalid", f"'{value}' is not a whole number, so not a code")
+        return CodeCheck(None, "invalid", _reason(
+            "not_whole", f"'{value}' is not a whole number, so not a code", value=f"{value}"))
     if text.lower() in _EMPTY_TEXT:
-        return CodeCheck(None, "empty", "the code is blank")
+        return CodeCheck(None, "empty", _reason("blank", "the code is blank"))
     return _classify(text)
 
 
@@ -209,15 +224,18 @@ def _undotted_parts(digits: str) -> list[str] | None:
 def _classify(text: str) -> CodeCheck:
     """Classify a code written as digits, with or without dots."""
     if re.fullmatch(r"\d([.,]\d+)?[eE]\+?\d+", text):
-        return CodeCheck(None, "invalid", f"'{text}' is a code that a spreadsheet turned into "
-                         "scientific notation, losing digits; format the code column as text "
-                         "and type the codes again")
+        return CodeCheck(None, "invalid", _reason(
+            "scientific", f"'{text}' is a code that a spreadsheet turned into scientific "
+            "notation, losing digits; format the code column as text and type the codes again",
+            text=text))
     parts = text.split(".") if "." in text else _undotted_parts(text)
     if not all(part.isdigit() for part in text.split(".")):
-        return CodeCheck(None, "invalid", f"'{text}' has characters other than digits and dots")
+        return CodeCheck(None, "invalid", _reason(
+            "characters", f"'{text}' has characters other than digits and dots", text=text))
     if parts is None:
-        return CodeCheck(None, "invalid", f"'{text}' has {len(text)} digits; a village code has "
-                         "10 (e.g. 3404072003 or 34.04.07.2003)")
+        return CodeCheck(None, "invalid", _reason(
+            "digit_count", f"'{text}' has {len(text)} digits; a village code has 10 (e.g. "
+            "3404072003 or 34.04.07.2003)", text=text, digits=str(len(text))))
     return _from_parts(parts, text)
 
 

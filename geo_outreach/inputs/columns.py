@@ -24,18 +24,24 @@ from geo_outreach.inputs.schema import (
     header_keys,
     normalise_header,
 )
+from geo_outreach.inputs.wording import (  # noqa: F401 - the readers import the options from here
+    BOUNDARIES_OPTION,
+    HOUSEHOLDS_OPTION,
+    OFFICES_OPTION,
+    PARTICIPATION_OPTION,
+    either,
+    mapping_args,
+    part,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping, Sequence
 
     import pandas as pd
+
+    from geo_outreach._errors import Translatable
 LISTED_ROWS: Final = 5
 """How many row numbers a grouped message lists before 'and N more'."""
-
-BOUNDARIES_OPTION: Final = "--boundary-columns"
-PARTICIPATION_OPTION: Final = "--participation-columns"
-OFFICES_OPTION: Final = "--office-columns"
-HOUSEHOLDS_OPTION: Final = "--household-columns"
 
 LISTED_ALIASES: Final = 6
 """How many alias names a missing-column message suggests."""
@@ -80,7 +86,7 @@ class InputTable:
 # --- row and cell text shared with validate --------------------------------------------
 
 
-def describe_rows(rows: Sequence[object], *, noun: str = "row") -> str:
+def describe_rows(rows: Sequence[object], *, noun: str = "row") -> Translatable:
     """
     List row numbers for a message, shortening long lists.
 
@@ -93,13 +99,16 @@ def describe_rows(rows: Sequence[object], *, noun: str = "row") -> str:
 
     Returns
     -------
-    str
-        E.g. ``"rows 3, 4, 9, 12, 15 and 20 more"`` or ``"row 3"``.
+    Translatable
+        E.g. ``"rows 3, 4, 9, 12, 15 and 20 more"`` or ``"row 3"``, with its label
+        (``problem.part.rows.*`` or ``problem.part.features.*``).
     """
     shown = ", ".join(str(r) for r in rows[:LISTED_ROWS])
     more = len(rows) - LISTED_ROWS
     plural = noun + ("s" if len(rows) > 1 else "")
-    return f"{plural} {shown}" + (f" and {more} more" if more > 0 else "")
+    number = "more" if more > 0 else "many" if len(rows) > 1 else "one"
+    text = f"{plural} {shown}" + (f" and {more} more" if more > 0 else "")
+    return part(f"{noun}s.{number}", text, rows=shown, more=str(more))
 
 
 def cell_text(value: object) -> str | None:
@@ -194,11 +203,15 @@ def _mapping_problems(
     positions: dict[str, int] = {}
     problems = []
     keys = [normalise_header(h) for h in found]
+    fix_args = mapping_args(option)
     for canonical, given in mapping.columns.items():
         if canonical not in aliases:
             problems.append(Problem(source, None, None, f"{canonical}={given}",
                                     f"'{canonical}' is not a column this file can have",
-                                    f"use {option} with names from: {', '.join(aliases)}"))
+                                    f"use {option} with names from: {', '.join(aliases)}",
+                                    key="columns.unknown_role" if fix_args else None,
+                                    args={**(fix_args or {}), "canonical": canonical,
+                                          "names": ", ".join(aliases)}))
             continue
         header = _unquoted(given)
         exact = [i for i, h in enumerate(found) if h == header]
@@ -209,7 +222,10 @@ def _mapping_problems(
         problems.append(Problem(source, None, header, f"{canonical}={given}",
                                 f"the column '{header}' named for '{canonical}' is not in the "
                                 f"file; its columns are: {', '.join(found)}",
-                                f"correct {option} {canonical}=... to one of the columns above"))
+                                f"correct {option} {canonical}=... to one of the columns above",
+                                key="columns.mapped_header_missing" if fix_args else None,
+                                args={**(fix_args or {}), "canonical": canonical,
+                                      "header": header, "columns": ", ".join(found)}))
     return positions, problems
 
 
@@ -274,15 +290,19 @@ def resolve_columns(
 Requirement = tuple[str, tuple[str, ...]]
 """A label and the canonical columns of which at least one must be present."""
 
-BOUNDARY_REQUIRED: Final[tuple[Requirement, ...]] = tuple((c, (c,)) for c in VILLAGE_COLUMNS)
+BOUNDARY_REQUIRED: Final[tuple[Requirement, ...]] = tuple(
+    (part(f"requirement.village_{c}", c), (c,)) for c in VILLAGE_COLUMNS)
 PARTICIPATION_REQUIRED: Final[tuple[Requirement, ...]] = (
-    ("the village code (or the village name)", ("code", "name")),
-    ("active participants (or the segments pu, bpu, jakon, pmi)", ("participants", *SEGMENTS)),
-    ("the labour force (or the employed population)", ("labour_force", "employed")),
+    (part("requirement.village_id", "the village code (or the village name)"), ("code", "name")),
+    (part("requirement.participants", "active participants (or the segments pu, bpu, jakon, "
+          "pmi)"), ("participants", *SEGMENTS)),
+    (part("requirement.denominator", "the labour force (or the employed population)"),
+     ("labour_force", "employed")),
 )
 OFFICE_REQUIRED: Final[tuple[Requirement, ...]] = (
-    ("the latitude", ("lat",)), ("the longitude", ("lon",)),
-    ("the office name (or id)", ("name", "office_id")),
+    (part("requirement.lat", "the latitude"), ("lat",)),
+    (part("requirement.lon", "the longitude"), ("lon",)),
+    (part("requirement.office_id", "the office name (or id)"), ("name", "office_id")),
 )
 IDENTIFIER_COLUMNS: Final = frozenset({"code", "name", "office_id"})
 """Columns that say which village or office a row is. When the only ones a table has are
@@ -382,24 +402,33 @@ def _missing_problem(
 ) -> Problem:
     """Describe one requirement no column meets: headers seen, the closest one, the fix."""
     label, columns = requirement
-    roles = f"{_quoted_list(columns[:1])} or {_quoted_list(columns[1:])}" if columns[1:] else (
+    roles = either(_quoted_list(columns[:1]), _quoted_list(columns[1:])) if columns[1:] else (
         _quoted_list(columns))
     seen = [str(c) for c in found if cell_text(c)]
     blank = [headers.get(c, c) for c in columns if c in empty]
-    emptiness = (f" with any value in it ({_quoted_list(blank)} "
-                 f"{'is' if len(blank) == 1 else 'are'} empty)") if blank else ""
+    emptiness = part(f"empty_columns.{'one' if len(blank) == 1 else 'many'}",
+                     f" with any value in it ({_quoted_list(blank)} "
+                     f"{'is' if len(blank) == 1 else 'are'} empty)",
+                     columns=_quoted_list(blank)) if blank else ""
+    listed = ", ".join(seen) or part("none", "(none)")
     message = (f"no column for {label} ({roles}) was found{emptiness}; the file's columns "
-               f"are: {', '.join(seen) or '(none)'}")
+               f"are: {listed}")
     taken = set(headers.values())
     suggestion = closest_header([h for h in seen if h not in taken], columns, aliases)
+    fix_args = mapping_args(option)
+    canonical = columns[0] if suggestion is None else suggestion.canonical
+    args = {**(fix_args or {}), "label": label, "roles": roles, "emptiness": emptiness,
+            "columns": listed, "closest": "", "canonical": canonical,
+            "aliases": _alias_hint(aliases, canonical)}
     if suggestion is None:
-        canonical = columns[0]
         return Problem(source, None, None, None, message,
                        f"name the column one of: {_alias_hint(aliases, canonical)}"
                        + (f"; or map your own header with {option} {canonical}=YOUR_HEADER"
-                          if option else ""))
-    canonical = suggestion.canonical
-    message += f"; the closest is '{suggestion.header}'"
+                          if option else ""), key="columns.missing" if fix_args else None,
+                       args=args)
+    args["closest"] = part("closest", f"; the closest is '{suggestion.header}'",
+                           header=suggestion.header)
+    message += args["closest"]
     if option:
         fix = (f"if '{suggestion.header}' is that column, map it with "
                f"{mapping_argument(option, canonical, suggestion.header)}; or name the column "
@@ -407,7 +436,10 @@ def _missing_problem(
     else:
         fix = (f"if '{suggestion.header}' is that column, rename it to {canonical}; or name the "
                f"column one of: {_alias_hint(aliases, canonical)}")
-    return Problem(source, None, None, None, message, fix)
+    pair = mapping_argument(option, canonical, suggestion.header).removeprefix(f"{option} ")
+    return Problem(source, None, None, None, message, fix,
+                   key="columns.missing_closest" if fix_args else None,
+                   args={**args, "header": suggestion.header, "pair": pair})
 
 
 def require(

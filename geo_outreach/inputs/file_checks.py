@@ -10,13 +10,17 @@ from __future__ import annotations
 import codecs
 from typing import TYPE_CHECKING, Final
 
-from geo_outreach._errors import InputError, Problem
+from geo_outreach._errors import InputError, Measure, Problem
 from geo_outreach.inputs.file_kinds import binary_kind
+from geo_outreach.inputs.wording import part
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-TABLE_FORMATS: Final = "CSV (.csv, comma- or semicolon-separated) or Excel (.xlsx)"
+TABLE_FORMATS: Final = part("formats.table",
+                            "CSV (.csv, comma- or semicolon-separated) or Excel (.xlsx)")
+A_TABLE: Final = part("what.table", "a table")
+A_CSV_TABLE: Final = part("named.csv_table", "a CSV table")
 
 CSV_SUFFIXES: Final = frozenset({".csv", ".txt", ".tsv"})
 EXCEL_SUFFIXES: Final = frozenset({".xlsx", ".xlsm"})
@@ -29,7 +33,8 @@ PARQUET_SUFFIXES: Final = frozenset({".parquet", ".geoparquet"})
 
 def _not_found(path: Path, source: str, formats: str) -> InputError:
     return InputError(Problem(source, None, None, str(path), "the file does not exist",
-                              f"check the path and the file name; accepted formats: {formats}"))
+                              f"check the path and the file name; accepted formats: {formats}",
+                              key="file.not_found", args={"formats": formats}))
 
 
 def check_file(path: Path, formats: str, *, max_bytes: int | None = None,
@@ -42,11 +47,12 @@ def check_file(path: Path, formats: str, *, max_bytes: int | None = None,
     path
         The user's file.
     formats
-        The accepted formats, for the fix.
+        The accepted formats, for the fix (a :class:`~geo_outreach._errors.Translatable`
+        to be shown in the user's language, such as :data:`TABLE_FORMATS`).
     max_bytes
         The largest size accepted; no limit when None.
     what
-        What the file should hold, e.g. ``"a participation table"``, for the messages.
+        What the file should hold, e.g. :data:`A_TABLE`, for the messages.
 
     Raises
     ------
@@ -60,14 +66,16 @@ def check_file(path: Path, formats: str, *, max_bytes: int | None = None,
     if size == 0:
         raise InputError(Problem(source, None, None, "0 bytes", "the file is empty",
                                  f"save {what} into it again (the upload or copy may have "
-                                 f"failed); accepted formats: {formats}"))
+                                 f"failed); accepted formats: {formats}", key="file.empty",
+                                 args={"what": what, "formats": formats}))
     if max_bytes is not None and size > max_bytes:
         raise InputError(Problem(
             source, None, None, f"{size / 1e6:,.0f} MB",
             f"the file is far larger than {what} can be (at most {max_bytes / 1e6:,.0f} MB: "
             f"one row per village of all Indonesia fits in under 20 MB)",
             "check that this is the right file; give one row per village or office, "
-            "without other sheets or data"))
+            "without other sheets or data", key="file.too_big",
+            args={"what": what, "limit": Measure(max_bytes / 1e6)}))
 
 
 # --- tables: CSV and Excel -------------------------------------------------------------
@@ -85,7 +93,7 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     return raw.decode("latin-1"), "latin-1"
 
 
-def refuse_binary(raw: bytes, source: str, *, named: str = "a CSV table",
+def refuse_binary(raw: bytes, source: str, *, named: str = A_CSV_TABLE,
                   formats: str = TABLE_FORMATS, allowed: frozenset[str] = frozenset()) -> None:
     """Refuse a file whose first bytes show a workbook, picture or other binary not allowed."""
     kind = binary_kind(raw)
@@ -93,10 +101,13 @@ def refuse_binary(raw: bytes, source: str, *, named: str = "a CSV table",
         raise InputError(Problem(source, None, None, kind.suffix,
                                  f"the file is named as {named} but it is {kind.description}",
                                  f"give the file its real name ({kind.suffix}), or save the "
-                                 f"data as {formats}"))
+                                 f"data as {formats}", key="file.binary",
+                                 args={"named": named, "description": kind.description,
+                                       "suffix": kind.suffix, "formats": formats}))
     head = raw[:4096]
     if not allowed and b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE,
                                                                 codecs.BOM_UTF16_BE)):
         raise InputError(Problem(source, None, None, None,
                                  f"the file is named as {named} but it is not text",
-                                 f"save the data as {formats}"))
+                                 f"save the data as {formats}", key="file.not_text",
+                                 args={"named": named, "formats": formats}))

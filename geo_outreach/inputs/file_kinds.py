@@ -12,6 +12,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from geo_outreach._errors import Translatable
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -26,7 +28,8 @@ class BinaryKind:
     opening
         The bytes every such file starts with.
     description
-        What it is, as a message says it: "a PNG picture".
+        What it is, as a message says it: "a PNG picture" (with its label
+        ``problem.part.binary.<suffix>``, to be shown in the user's language).
     suffix
         Its usual file-name ending, with the dot.
     """
@@ -43,21 +46,23 @@ SQLITE_OPENING: Final = b"SQLite format 3\x00"
 PARQUET_OPENING: Final = b"PAR1"
 """How a Parquet file starts, and ends."""
 
-BINARY_KINDS: Final = (
-    BinaryKind(ZIP_OPENING, "an Excel workbook (.xlsx) or another zip archive", ".xlsx"),
-    BinaryKind(b"PK\x05\x06", "an empty zip archive", ".zip"),
-    BinaryKind(b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)", ".xls"),
-    BinaryKind(SQLITE_OPENING, "a GeoPackage or SQLite database", ".gpkg"),
-    BinaryKind(PARQUET_OPENING, "a Parquet file", ".parquet"),
-    BinaryKind(b"\x89PNG", "a PNG picture", ".png"),
-    BinaryKind(b"\xff\xd8\xff", "a JPEG picture", ".jpg"),
-    BinaryKind(b"GIF8", "a GIF picture", ".gif"),
-    BinaryKind(b"%PDF", "a PDF document", ".pdf"),
-    BinaryKind(b"\x1f\x8b", "a gzip archive", ".gz"),
-    BinaryKind(b"7z\xbc\xaf", "a 7-Zip archive", ".7z"),
-    BinaryKind(b"Rar!", "a RAR archive", ".rar"),
-    BinaryKind(b"MZ", "a Windows program", ".exe"),
-)
+BINARY_KINDS: Final = tuple(
+    BinaryKind(opening, Translatable(description, f"problem.part.binary.{suffix[1:]}"), suffix)
+    for opening, description, suffix in (
+        (ZIP_OPENING, "an Excel workbook (.xlsx) or another zip archive", ".xlsx"),
+        (b"PK\x05\x06", "an empty zip archive", ".zip"),
+        (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)", ".xls"),
+        (SQLITE_OPENING, "a GeoPackage or SQLite database", ".gpkg"),
+        (PARQUET_OPENING, "a Parquet file", ".parquet"),
+        (b"\x89PNG", "a PNG picture", ".png"),
+        (b"\xff\xd8\xff", "a JPEG picture", ".jpg"),
+        (b"GIF8", "a GIF picture", ".gif"),
+        (b"%PDF", "a PDF document", ".pdf"),
+        (b"\x1f\x8b", "a gzip archive", ".gz"),
+        (b"7z\xbc\xaf", "a 7-Zip archive", ".7z"),
+        (b"Rar!", "a RAR archive", ".rar"),
+        (b"MZ", "a Windows program", ".exe"),
+    ))
 """The binary files a user may hand in by mistake, and those the tool reads."""
 
 BINARY_OPENINGS: Final = tuple(kind.opening for kind in BINARY_KINDS)

@@ -26,26 +26,33 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 from shapely.errors import GEOSException
 
-from geo_outreach._errors import GeoOutreachError, InputError, Problem
-from geo_outreach.inputs.columns import HOUSEHOLDS_OPTION, require, resolve_columns
+from geo_outreach._errors import GeoOutreachError, InputError, Measure, Problem
+from geo_outreach.inputs.columns import require, resolve_columns
 from geo_outreach.inputs.file_checks import check_file
 from geo_outreach.inputs.schema import HOUSEHOLD_ALIASES
+from geo_outreach.inputs.wording import HOUSEHOLDS_OPTION, part
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from geo_outreach.config import ColumnMapping
 
-HOUSEHOLD_FORMATS: Final = "CSV (.csv), Parquet or GeoParquet (.parquet), GeoPackage (.gpkg)"
+HOUSEHOLD_FORMATS: Final = part("formats.households",
+                                "CSV (.csv), Parquet or GeoParquet (.parquet), GeoPackage (.gpkg)")
+THE_HOUSEHOLD_POINTS: Final = part("what.households", "the household points")
+A_GEOPACKAGE: Final = part("reading.geopackage", "a GeoPackage")
 OPTION: Final = HOUSEHOLDS_OPTION
 DEFAULT_CHUNK_ROWS: Final = 125_000
 MAX_HEADER_BYTES: Final = 1024 * 1024
 """A CSV header line longer than this (1 MB) means the file is not a CSV table."""
 
-_REQUIRED_WITH_GEOMETRY = (("the household id", ("id",)),
-                           ("the registered workers (a count, or a yes/no flag)", ("registered",)))
-_REQUIRED = (*_REQUIRED_WITH_GEOMETRY, ("the latitude (or a geometry)", ("lat",)),
-             ("the longitude (or a geometry)", ("lon",)))
+_REQUIRED_WITH_GEOMETRY = (
+    (part("requirement.household_id", "the household id"), ("id",)),
+    (part("requirement.registered", "the registered workers (a count, or a yes/no flag)"),
+     ("registered",)))
+_REQUIRED = (*_REQUIRED_WITH_GEOMETRY,
+             (part("requirement.household_lat", "the latitude (or a geometry)"), ("lat",)),
+             (part("requirement.household_lon", "the longitude (or a geometry)"), ("lon",)))
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,9 @@ def _reading(source: str, kind: str) -> Iterator[None]:
         raise InputError(Problem(source, None, None, None,
                                  f"the file cannot be read as {kind} ({err})",
                                  "the file may be cut off or mislabelled: export it again "
-                                 f"as one of: {HOUSEHOLD_FORMATS}")) from err
+                                 f"as one of: {HOUSEHOLD_FORMATS}", key="households.unreadable",
+                                 args={"kind": kind, "error": str(err),
+                                       "formats": HOUSEHOLD_FORMATS})) from err
 
 
 def _read_each(items: Iterable[_Item], source: str, kind: str) -> Iterator[_Item]:
@@ -132,7 +141,9 @@ def _header_line(path: Path) -> str:
                                  f"the first line is longer than {MAX_HEADER_BYTES // 1024:,} KB "
                                  "without a line break, so it is not the header of a CSV table",
                                  f"check that this is the household file; save it as "
-                                 f"{HOUSEHOLD_FORMATS}"))
+                                 f"{HOUSEHOLD_FORMATS}", key="households.header_too_long",
+                                 args={"size": Measure(MAX_HEADER_BYTES // 1024),
+                                       "formats": HOUSEHOLD_FORMATS}))
     return line.decode("utf-8-sig", errors="replace").rstrip("\r\n")
 
 
@@ -191,7 +202,9 @@ def _geoparquet_crs(metadata: dict[bytes, bytes] | None, names: list[str], sourc
             and isinstance(columns.get(column), dict)):
         raise InputError(Problem(source, None, None, None, "the file's GeoParquet metadata "
                                  "does not describe its geometry column",
-                                 f"export it again as one of: {HOUSEHOLD_FORMATS}"))
+                                 f"export it again as one of: {HOUSEHOLD_FORMATS}",
+                                 key="households.geoparquet_metadata",
+                                 args={"formats": HOUSEHOLD_FORMATS}))
     crs = columns[column].get("crs", "OGC:CRS84")
     return column, CRS.from_user_input(crs) if crs is not None else CRS("OGC:CRS84")
 
@@ -262,7 +275,7 @@ def _xy_from_wkb(wkb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _gpkg_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
                  ) -> Iterator[HouseholdChunk]:
     source = path.name
-    with _reading(source, "a GeoPackage"):
+    with _reading(source, A_GEOPACKAGE):
         info = pyogrio.read_info(path)
     found = [str(f) for f in info["fields"]]
     has_geometry = info["geometry_type"] is not None
@@ -272,13 +285,14 @@ def _gpkg_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
     if use_geometry and info["crs"] is None:
         raise InputError(Problem(source, None, None, None, "the file has no coordinate "
                                  "reference system (CRS)", "set it, e.g. ogr2ogr -a_srs "
-                                 "EPSG:4326, or in QGIS: Layer > Set CRS"))
-    with _reading(source, "a GeoPackage"):
+                                 "EPSG:4326, or in QGIS: Layer > Set CRS",
+                                 key="households.no_crs"))
+    with _reading(source, A_GEOPACKAGE):
         to_wgs84 = (Transformer.from_crs(info["crs"], "EPSG:4326", always_xy=True)
                     if use_geometry else None)
     total = int(info["features"])
     for start in range(0, total, chunk_rows):
-        with _reading(source, "a GeoPackage"):
+        with _reading(source, A_GEOPACKAGE):
             frame = pyogrio.read_dataframe(path, columns=list(headers.values()),
                                            skip_features=start, max_features=chunk_rows,
                                            read_geometry=use_geometry)
@@ -348,12 +362,14 @@ def read_household_chunks(
         or a required column not found.
     """
     path = Path(path)
-    check_file(path, HOUSEHOLD_FORMATS, what="the household points")
+    check_file(path, HOUSEHOLD_FORMATS, what=THE_HOUSEHOLD_POINTS)
     suffix = path.suffix.lower()
     readers = {".csv": _csv_chunks, ".txt": _csv_chunks, ".parquet": _parquet_chunks,
                ".geoparquet": _parquet_chunks, ".gpkg": _gpkg_chunks}
     if suffix not in readers:
         raise InputError(Problem(path.name, None, None, suffix or "(no extension)",
                                  "this household file format is not supported",
-                                 f"save it as one of: {HOUSEHOLD_FORMATS}"))
+                                 f"save it as one of: {HOUSEHOLD_FORMATS}",
+                                 key="households.unknown_format",
+                                 args={"formats": HOUSEHOLD_FORMATS}))
     return readers[suffix](path, mapping, chunk_rows)

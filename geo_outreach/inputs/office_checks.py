@@ -12,10 +12,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo_outreach._errors import Measure
 from geo_outreach.inputs.cells import cell_problem, parse_coordinate, text_series
 from geo_outreach.inputs.codes import is_blank
 from geo_outreach.inputs.columns import InputTable, cell_text, describe_rows
 from geo_outreach.inputs.schema import OFFICE_TYPES, normalise_header
+from geo_outreach.inputs.wording import part
 
 if TYPE_CHECKING:
     from geo_outreach._errors import Problem
@@ -75,16 +77,25 @@ def _coordinate(table: InputTable, row: object, column: str
     """Parse one coordinate cell, with the problem when it is blank or not a number."""
     cell = table.data.loc[row, column]
     parsed = parse_coordinate(cell)
-    label = "latitude" if column == "lat" else "longitude"
+    label = _coordinate_name(column)
+    example = "-7.78305" if column == "lat" else "110.38344"
     if parsed.status == "blank":
         return None, [cell_problem(table, row, column, None, f"the {label} is blank",
                                    f"fill in the office's {label} in decimal degrees (e.g. "
-                                   f"{'-7.78305' if column == 'lat' else '110.38344'})")]
+                                   f"{example})", key="offices.coordinate_blank",
+                                   args={"label": label, "example": example})]
     if parsed.status == "text":
         return None, [cell_problem(table, row, column, cell, f"the {label} is not a number",
                                    "write decimal degrees such as -7.78305 (not degrees-minutes-"
-                                   "seconds; in Google Maps, right-click the place to copy them)")]
+                                   "seconds; in Google Maps, right-click the place to copy them)",
+                                   key="offices.coordinate_not_number", args={"label": label})]
     return parsed.value, []
+
+
+def _coordinate_name(column: str) -> str:
+    """Name the ``lat`` or ``lon`` column in words: "latitude" or "longitude"."""
+    return (part("latitude", "latitude") if column == "lat"
+            else part("longitude", "longitude"))
 
 
 def _location_problems(table: InputTable, row: object, lat: float, lon: float, *,
@@ -93,7 +104,7 @@ def _location_problems(table: InputTable, row: object, lat: float, lon: float, *
     if lat == 0 and lon == 0:
         return [cell_problem(table, row, "lat", "0, 0", "the office is at 0, 0 (in the Atlantic "
                              "Ocean): the coordinates are probably missing",
-                             "fill in the office's real lat and lon")]
+                             "fill in the office's real lat and lon", key="offices.zero_zero")]
     in_range = abs(lat) <= MAX_LATITUDE and abs(lon) <= MAX_LONGITUDE
     if area is None:
         return [] if in_range else [_range_problem(table, row, lat, lon)]
@@ -105,14 +116,19 @@ def _location_problems(table: InputTable, row: object, lat: float, lon: float, *
         return [cell_problem(table, row, "lat", f"{lat:g}, {lon:g}",
                              f"the office lies {given / METRES_PER_KM:.1f} km outside the study "
                              f"area; its {radius_km:g} km radius still reaches into it",
-                             "check the coordinates if the office should be inside", "warning")]
+                             "check the coordinates if the office should be inside", "warning",
+                             key="offices.outside_within_radius",
+                             args={"distance": Measure(given / METRES_PER_KM, 1),
+                                   "radius": f"{radius_km:g}"})]
     misread = _misread_problem(table, row, lat, lon, area=area, radius_m=radius_m)
     return [misread or cell_problem(
         table, row, "lat", f"{lat:g}, {lon:g}",
         f"the office lies {given / METRES_PER_KM:,.0f} km from the study area, beyond its "
         f"{radius_km:g} km radius",
         f"check the coordinates (the study area lies around {area.centre}), or remove "
-        "offices outside the area")]
+        "offices outside the area", key="offices.far_away",
+        args={"distance": Measure(given / METRES_PER_KM), "radius": f"{radius_km:g}",
+              "centre": area.centre})]
 
 
 def _misread_problem(table: InputTable, row: object, lat: float, lon: float, *,
@@ -123,23 +139,27 @@ def _misread_problem(table: InputTable, row: object, lat: float, lon: float, *,
         return cell_problem(table, row, "lat", value, "lat and lon look swapped: exchanged, the "
                             "point falls in the study area",
                             f"swap them: lat {lon:g}, lon {lat:g} (the study area lies around "
-                            f"{area.centre})")
+                            f"{area.centre})", key="offices.swapped",
+                            args={"lat": f"{lon:g}", "lon": f"{lat:g}", "centre": area.centre})
     in_range = abs(lat) <= MAX_LATITUDE and abs(lon) <= MAX_LONGITUDE
     if in_range and area.distance_m(lon, -lat) <= radius_m:
-        hemisphere = "south" if lat > 0 else "north"
+        hemisphere = part("south", "south") if lat > 0 else part("north", "north")
         return cell_problem(table, row, "lat", value,
                             f"the latitude has the wrong sign: the study area is {hemisphere} of "
-                            "the equator", f"write lat as {-lat:g}")
+                            "the equator", f"write lat as {-lat:g}", key="offices.wrong_sign",
+                            args={"hemisphere": hemisphere, "lat": f"{-lat:g}"})
     return None if in_range else _range_problem(table, row, lat, lon)
 
 
 def _range_problem(table: InputTable, row: object, lat: float, lon: float) -> Problem:
     column = "lat" if abs(lat) > MAX_LATITUDE else "lon"
-    bound = "-90 to 90" if column == "lat" else "-180 to 180"
-    what = "latitude" if column == "lat" else "longitude"
+    bound = (part("range.lat", "-90 to 90") if column == "lat"
+             else part("range.lon", "-180 to 180"))
+    what = _coordinate_name(column)
     return cell_problem(table, row, column, f"{lat:g}, {lon:g}",
                         f"the {what} must be within {bound}",
-                        "write decimal degrees, e.g. lat -7.78305, lon 110.38344")
+                        "write decimal degrees, e.g. lat -7.78305, lon 110.38344",
+                        key="offices.out_of_range", args={"what": what, "bound": bound})
 
 
 def _office_type(table: InputTable, row: object) -> tuple[str, list[Problem]]:
@@ -153,7 +173,8 @@ def _office_type(table: InputTable, row: object) -> tuple[str, list[Problem]]:
                                     f"unknown office type; it is treated as 'unknown' (known: "
                                     f"{', '.join(OFFICE_TYPES)})",
                                     "write KC (Kantor Cabang) or KCP (Kantor Cabang Perintis)",
-                                    "warning")]
+                                    "warning", key="offices.unknown_type",
+                                    args={"known": ", ".join(OFFICE_TYPES)})]
 
 
 def _approximate(table: InputTable, row: object) -> tuple[bool, list[Problem]]:
@@ -169,7 +190,8 @@ def _approximate(table: InputTable, row: object) -> tuple[bool, list[Problem]]:
         return False, []
     return True, [cell_problem(table, row, "approximate", cell,
                                "not a yes/no value; the location is treated as approximate",
-                               "write True or False (ya/tidak)", "warning")]
+                               "write True or False (ya/tidak)", "warning",
+                               key="offices.approximate_unreadable")]
 
 
 def _slug(text: str) -> str:
@@ -190,7 +212,8 @@ def _names_and_ids(table: InputTable) -> tuple[pd.Series, pd.Series, list[Proble
             column = "name" if "name" in data else "office_id"
             problems.append(cell_problem(table, row, column, None,
                                          "the office has neither a name nor an id",
-                                         "fill in the office name, or delete the row"))
+                                         "fill in the office name, or delete the row",
+                                         key="offices.no_identifier"))
         else:
             names[row] = given_ids[row]
     generated = [_slug(n) if isinstance(n, str) and _slug(n) else f"OFFICE-{r}"
@@ -211,10 +234,12 @@ def _duplicates(table: InputTable, column: str, values: pd.Series, keys: pd.Seri
     problems = []
     for _, group in duplicated.groupby(duplicated, sort=False):
         rows = [int(r) for r in group.index]
+        field = part(f"office_field.{column}", column)
         problems.append(cell_problem(table, rows[0], column, values[rows[0]],
                                      f"the same office {column} is on {describe_rows(rows)}",
                                      f"give each office its own {column}, "
-                                     "or delete the repeated row"))
+                                     "or delete the repeated row", key="offices.duplicate",
+                                     args={"field": field, "rows": describe_rows(rows)}))
     return problems
 
 
@@ -271,7 +296,8 @@ def validate_offices(
                             "location_note": cell_text(note) or "", "lat": lat, "lon": lon})
     if table.data.empty:
         problems.append(cell_problem(table, None, None, None, "the office table has no rows",
-                                     "add one row per office: name, office_type, lat, lon"))
+                                     "add one row per office: name, office_type, lat, lon",
+                                     key="offices.no_rows"))
     frame = pd.DataFrame.from_records(records, columns=["row", *OFFICE_COLUMNS]).set_index("row")
     frame["approximate"] = frame["approximate"].astype(bool)
     for column in ("lat", "lon"):

@@ -117,6 +117,12 @@ def _dissolve_units(villages: gpd.GeoDataFrame, key: str) -> gpd.GeoDataFrame:
     return units.to_crs("EPSG:4326")
 
 
+def _no_offices() -> gpd.GeoDataFrame:
+    """Give the office layer for offices that cannot be read or placed: every column, no row."""
+    return gpd.GeoDataFrame(columns=[*office_checks.OFFICE_COLUMNS, "geometry"],
+                            geometry="geometry", crs="EPSG:4326")
+
+
 def _read_boundaries(paths: InputPaths, problems: list[Problem]) -> tuple[
     gpd.GeoDataFrame | None, gpd.GeoDataFrame | None, gpd.GeoDataFrame | None
 ]:
@@ -183,7 +189,7 @@ def prepare_inputs(paths: InputPaths, *, radius_km: float = 5.0) -> PreparedInpu
     empty_report = pd.DataFrame()
     if villages is None or districts is None or regencies is None:
         return PreparedInputs(gpd.GeoDataFrame(), gpd.GeoDataFrame(), gpd.GeoDataFrame(),
-                              pd.DataFrame(), gpd.GeoDataFrame(), empty_report, problems,
+                              pd.DataFrame(), _no_offices(), empty_report, problems,
                               is_demo, inputs)
 
     matched, report = pd.DataFrame({"code": pd.Series(dtype=str)}), empty_report
@@ -196,7 +202,7 @@ def prepare_inputs(paths: InputPaths, *, radius_km: float = 5.0) -> PreparedInpu
         problems.extend(reconciliation.problems)
         matched, report = reconciliation.matched, reconciliation.report
 
-    offices = gpd.GeoDataFrame()
+    offices = _no_offices()
     if offices_table is not None:
         offices, found = office_checks.validate_offices(offices_table, villages,
                                                         radius_km=radius_km)

@@ -79,7 +79,8 @@ def _office_points(path: Path, mapping: ColumnMapping | None) -> InputTable:
     if types - POINT_TYPES:
         raise InputError(Problem(source, None, None, ", ".join(sorted(types)),
                                  "the office file's shapes are not points",
-                                 "give one point per office, or a table with lat and lon"))
+                                 "give one point per office, or a table with lat and lon",
+                                 key="offices.not_points"))
     points = gdf.to_crs("EPSG:4326").geometry.reset_index(drop=True)
     single = points.representative_point().where(points.notna() & ~points.is_empty)
     index = pd.RangeIndex(1, len(gdf) + 1, name="row")

@@ -28,13 +28,17 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from geo_outreach import i18n
 from geo_outreach._errors import Problem, Severity
 from geo_outreach.inputs.codes import normalise_code, normalise_name, normalise_unit_name
 from geo_outreach.inputs.columns import cell_text
 from geo_outreach.inputs.validate import COUNT_COLUMNS
+from geo_outreach.inputs.wording import clauses, match_note
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+    from geo_outreach._errors import MessageArg
 
 MATCH_STATUSES: Final = ("code", "name", "fuzzy", "ambiguous", "unmatched", "bps_code",
                          "duplicate", "no_data")
@@ -42,7 +46,7 @@ MATCHED_STATUSES: Final = frozenset({"code", "name", "fuzzy"})
 REPORT_COLUMNS: Final = ("row", "input_code", "input_name", "input_district", "input_regency",
                          "status", "matched_code", "matched_name", "matched_district",
                          "matched_regency", "score", "note")
-"""The columns of the match report, in order."""
+"""The columns of the match report, in order; ``note`` holds Translatable texts (object dtype)."""
 
 FUZZY_MIN_SCORE: Final = 85.0
 """The lowest similarity (rapidfuzz ratio, 0-100) accepted for a village name."""
@@ -56,7 +60,6 @@ SUGGESTION_MIN_SCORE: Final = 60.0
 """The lowest similarity worth suggesting in a note."""
 EXACT_SCORE: Final = 100.0
 LISTED_CANDIDATES: Final = 6
-
 TOTAL_ROW_NAMES: Final = frozenset({"jumlah", "total", "grandtotal", "jumlahtotal", "subtotal",
                                     "totalkeseluruhan", "jumlahkeseluruhan"})
 
@@ -119,11 +122,13 @@ class _Context:
 
     def problem(  # noqa: PLR0917 - mirrors the positional fields of Problem
         self, row: int | None, column: str | None, value: str | None, message: str, fix: str,
-        severity: Severity = "warning",
+        severity: Severity = "warning", *, key: str | None = None,
+        args: dict[str, MessageArg] | None = None,
     ) -> Problem:
-        """Locate a problem in the user's terms: their row number and their header."""
+        """Locate a problem in the user's terms (their row number and their header)."""
         header = None if column is None else self.headers.get(column, column)
-        return Problem(self.source, row, header, value, message, fix, severity)
+        return Problem(self.source, row, header, value, message, fix, severity, key=key,
+                       args=args or {})
 
 
 def _resolve_unit(given: str, known: list[str]) -> tuple[str | None, str]:
@@ -134,7 +139,8 @@ def _resolve_unit(given: str, known: list[str]) -> tuple[str | None, str]:
     best = process.extract(key, known, scorer=fuzz.ratio, limit=2)
     if best and best[0][1] >= UNIT_MIN_SCORE and (
             len(best) == 1 or best[0][1] - best[1][1] >= FUZZY_MARGIN):
-        return best[0][0], f"'{given}' read as '{best[0][0]}'"
+        return best[0][0], match_note("unit_read_as", f"'{given}' read as '{best[0][0]}'",
+                                      given=given, key=best[0][0])
     return None, ""
 
 
@@ -171,28 +177,35 @@ class _Gazetteer:
             key, note = _resolve_unit(regency, sorted(set(area["regency_key"])))
             if key is None:
                 known = ", ".join(sorted(set(self.table["regency"])))
-                return None, False, f"kabupaten/kota '{regency}' not found (known: {known})"
+                return None, False, match_note(
+                    "regency_not_found", f"kabupaten/kota '{regency}' not found (known: {known})",
+                    regency=regency, known=known)
             area = area[area["regency_key"] == key]
             notes.append(note)
         if district:
             key, note = _resolve_unit(district, sorted(set(area["district_key"])))
             if key is None:
                 known = ", ".join(sorted(set(area["district"])))
-                where = f" in {area['regency'].iloc[0]}" if regency else ""
-                return None, False, (f"kapanewon/kecamatan '{district}' not found{where} "
-                                     f"(known: {known})")
+                shown = area["regency"].iloc[0]
+                where = match_note("in_regency", f" in {shown}", regency=shown) if regency else ""
+                return None, False, match_note(
+                    "district_not_found",
+                    f"kapanewon/kecamatan '{district}' not found{where} (known: {known})",
+                    district=district, where=where, known=known)
             area = area[area["district_key"] == key]
             notes.append(note)
         single = bool(district) and area[["regency_key", "district_key"]].drop_duplicates(
         ).shape[0] == 1
-        return area, single, "; ".join(n for n in notes if n)
+        return area, single, clauses(*notes)
 
 
 def _listing(villages: pd.DataFrame) -> str:
     shown = [f"{v.code} {v.name} ({v.district}, {v.regency})"
              for v in villages.head(LISTED_CANDIDATES).itertuples()]
     more = len(villages) - LISTED_CANDIDATES
-    return "; ".join(shown) + (f" and {more} more" if more > 0 else "")
+    listing = "; ".join(shown)
+    return listing if more <= 0 else match_note("listing_more", f"{listing} and {more} more",
+                                                listing=listing, more=str(more))
 
 
 def _match_code(item: _Row, code: str, gazetteer: _Gazetteer, context: _Context) -> _Match:
@@ -205,39 +218,47 @@ def _match_code(item: _Row, code: str, gazetteer: _Gazetteer, context: _Context)
         score = float(fuzz.ratio(name_key, village["name_key"]))
         if score >= NAME_CONFLICT_SCORE:
             return _Match("code", code, EXACT_SCORE)
-        note = (f"the row's name '{item.name}' differs from the code's village "
-                f"'{village['name']}'")
+        note = match_note("name_differs", f"the row's name '{item.name}' differs from the "
+                          f"code's village '{village['name']}'", name=str(item.name),
+                          village=village["name"])
         problem = context.problem(item.row, "code", item.code, note,
-                                  "check that the code belongs to this row's village")
+                                  "check that the code belongs to this row's village",
+                                  key="reconcile.name_differs", args={"note": note})
         return _Match("code", code, EXACT_SCORE, note, (problem,))
     by_name = _match_name(item, gazetteer, context) if item.name else None
     hint = ""
     if by_name is not None and by_name.status in MATCHED_STATUSES:
         village = gazetteer.village(str(by_name.code))
-        hint = (f"; the name matches {village['code']} {village['name']}: correct the code, "
-                "or clear it to match by name")
-    note = f"the code {code} is not in the boundary layer{hint}"
+        hint = match_note("name_matches", f"the name matches {village['code']} "
+                          f"{village['name']}: correct the code, or clear it to match by name",
+                          code=village["code"], name=village["name"])
+    unknown = match_note("code_not_in_layer", f"the code {code} is not in the boundary layer",
+                         code=code)
     problem = context.problem(
-        item.row, "code", item.code, f"the code {code} is not in the boundary layer",
+        item.row, "code", item.code, unknown,
         "check the code against the boundary file (codes changed with Kepmendagri "
-        "300.2.2-2430/2025), or clear it and give the village, kapanewon and kabupaten names")
-    return _Match("unmatched", None, np.nan, note, (problem,))
+        "300.2.2-2430/2025), or clear it and give the village, kapanewon and kabupaten names",
+        key="reconcile.unknown_code", args={"note": unknown})
+    return _Match("unmatched", None, np.nan, clauses(unknown, hint), (problem,))
 
 
 def _ambiguous(item: _Row, candidates: pd.DataFrame, context: _Context, how: str) -> _Match:
     listing = _listing(candidates)
-    note = f"{how} fits {len(candidates)} villages: {listing}"
+    note = match_note("fits_several", f"{how} fits {len(candidates)} villages: {listing}",
+                      how=how, count=str(len(candidates)), listing=listing)
     problem = context.problem(item.row, "name", item.name, note,
-                              "add the Kemendagri code, or the kapanewon and kabupaten")
+                              "add the Kemendagri code, or the kapanewon and kabupaten",
+                              key="reconcile.ambiguous", args={"note": note})
     return _Match("ambiguous", None, np.nan, note, (problem,))
 
 
 def _unmatched(item: _Row, note: str, context: _Context) -> _Match:
     if normalise_name(item.name) in TOTAL_ROW_NAMES:
-        note += "; this looks like a total row: delete it from the table"
+        note = clauses(note, match_note("total_row", "this looks like a total row: delete it "
+                                        "from the table"))
     problem = context.problem(item.row, "name", item.name, note,
                               "correct the name, kapanewon or kabupaten, or add the "
-                              "Kemendagri code")
+                              "Kemendagri code", key="reconcile.unmatched", args={"note": note})
     return _Match("unmatched", None, np.nan, note, (problem,))
 
 
@@ -251,22 +272,28 @@ def _match_fuzzy(item: _Row, key: str, area: pd.DataFrame, context: _Context,
         closest = ""
         if best and best[0][1] >= SUGGESTION_MIN_SCORE:
             village = area.iloc[best[0][2]]
-            closest = f"; the closest is {village['name']} ({best[0][1]:.0f})"
-        return _unmatched(item, f"no village named '{item.name}' in {where}{closest}", context)
+            score = f"{best[0][1]:.0f}"
+            closest = match_note("closest", f"the closest is {village['name']} ({score})",
+                                 name=village["name"], score=score)
+        missing = match_note("no_village_in", f"no village named '{item.name}' in {where}",
+                             name=str(item.name), where=where)
+        return _unmatched(item, clauses(missing, closest), context)
     if len(best) > 1 and best[0][1] - best[1][1] < FUZZY_MARGIN:
-        return _ambiguous(item, area.iloc[[best[0][2], best[1][2]]], context,
-                          f"the name '{item.name}' (similar spelling)")
+        how = match_note("the_name_similar", f"the name '{item.name}' (similar spelling)",
+                         name=str(item.name))
+        return _ambiguous(item, area.iloc[[best[0][2], best[1][2]]], context, how)
     village = area.iloc[best[0][2]]
-    note = f"similar name: '{item.name}' taken as '{village['name']}'"
-    note += f"; {scope_note}" if scope_note else ""
-    return _Match("fuzzy", village["code"], float(best[0][1]), note)
+    note = match_note("similar_name", f"similar name: '{item.name}' taken as '{village['name']}'",
+                      name=str(item.name), village=village["name"])
+    return _Match("fuzzy", village["code"], float(best[0][1]), clauses(note, scope_note))
 
 
 def _match_name(item: _Row, gazetteer: _Gazetteer, context: _Context) -> _Match:
     """Match by exact normalised name within the row's units, then by a similar name."""
     key = normalise_name(item.name)
     if not key:
-        return _Match("unmatched", note="the row has neither a code nor a name")
+        return _Match("unmatched", note=match_note("no_identifier", "the row has neither a "
+                                                   "code nor a name"))
     area, single, scope_note = gazetteer.scope(item.district, item.regency)
     if area is None:
         return _unmatched(item, scope_note, context)
@@ -274,23 +301,30 @@ def _match_name(item: _Row, gazetteer: _Gazetteer, context: _Context) -> _Match:
     if len(exact) == 1:
         return _Match("name", exact["code"].iloc[0], EXACT_SCORE, scope_note)
     if len(exact) > 1:
-        return _ambiguous(item, exact, context, f"the name '{item.name}'")
+        how = match_note("the_name", f"the name '{item.name}'", name=str(item.name))
+        return _ambiguous(item, exact, context, how)
     if single:
         return _match_fuzzy(item, key, area, context, scope_note)
     elsewhere = gazetteer.table[gazetteer.table["name_key"] == key]
-    hint = f"; villages with this name: {_listing(elsewhere)}" if len(elsewhere) else ""
-    scope = "" if item.district else ("; give the kapanewon so that a similar spelling can "
-                                      "be matched")
-    return _unmatched(item, f"no village named '{item.name}' found{hint}{scope}", context)
+    listing = _listing(elsewhere)
+    hint = match_note("villages_named", f"villages with this name: {listing}",
+                      listing=listing) if len(elsewhere) else ""
+    scope = "" if item.district else match_note(
+        "give_district", "give the kapanewon so that a similar spelling can be matched")
+    missing = match_note("no_village", f"no village named '{item.name}' found",
+                         name=str(item.name))
+    return _unmatched(item, clauses(missing, hint, scope), context)
 
 
 def _match_row(item: _Row, gazetteer: _Gazetteer, context: _Context) -> _Match:
     check = normalise_code(item.code)
     if check.kind == "bps":
-        return _Match("bps_code", note=f"{check.reason}: convert it to the Kemendagri code, or "
-                      "clear it and give the names")
+        return _Match("bps_code", note=match_note(
+            "bps_code", f"{check.reason}: convert it to the Kemendagri code, or clear it and "
+            "give the names", reason=check.reason))
     if check.kind == "invalid":
-        return _Match("unmatched", note=f"{check.reason}: correct the code")
+        return _Match("unmatched", note=match_note(
+            "invalid_code", f"{check.reason}: correct the code", reason=check.reason))
     if check.kind == "kemendagri":
         return _match_code(item, str(check.code), gazetteer, context)
     return _match_name(item, gazetteer, context)
@@ -330,12 +364,12 @@ def _mark_duplicates(items: list[_Row], matches: list[_Match], context: _Context
             rows[0], column, first.code or first.name,
             f"rows {listed} all match the village {code}",
             "keep one row per village: merge the rows, or correct the code or name of the "
-            "wrong one", "error"))
+            "wrong one", "error", key="reconcile.duplicate", args={"rows": listed, "code": code}))
         for position in positions:
             others = ", ".join(str(r) for r in rows if r != items[position].row)
             old = matches[position]
-            note = f"same village as row(s) {others}" + (f"; {old.note}" if old.note else "")
-            result[position] = _Match("duplicate", code, old.score, note)
+            same = match_note("same_village", f"same village as row(s) {others}", rows=others)
+            result[position] = _Match("duplicate", code, old.score, clauses(same, old.note))
     return result, problems
 
 
@@ -358,14 +392,15 @@ def _report(items: list[_Row], matches: list[_Match], gazetteer: _Gazetteer) -> 
         "row": None, "status": "no_data", "matched_code": village.code,
         "matched_name": village.name, "matched_district": village.district,
         "matched_regency": village.regency, "score": np.nan,
-        "note": "no participation row for this village",
+        "note": match_note("no_data", "no participation row for this village"),
     } for village in gazetteer.table.itertuples() if village.code not in claimed]
     report = pd.DataFrame.from_records(records, columns=list(REPORT_COLUMNS))
     report["row"] = report["row"].astype("Int64")
     report["score"] = report["score"].astype("float64")
-    for column in (c for c in REPORT_COLUMNS if c not in ("row", "score")):
+    for column in (c for c in REPORT_COLUMNS if c not in ("row", "score", "note")):
         report[column] = report[column].astype("str")
-    report["note"] = report["note"].fillna("")
+    # object, not str: a str column would turn each Translatable note into plain text
+    report["note"] = pd.Series([record["note"] or "" for record in records], dtype=object)
     return report
 
 
@@ -377,14 +412,17 @@ def _nothing_matched(matches: list[_Match], report: pd.DataFrame, context: _Cont
     given = report["input_code"][report["row"].notna()]
     provinces = sorted({c[:2] for c in given if isinstance(c, str) and c[:2].isdigit()})
     known = sorted({c[:2] for c in report["matched_code"][report["row"].isna()]})
-    hint = (f"; its codes begin with {', '.join(provinces)}, the boundary layer's with "
-            f"{', '.join(known)}: it looks like another province's table"
+    table, layer = ", ".join(provinces), ", ".join(known)
+    hint = (match_note("other_province", f"; its codes begin with {table}, the boundary layer's "
+                       f"with {layer}: it looks like another province's table",
+                       provinces=table, known=layer)
             if provinces and set(provinces).isdisjoint(known) else "")
     return [context.problem(
         None, None, None,
         f"none of the {len(matches)} row(s) matches a village of the boundary layer{hint}",
         "give the participation table of the study area's villages (or the boundaries of "
-        "the table's area); see the match report for each row", "error")]
+        "the table's area); see the match report for each row", "error",
+        key="reconcile.nothing_matched", args={"count": str(len(matches)), "hint": hint})]
 
 
 def _summary_problems(matches: list[_Match], report: pd.DataFrame, context: _Context
@@ -397,7 +435,8 @@ def _summary_problems(matches: list[_Match], report: pd.DataFrame, context: _Con
             None, "name", None,
             f"{len(fuzzy)} row(s) were matched by a similar, not identical, name",
             "check the rows with status 'fuzzy' in the match report; correct the names or add "
-            "codes if any match is wrong"))
+            "codes if any match is wrong", key="reconcile.fuzzy",
+            args={"count": str(len(fuzzy)), "status": i18n.phrase("value.status.fuzzy")}))
     problems += _nothing_matched(matches, report, context)
     no_data = int((report["status"] == "no_data").sum())
     if no_data:
@@ -405,7 +444,8 @@ def _summary_problems(matches: list[_Match], report: pd.DataFrame, context: _Con
             None, None, None,
             f"{no_data} village(s) of the boundary layer have no participation row; they are "
             "shown without data",
-            "add rows for them, or check the match report for rows that did not match"))
+            "add rows for them, or check the match report for rows that did not match",
+            key="reconcile.no_data", args={"count": str(no_data)}))
     return problems
 
 

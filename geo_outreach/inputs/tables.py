@@ -20,7 +20,7 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
-from geo_outreach._errors import InputError, Problem
+from geo_outreach._errors import InputError, Measure, Problem
 from geo_outreach.config import ColumnMapping
 from geo_outreach.inputs.columns import (
     IDENTIFIER_COLUMNS,
@@ -33,6 +33,7 @@ from geo_outreach.inputs.columns import (
     resolve_columns,
 )
 from geo_outreach.inputs.file_checks import (
+    A_TABLE,
     CSV_SUFFIXES,
     EXCEL_SUFFIXES,
     OLD_SPREADSHEET_SUFFIXES,
@@ -42,6 +43,7 @@ from geo_outreach.inputs.file_checks import (
     refuse_binary,
 )
 from geo_outreach.inputs.schema import header_keys, normalise_header
+from geo_outreach.inputs.wording import mapping_args, part
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -129,7 +131,8 @@ def _read_csv_grid(path: Path, known: frozenset[str]) -> tuple[_Grid, int | None
             path.name, broken_at, None, None,
             'a quote mark (") on this row opens a cell that is never closed, so this row and '
             "every row after it cannot be read",
-            'remove the stray quote mark, or write a quote inside a cell twice ("")'))
+            'remove the stray quote mark, or write a quote inside a cell twice ("")',
+            key="tables.open_quote"))
     cut_off = bool(text) and not text.endswith(("\n", "\r"))
     return _Grid(rows, numbers, "", encoding=encoding, cut_off=cut_off), best_header
 
@@ -147,7 +150,8 @@ def _read_excel_grid(path: Path, known: frozenset[str], source: str) -> tuple[_G
             RuntimeError, SyntaxError, ValueError, KeyError, TypeError, OSError) as err:
         raise InputError(Problem(source, None, None, None,
                                  f"the file cannot be read as an Excel workbook ({err})",
-                                 f"save it as {TABLE_FORMATS}")) from err
+                                 f"save it as {TABLE_FORMATS}", key="tables.not_excel",
+                                 args={"error": str(err), "formats": TABLE_FORMATS})) from err
     try:
         first: _Grid | None = None
         for sheet in workbook.worksheets:
@@ -170,14 +174,19 @@ def _no_header(grid: _Grid, source: str, aliases: dict[str, tuple[str, ...]],
                option: str) -> InputError:
     """Build the error for a table in which no row looks like a header."""
     first = next((r for r in grid.rows if any(cell_text(c) for c in r)), [])
-    shown = ", ".join(cell_text(c) or "" for c in first[:12]) or "(the file is empty)"
+    shown = ", ".join(cell_text(c) or "" for c in first[:12]) or part(
+        "file_is_empty", "(the file is empty)")
     expected = ", ".join(names[0] for names in aliases.values())
+    fix_args = mapping_args(option)
     return InputError(Problem(
         source + grid.where, None, None, None,
         f"no header row was found in the first {MAX_TITLE_ROWS} rows (the first row with "
         f"content reads: {shown})",
         f"put a header row with column names such as {expected}"
-        + (f"; or map your headers with {option} canonical=YOUR_HEADER" if option else "")))
+        + (f"; or map your headers with {option} canonical=YOUR_HEADER" if option else ""),
+        key="tables.no_header" if fix_args else None,
+        args={**(fix_args or {}), "rows": str(MAX_TITLE_ROWS), "shown": shown,
+              "expected": expected}))
 
 
 def _merged_header(grid: _Grid, header: int, source: str) -> None:
@@ -192,7 +201,8 @@ def _merged_header(grid: _Grid, header: int, source: str) -> None:
         "rows, or one name over several columns, does not name each column",
         "unmerge the header cells and give every column its own name in one header row "
         "(e.g. 'Peserta PU' and 'Peserta BPU' instead of 'Peserta' over 'PU' and 'BPU'), "
-        "then delete the second header row"))
+        "then delete the second header row", key="tables.merged_header",
+        args={"ranges": ", ".join(ranges)}))
 
 
 def _read_notes(grid: _Grid, header: int, source: str) -> tuple[Problem, ...]:
@@ -205,14 +215,15 @@ def _read_notes(grid: _Grid, header: int, source: str) -> tuple[Problem, ...]:
             source + grid.where, grid.numbers[header], None, None,
             f"the header was found on row {grid.numbers[header]}; {describe_rows(titles)} "
             "above it were read as titles and skipped",
-            "check that no data row was above the header", "warning"))
+            "check that no data row was above the header", "warning", key="tables.titles_skipped",
+            args={"row": str(grid.numbers[header]), "rows": describe_rows(titles)}))
     if grid.encoding in ("cp1252", "latin-1"):
         notes.append(Problem(
             source, None, None, None,
             "the file is not UTF-8; it was read as Windows-1252 (Latin-1), as Excel on "
             "Windows saves CSV",
             "check that names with accents look right in the results; save as 'CSV UTF-8' "
-            "to avoid any doubt", "warning"))
+            "to avoid any doubt", "warning", key="tables.not_utf8"))
     return tuple(notes)
 
 
@@ -230,13 +241,16 @@ def _grid_frame(grid: _Grid, header: int, source: str) -> tuple[pd.DataFrame, li
                                     f"the file ends in the middle of this row ({len(cells)} of "
                                     f"{len(names)} cells, no line break after it): it looks "
                                     "cut off",
-                                    "copy or export the whole file again"))
+                                    "copy or export the whole file again", key="tables.cut_off",
+                                    args={"cells": str(len(cells)), "columns": str(len(names))}))
         if extra:
             problems.append(Problem(source + grid.where, number, None, cell_text(extra[0]),
                                     f"the row has {len(cells)} cells but the header has "
                                     f"{len(names)}",
                                     "quote values that contain the separator (e.g. a decimal "
-                                    "comma in a comma-separated file), or separate with ';'"))
+                                    "comma in a comma-separated file), or separate with ';'",
+                                    key="tables.extra_cells",
+                                    args={"cells": str(len(cells)), "columns": str(len(names))}))
         padded = [*cells[:len(names)], *[None] * (len(names) - len(cells))]
         records.append([str(c).strip() if isinstance(c, str) else c for c in padded])
         numbers.append(number)
@@ -247,7 +261,9 @@ def _grid_frame(grid: _Grid, header: int, source: str) -> tuple[pd.DataFrame, li
                                 f"(Indonesia has about 84,000; the limit is "
                                 f"{MAX_TABLE_ROWS:,})",
                                 "check that this is the right file, and give one row per "
-                                "village or office"))
+                                "village or office", key="tables.too_many_rows",
+                                args={"rows": Measure(len(records)),
+                                      "limit": Measure(MAX_TABLE_ROWS)}))
     if problems:
         raise InputError(problems)
     index = pd.Index(numbers, name="row", dtype="int64")
@@ -299,7 +315,7 @@ def read_table(
     """
     path = Path(path)
     source = path.name
-    check_file(path, TABLE_FORMATS, max_bytes=MAX_TABLE_BYTES, what="a table")
+    check_file(path, TABLE_FORMATS, max_bytes=MAX_TABLE_BYTES, what=A_TABLE)
     mapped = frozenset(normalise_header(h) for h in (mapping or ColumnMapping()).columns.values())
     known = frozenset(a for names in aliases.values() for a in names) | mapped
     suffix = path.suffix.lower()
@@ -308,11 +324,12 @@ def read_table(
     elif suffix in CSV_SUFFIXES:
         grid, header = _read_csv_grid(path, known)
     else:
-        hint = " (open it in Excel or LibreOffice and save as .xlsx)" if (
+        hint = part("save_as_xlsx", " (open it in Excel or LibreOffice and save as .xlsx)") if (
             suffix in OLD_SPREADSHEET_SUFFIXES) else ""
         raise InputError(Problem(source, None, None, suffix or path.name,
                                  f"this kind of file cannot be read as a table{hint}",
-                                 f"give the table as {TABLE_FORMATS}"))
+                                 f"give the table as {TABLE_FORMATS}", key="tables.unknown_kind",
+                                 args={"hint": hint, "formats": TABLE_FORMATS}))
     if header is None:
         raise _no_header(grid, source, aliases, option)
     _merged_header(grid, header, source)

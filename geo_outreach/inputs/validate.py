@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
+from geo_outreach.inputs import wording
 from geo_outreach.inputs.cells import cell_problem, parse_number, text_series
 from geo_outreach.inputs.codes import is_blank, normalise_code
-from geo_outreach.inputs.columns import PARTICIPATION_OPTION, InputTable, describe_rows
+from geo_outreach.inputs.columns import InputTable, describe_rows
 from geo_outreach.inputs.schema import DENOMINATORS, SEGMENTS
+from geo_outreach.inputs.wording import PARTICIPATION_OPTION, both, mapping_args
 
 if TYPE_CHECKING:
-    from geo_outreach._errors import Problem
+    from geo_outreach._errors import Problem, Translatable
 
 COUNT_COLUMNS: Final = ("labour_force", "employed", "participants", *SEGMENTS)
 """The numeric columns of a participation table."""
@@ -37,12 +39,14 @@ def _identifier_problems(table: InputTable, out: pd.DataFrame) -> list[Problem]:
                     table, row, "code", raw, check.reason,
                     "convert it to the Kemendagri code (e.g. 34.04.07.2003; see the boundary "
                     "file's code column), or clear the code and give the village, kapanewon "
-                    "and kabupaten names"))
+                    "and kabupaten names", key="participation.bps_code",
+                    args={"reason": check.reason}))
             elif check.kind == "invalid":
                 problems.append(cell_problem(
                     table, row, "code", raw, check.reason,
                     "write the Kemendagri village code like 34.04.07.2003 or 3404072003, or "
-                    "clear it and give the village, kapanewon and kabupaten names"))
+                    "clear it and give the village, kapanewon and kabupaten names",
+                    key="participation.invalid_code", args={"reason": check.reason}))
         problems += _duplicate_code_problems(table, out["code"])
     names = out["name"] if "name" in out.columns else pd.Series(None, index=out.index)
     codes = out["code_input"] if "code_input" in out.columns else pd.Series(None, index=out.index)
@@ -53,7 +57,7 @@ def _identifier_problems(table: InputTable, out: pd.DataFrame) -> list[Problem]:
         problems += [cell_problem(table, row, "name" if "name" in data.columns else "code", None,
                                   "the row has neither a village code nor a village name",
                                   "fill in the Kemendagri code or the village name, or delete "
-                                  "the row")
+                                  "the row", key="participation.row_without_identifier")
                      for row in unnamed]
     if "code" not in data.columns and not {"district", "regency"} <= set(data.columns):
         problems.append(cell_problem(table, None, None, None,
@@ -61,7 +65,7 @@ def _identifier_problems(table: InputTable, out: pd.DataFrame) -> list[Problem]:
                                      "and kabupaten columns; names that occur in several places "
                                      "cannot be told apart",
                                      "add the Kemendagri code, or kapanewon and kabupaten columns",
-                                     "warning"))
+                                     "warning", key="participation.names_only"))
     return problems
 
 
@@ -73,12 +77,15 @@ def _no_identifier_problem(table: InputTable) -> Problem:
     not each row. (:func:`~geo_outreach.inputs.tables.read_table` already refuses a file
     whose code and name columns are empty; this covers tables built otherwise.)
     """
-    given = [table.header(c) for c in ("code", "name") if c in table.data.columns]
-    shown = " and ".join(f"'{h}'" for h in given) or "no code or name column"
+    given = [f"'{table.header(c)}'" for c in ("code", "name") if c in table.data.columns]
+    shown = both(*given) if given else wording.part("no_identifier_column",
+                                                    "no code or name column")
     return cell_problem(table, None, None, None,
                         f"no row has a village code or a village name ({shown}: no value)",
                         f"check that the code or name column is the right one; map it with "
-                        f"{PARTICIPATION_OPTION} code=YOUR_HEADER or name=YOUR_HEADER")
+                        f"{PARTICIPATION_OPTION} code=YOUR_HEADER or name=YOUR_HEADER",
+                        key="participation.no_identifier",
+                        args={**(mapping_args(PARTICIPATION_OPTION) or {}), "shown": shown})
 
 
 def _duplicate_code_problems(table: InputTable, codes: pd.Series) -> list[Problem]:
@@ -89,7 +96,9 @@ def _duplicate_code_problems(table: InputTable, codes: pd.Series) -> list[Proble
         rows = [int(r) for r in group.index]
         problems.append(cell_problem(table, rows[0], "code", code,
                                      f"the code {code} appears on {describe_rows(rows)}",
-                                     "keep one row per village: merge or correct the duplicates"))
+                                     "keep one row per village: merge or correct the duplicates",
+                                     key="participation.duplicate_code",
+                                     args={"code": code, "rows": describe_rows(rows)}))
     return problems
 
 
@@ -104,10 +113,11 @@ def _numeric_column(table: InputTable, column: str) -> tuple[pd.Series, list[Pro
         values.append(np.nan if parsed.value is None else parsed.value)
         if parsed.status == "text":
             problems.append(cell_problem(table, row, column, cell, "this is not a number",
-                                         "write a whole number such as 1234 (no letters or units)"))
+                                         "write a whole number such as 1234 (no letters or units)",
+                                         key="participation.not_a_number"))
         elif parsed.value is not None and parsed.value < 0:
             problems.append(cell_problem(table, row, column, cell, "a count cannot be negative",
-                                         "correct the number"))
+                                         "correct the number", key="participation.negative"))
         if parsed.assumption:
             assumed.setdefault(parsed.assumption, []).append(int(row))
     for assumption, rows in assumed.items():
@@ -115,7 +125,8 @@ def _numeric_column(table: InputTable, column: str) -> tuple[pd.Series, list[Pro
         problems.append(cell_problem(table, rows[0], column, example,
                                      f"read {describe_rows(rows)} assuming {assumption}",
                                      "check these numbers; write plain digits (1234) to avoid "
-                                     "any doubt", "warning"))
+                                     "any doubt", "warning", key="participation.number_format",
+                                     args={"rows": describe_rows(rows), "assumption": assumption}))
     return pd.Series(values, index=raw.index, dtype="float64"), problems
 
 
@@ -128,7 +139,8 @@ def _sum_segments(table: InputTable, out: pd.DataFrame) -> list[Problem]:
                          f"there is no participants column, so participants were computed as "
                          f"{names}",
                          "add a column of total active participants if the segments do not "
-                         "cover everyone", "warning")]
+                         "cover everyone", "warning", key="participation.summed_segments",
+                         args={"names": names})]
 
 
 def _blank_mask(table: InputTable, columns: list[str]) -> pd.Series:
@@ -146,13 +158,16 @@ def _blank_problems(table: InputTable, computed: bool) -> list[Problem]:
     problems = [cell_problem(table, row, None if computed else "participants", None,
                              "the participants cell is blank" if not computed else
                              "all segment cells are blank",
-                             "fill in the number of active participants (0 if none)")
+                             "fill in the number of active participants (0 if none)",
+                             key="participation.blank_segments" if computed
+                             else "participation.blank_participants")
                 for row in table.data.index[_blank_mask(table, sources)]]
     denominators = [d for d in DENOMINATORS if d in present]
     none_given = _blank_mask(table, denominators)
-    labels = " and ".join(table.header(d) for d in denominators)
+    labels = both(*(table.header(d) for d in denominators))
     problems += [cell_problem(table, row, denominators[0], None, f"the {labels} cell(s) are blank",
-                              "fill in the labour force (angkatan kerja) of the village")
+                              "fill in the labour force (angkatan kerja) of the village",
+                              key="participation.blank_denominators", args={"labels": labels})
                  for row in table.data.index[none_given]]
     for denominator in denominators:
         blank = _blank_mask(table, [denominator]) & ~none_given
@@ -163,8 +178,18 @@ def _blank_problems(table: InputTable, computed: bool) -> list[Problem]:
                                          f"{table.header(denominator)}; "
                                          f"coverage against {denominator} will be missing there",
                                          "fill in the blanks, or choose the other denominator",
-                                         "warning"))
+                                         "warning", key="participation.blank_denominator",
+                                         args={"rows": describe_rows(rows),
+                                               "header": table.header(denominator),
+                                               "denominator": wording.part(
+                                                   f"denominator_column.{denominator}",
+                                                   denominator)}))
     return problems
+
+
+def _count_name(column: str) -> Translatable:
+    """Name a count column in words: ``labour_force`` as "labour force"."""
+    return wording.part(f"count.{column}", column.replace("_", " "))
 
 
 def _exceeds(out: pd.DataFrame, part: str, whole: str) -> pd.Index:
@@ -186,23 +211,33 @@ def _consistency_problems(table: InputTable, out: pd.DataFrame, computed: bool) 
                 f"{table.header(part)} is above {table.header(whole)} on {len(rows)} of "
                 f"{comparable} rows: the two columns look swapped",
                 f"check which column holds {part} and which {whole}; map them with "
-                f"--participation-columns {part}=...,{whole}=..."))
+                f"--participation-columns {part}=...,{whole}=...",
+                key="participation.columns_swapped",
+                args={**(mapping_args(PARTICIPATION_OPTION) or {}), "part": part, "whole": whole,
+                      "part_header": table.header(part), "whole_header": table.header(whole),
+                      "count": str(len(rows)), "total": str(comparable),
+                      "part_words": _count_name(part), "whole_words": _count_name(whole)}))
             continue
         problems += [cell_problem(
             table, row, part, out.loc[row, part],
             f"{table.header(part)} ({out.loc[row, part]:g}) is above {table.header(whole)} "
             f"({out.loc[row, whole]:g}): coverage would exceed 100 %",
             f"check both numbers (participants counted at the employer's address can exceed "
-            f"the resident {whole.replace('_', ' ')})", "warning") for row in rows]
+            f"the resident {whole.replace('_', ' ')})", "warning",
+            key="participation.above_whole",
+            args={"part_header": table.header(part), "part_value": f"{out.loc[row, part]:g}",
+                  "whole_header": table.header(whole), "whole_value": f"{out.loc[row, whole]:g}",
+                  "whole_words": _count_name(whole)}) for row in rows]
     present = [s for s in SEGMENTS if s in out.columns]
     if present and not computed:
         total = out[present].sum(axis=1, min_count=1)
         rows = out.index[(total > out["participants"]).to_numpy()]
+        names = " + ".join(table.header(s) for s in present)
         problems += [cell_problem(
             table, row, "participants", out.loc[row, "participants"],
-            f"the segments ({' + '.join(table.header(s) for s in present)} = "
-            f"{total[row]:g}) add up to more than the participants",
-            "check the segment and total columns", "warning") for row in rows]
+            f"the segments ({names} = {total[row]:g}) add up to more than the participants",
+            "check the segment and total columns", "warning", key="participation.segments_above",
+            args={"names": names, "total": f"{total[row]:g}"}) for row in rows]
     return problems
 
 
@@ -248,7 +283,7 @@ def validate_participation(table: InputTable) -> tuple[pd.DataFrame, list[Proble
         problems.append(cell_problem(table, None, None, None,
                                      "the participation table has a header but no data rows",
                                      "add one row per village under the header (code or name, "
-                                     "labour force, participants)"))
+                                     "labour force, participants)", key="participation.no_rows"))
     for column in (c for c in COUNT_COLUMNS if c in data.columns):
         out[column], found = _numeric_column(table, column)
         problems += found
