@@ -33,6 +33,19 @@ def scope_caption(result: AnalysisResult, lang: Language, office_id: str | None,
                   office=office, region=regency or i18n.t("app.region_all", lang))
 
 
+def target_delta(coverage: float, target: float, lang: Language) -> dict[str, object]:
+    """Say in words how far coverage is from the target, red below it and green above it."""
+    if math.isnan(coverage):
+        return {}
+    gap = round((target - coverage) * 100, 1)  # as the tables: positive below the target
+    if gap == 0:
+        return {"delta": i18n.t("kpi.on_target", lang), "delta_color": "off",
+                "delta_arrow": "off"}
+    key, colour = ("kpi.below_target", "inverse") if gap > 0 else ("kpi.above_target", "normal")
+    return {"delta": i18n.t(key, lang, gap=i18n.format_number(abs(gap), lang, decimals=1)),
+            "delta_color": colour, "delta_arrow": "off"}
+
+
 def show_table_figures(figures: Headline, result: AnalysisResult, lang: Language) -> None:
     """Show the participation table's headline: uncovered, coverage, participants needed."""
     table = figures.table
@@ -42,14 +55,10 @@ def show_table_figures(figures: Headline, result: AnalysisResult, lang: Language
     columns[0].metric(i18n.t("kpi.uncovered_within_radius", lang),
                       i18n.format_number(table.uncovered_within_radius, lang),
                       help=glossary.get("pekerja belum terdaftar"))
-    gap_pp = (table.coverage_within_radius - result.params.target) * 100
-    sign = "+" if gap_pp >= 0 else "-"  # Streamlit colours the delta by its sign
     columns[1].metric(i18n.t("kpi.coverage_within_radius", lang),
                       i18n.format_percent(table.coverage_within_radius, lang),
                       help=glossary.get("cakupan"),
-                      delta=None if math.isnan(gap_pp) else i18n.t(
-                          "kpi.vs_target", lang,
-                          gap=sign + i18n.format_number(abs(gap_pp), lang, decimals=1)))
+                      **target_delta(table.coverage_within_radius, result.params.target, lang))
     columns[2].metric(i18n.t("kpi.workers_to_target", lang),
                       i18n.format_number(table.workers_to_target_within_radius, lang),
                       help=glossary.get("kesenjangan terhadap target"))
