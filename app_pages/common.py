@@ -201,6 +201,19 @@ def display(table: pd.DataFrame, lang: Language, *, table_name: str,
     return shown.rename(columns=labels)
 
 
+def show_table(table: pd.DataFrame, lang: Language, *, table_name: str) -> None:
+    """
+    Show a result table as :func:`display` writes it, counts with thousands separators.
+
+    Counts stay numbers (so a click on the header sorts them) and are written in the
+    reader's own number format (``172.386`` in an Indonesian browser).
+    """
+    shown = display(table, lang, table_name=table_name)
+    counts = {str(column): st.column_config.NumberColumn(format="localized")
+              for column in shown.columns if pd.api.types.is_integer_dtype(shown[column])}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=counts)
+
+
 def shown_values(values: pd.Series, column: str, lang: Language) -> pd.Series:
     """
     Write one column of a table as :func:`display` shows it.

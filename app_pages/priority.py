@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from app_pages.common import display, result_frame
+from app_pages.common import result_frame, show_table
 from geo_outreach import i18n
 from geo_outreach.analysis.priority import PRIORITY_ORDERS, priority_view
 from geo_outreach.publish.export import labelled
@@ -31,7 +31,7 @@ def show_priority(result: AnalysisResult, lang: Language, regency: str | None,
     st.caption(i18n.t("note.coverage_formula", lang,
                       denominator=i18n.t(f"denominator.{result.params.denominator}", lang))
                + " · " + i18n.t("priority.scope_note", lang))
-    st.dataframe(display(table, lang, table_name="priority"), hide_index=True, width="stretch")
+    show_table(table, lang, table_name="priority")
     left, right = st.columns(2)
     # built only when clicked, not on every rerun; a click does not rerun the script, which
     # would drop the file before the browser fetches it

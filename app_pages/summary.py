@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from app_pages.common import display, result_frame
+from app_pages.common import result_frame, show_table
 from geo_outreach import i18n
 from geo_outreach.analysis.headline import Headline, headline, office_headlines
 
@@ -113,8 +113,7 @@ def show_summary(result: AnalysisResult, lang: Language, office_id: str | None =
     show_table_figures(figures, result, lang)
     show_register_figures(figures, result, lang)
     offices = office_headlines(result, regency=regency, office_id=office_id)
-    st.dataframe(display(offices, lang, table_name="offices"), hide_index=True,
-                 width="stretch")
+    show_table(offices, lang, table_name="offices")
 
 
 if __name__ == "__main__":
