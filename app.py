@@ -147,10 +147,11 @@ def analyse_cached(
 @st.cache_data(show_spinner=False, max_entries=16)
 def road_reach_cached(_result: AnalysisResult, _network: RoadNetwork,
                       _households: HouseholdInputs | None,
-                      result_key: tuple[object, ...]) -> AnalysisResult:
-    """Add the road-distance measures, once per analysis and network."""
+                      result_key: tuple[object, ...], lang: Language) -> AnalysisResult:
+    """Add the road-distance measures, once per analysis, network and language (notes)."""
     del result_key  # the cache key
-    return with_road_reach(_result, road_reach(_result, _network, households=_households))
+    return with_road_reach(_result, road_reach(_result, _network, households=_households,
+                                               language=lang))
 
 
 ALL = ""
@@ -251,7 +252,7 @@ def run_analysis(prepared: PreparedInputs, households: HouseholdInputs | None,
         if st.session_state.get("road_reach"):
             with st.spinner(i18n.t("msg.reading", lang)):
                 result = road_reach_cached(result, network, households,
-                                           (*result_key, params, network_key))
+                                           (*result_key, params, network_key), lang)
     except GeoOutreachError as err:
         st.error(escape_markdown(describe_error(err, lang)))
         return None

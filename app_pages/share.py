@@ -58,10 +58,13 @@ def show_share(result: AnalysisResult, lang: Language, regency_names: Sequence[s
         return
     chosen = st.session_state.get("regency") or (
         office_regency(result, my_office) if my_office else None)
+    if st.session_state.get("share_regency_follows") != chosen:  # the sidebar changed
+        st.session_state["share_regency_follows"] = chosen
+        st.session_state["share_regency"] = chosen if chosen in names else names[0]
+    if st.session_state.get("share_regency") not in names:
+        st.session_state["share_regency"] = names[0]
     left, right = st.columns(2)
-    region = left.selectbox(i18n.t("sidebar.regency", lang), names,
-                            index=names.index(chosen) if chosen in names else 0,
-                            key="share_regency")
+    region = left.selectbox(i18n.t("sidebar.regency", lang), names, key="share_regency")
     file_format = right.radio(i18n.t("share.format", lang), FORMATS,
                               format_func=lambda f: i18n.t(f"share.format.{f}", lang),
                               key="share_format")

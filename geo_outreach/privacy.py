@@ -23,6 +23,8 @@ DEFAULT_K: Final = 10
 
 REGISTER_PREFIX: Final = "register_"
 """Worker counts from the household register are named ``register_*`` beside the table's."""
+ROAD_NOT_MEASURED: Final = "households_road_not_measured"
+"""Households inside the radius the roads could not measure: a count inside the radius."""
 REGISTER_RATIOS: Final = ("register_completeness",)
 """Ratios that disclose a register count (completeness × denominator = register workers)."""
 
@@ -42,7 +44,7 @@ def is_count_column(column: str) -> bool:
         True for :data:`COUNT_COLUMNS`, their ``register_`` names and ``*_within_radius``
         variants, and :data:`REGISTER_RATIOS`.
     """
-    if column in REGISTER_RATIOS:
+    if column in REGISTER_RATIOS or column == ROAD_NOT_MEASURED:
         return True
     base = column.removeprefix(REGISTER_PREFIX)
     for suffix in ("_within_road_radius", "_within_radius"):
@@ -79,7 +81,8 @@ def suppress_small(table: pd.DataFrame, k: int) -> pd.DataFrame:
     out["suppressed"] = False
     counted = [c for c in out.columns if is_count_column(c)]
     levels = (("households", counted),
-              ("households_within_radius", [c for c in counted if c.endswith("_within_radius")]),
+              ("households_within_radius", [c for c in counted if c.endswith("_within_radius")
+                                            or c == ROAD_NOT_MEASURED]),
               ("households_within_road_radius",
                [c for c in counted if c.endswith("_within_road_radius")]))
     for count_column, columns in levels:
@@ -95,8 +98,11 @@ def suppress_small(table: pd.DataFrame, k: int) -> pd.DataFrame:
     return out
 
 
-HOUSEHOLD_DERIVED = ("uncovered_within_radius",)
-"""Columns that are exact household counts in a ``household_points`` row."""
+HOUSEHOLD_DERIVED = ("uncovered_within_radius", "share_within_radius",
+                     "uncovered_within_road_radius", "share_within_road_radius")
+"""Columns a ``household_points`` row derives from its households: its share inside the
+radius is its register workers' share, so with the register's totals it would give back a
+suppressed count."""
 
 
 def shareable(table: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFrame:
@@ -113,14 +119,17 @@ def shareable(table: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFrame:
     Returns
     -------
     pd.DataFrame
-        A copy where household counts (and, in villages counted from household points,
-        ``uncovered_within_radius``) of groups with 1 to k-1 households inside the radius
-        are missing, with the ``*_label`` columns saying ``"<k"``.
+        A copy where household counts (and, in villages placed by household points,
+        :data:`HOUSEHOLD_DERIVED`) of groups with 1 to k-1 households inside the radius
+        (straight or by road) are missing, with the ``*_label`` columns saying ``"<k"``.
     """
     if "households_within_radius" not in table.columns:
         return table
-    within = table["households_within_radius"].astype("Int64")
-    small = ((within > 0) & (within < k)).fillna(value=False).to_numpy(dtype=bool)
+    small = np.zeros(len(table), dtype=bool)
+    for column in ("households_within_radius", "households_within_road_radius"):
+        if column in table.columns:
+            counts = table[column].astype("Int64")
+            small |= ((counts > 0) & (counts < k)).fillna(value=False).to_numpy(dtype=bool)
     out = suppress_small(table, k)
     counted_rows = (out["reach_method"] == "household_points").to_numpy() if (
         "reach_method" in out.columns) else np.ones(len(out), dtype=bool)

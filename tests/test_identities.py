@@ -10,6 +10,7 @@ suppressed cells count in the totals and are only hidden in what is shown.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import networkx as nx
@@ -126,6 +127,12 @@ def check_identities(result) -> None:
         assert register.households_within_radius <= register.households
         assert (register.register_uncovered_workers_within_radius
                 <= register.register_workers_within_radius <= register.register_workers)
+    for office in result.offices["office_id"].astype(str):  # every office's scope too
+        scope = headline(result, office_id=office)
+        assert scope.table.uncovered_within_radius <= scope.table.uncovered + TOLERANCE
+        register = scope.register
+        assert register.households_within_radius <= register.households
+        assert register.register_workers_within_radius <= register.register_workers
     assert math.isclose(result.offices["uncovered_within_radius"].sum(),
                         villages["uncovered_within_radius"].sum(), rel_tol=1e-6, abs_tol=1e-6)
     assert math.isclose(whole.table.uncovered_within_radius,
@@ -152,6 +159,16 @@ def check_road_inside_straight(result) -> None:
     assert register.households_within_road_radius <= register.households_within_radius
     assert (register.register_uncovered_workers_within_road_radius
             <= register.register_uncovered_workers_within_radius)
+    # reached and not measured are apart, and they add up the same by village and by office
+    assert (villages["households_within_road_radius"].fillna(0).sum()
+            == result.offices["households_within_road_radius"].fillna(0).sum()
+            == register.households_within_road_radius)
+    assert (register.households_within_road_radius + register.households_road_not_measured
+            <= register.households_within_radius)
+    per_office = [headline(result, office_id=office).register
+                  for office in result.offices["office_id"].astype(str)]
+    assert sum(r.households_road_not_measured or 0 for r in per_office) == (
+        register.households_road_not_measured)
     office_sum = result.offices["uncovered_within_road_radius"].sum()
     assert math.isclose(office_sum, villages["uncovered_within_road_radius"].sum(),
                         rel_tol=1e-6, abs_tol=1e-6)
@@ -211,3 +228,45 @@ def test_household_points_place_the_table_not_replace_it(bundled_with_everything
     assert figures.register.register_uncovered_workers_within_radius < (
         figures.table.uncovered_within_radius)
     assert 0 < figures.register.completeness < 1
+
+
+def test_villages_without_a_denominator_do_not_inflate_coverage_or_completeness():
+    from geo_outreach.analysis.household_reach import prepare_households  # noqa: PLC0415
+    from geo_outreach.inputs.prepare import InputPaths, prepare_inputs  # noqa: PLC0415
+
+    inputs = prepare_inputs(InputPaths())
+    full = analyse(inputs, AnalysisParams(), households=prepare_households(inputs, None))
+    table = inputs.participation.copy()
+    kota = table["code"].str.startswith("34.71")
+    table.loc[kota & (table.index % 2 == 0), "labour_force"] = np.nan
+    blank = dataclasses.replace(inputs, participation=table)
+    result = analyse(blank, AnalysisParams(), households=prepare_households(blank, None))
+    for scope in ({"regency": "Kota Yogyakarta"}, {"office_id": "KC-YGY"}, {}):
+        figures, reference = headline(result, **scope), headline(full, **scope)
+        assert 0 <= figures.table.coverage <= 1
+        assert figures.table.coverage_within_radius == pytest.approx(
+            reference.table.coverage_within_radius, abs=0.03)
+        assert figures.register.completeness == pytest.approx(
+            reference.register.completeness, abs=0.02)
+    office = result.offices.set_index("office_id").loc["KC-YGY"]
+    assert office["coverage_within_radius"] == pytest.approx(
+        full.offices.set_index("office_id").loc["KC-YGY", "coverage_within_radius"], abs=0.03)
+
+
+def test_an_office_off_the_road_network_is_not_measured_by_road(bundled_with_everything):
+    off = bundled_with_everything.offices
+    office = str(off.loc[~off["on_road_network"].astype(bool), "office_id"].iloc[0])
+    figures = headline(bundled_with_everything, office_id=office)
+    assert figures.table.uncovered_within_road_radius is None
+    assert figures.register.households_within_road_radius is None
+
+
+def test_shared_tables_hide_what_gives_back_a_small_count(bundled_with_everything):
+    villages = bundled_with_everything.villages.drop(columns="geometry")
+    shown = shareable(villages, 10)
+    small = (villages["households_within_radius"].between(1, 9)
+             & (villages["reach_method"] == "household_points")).to_numpy()
+    assert small.any()
+    for column in ("share_within_radius", "uncovered_within_radius",
+                   "households_road_not_measured"):
+        assert shown.loc[small, column].isna().all(), column

@@ -52,7 +52,8 @@ class TableFigures:
         Villages with more participants than denominator: their uncovered count is 0,
         not negative.
     denominator, participants, uncovered
-        Totals over the scope's villages (whole villages).
+        Totals over the scope's villages (whole villages); participants only where the
+        denominator is known, so that coverage is not inflated.
     coverage
         ``participants / denominator`` (a fraction; NaN without a denominator).
     denominator_within_radius, participants_within_radius, uncovered_within_radius
@@ -101,12 +102,14 @@ class RegisterFigures:
     register_workers_within_radius, register_uncovered_workers_within_radius
         Workers in the register inside the radius, and those not registered.
     completeness
-        ``register_workers / denominator`` of the same villages: how much of the table's
-        workforce the register holds (a fraction; NaN without a denominator).
+        ``register_workers / denominator`` over the scope's villages that have a
+        denominator: how much of the table's workforce the register holds (a fraction;
+        NaN without a denominator).
     households_within_road_radius, uncovered_households_within_road_radius,
     register_uncovered_workers_within_road_radius, households_road_not_measured
-        The same along the roads, and the households inside the straight-line radius
-        the network does not cover (None without a road network).
+        The same along the roads (None without a road network, or for an office off
+        it), and the households inside the straight-line radius the roads do not
+        measure (counted for their nearest office in a straight line).
     """
 
     households: int
@@ -230,8 +233,8 @@ def headline(result: AnalysisResult, *, office_id: str | None = None,
     pieces = scope_pieces(result, result.office_pieces, office_id=office_id, regency=regency)
     if regency is not None:
         villages = villages[villages["regency"] == regency]
-    if office_id is not None:
-        villages = villages[villages["code"].isin(set(pieces.loc[pieces["share"] > 0, "code"]))]
+    if office_id is not None:  # every village with a piece: a share, or households
+        villages = villages[villages["code"].isin(set(pieces["code"]))]
     table = _table_figures(result, villages, pieces, office_id=office_id, regency=regency)
     register = (_register_figures(result, villages, pieces, office_id=office_id,
                                   regency=regency)
@@ -260,10 +263,17 @@ def _inside(villages: pd.DataFrame, pieces: pd.DataFrame, column: str) -> float:
     return float(np.nansum(values * pieces["share"].to_numpy(float)))
 
 
+def _measured(villages: pd.DataFrame) -> pd.DataFrame:
+    """Keep participants only where the denominator is known (else coverage would be inflated)."""
+    known = villages["denominator_value"].notna()
+    return villages.assign(participants=villages["participants"].where(known))
+
+
 def _table_figures(result: AnalysisResult, villages: pd.DataFrame, pieces: pd.DataFrame, *,
                    office_id: str | None, regency: str | None) -> TableFigures:
     """Sum the participation table's numbers over a scope."""
-    all_villages = result.villages.drop(columns="geometry")
+    all_villages = _measured(result.villages.drop(columns="geometry"))
+    counted = _measured(villages)
     denominator_in = _inside(all_villages, pieces, "denominator_value")
     participants_in = _inside(all_villages, pieces, "participants")
     joined = pieces.merge(all_villages[["code", "denominator_value", "participants"]],
@@ -274,8 +284,8 @@ def _table_figures(result: AnalysisResult, villages: pd.DataFrame, pieces: pd.Da
     to_target = float(workers_to_target(per_office["denominator_in"],
                                         per_office["participants_in"],
                                         result.params.target).sum())
-    denominator = _total(villages, "denominator_value")
-    participants = _total(villages, "participants")
+    denominator = _total(counted, "denominator_value")
+    participants = _total(counted, "participants")
     road, road_unknown = _road_figures(result, office_id=office_id, regency=regency)
     return TableFigures(
         villages=len(villages),
@@ -298,7 +308,7 @@ def _table_figures(result: AnalysisResult, villages: pd.DataFrame, pieces: pd.Da
 def _road_figures(result: AnalysisResult, *, office_id: str | None, regency: str | None
                   ) -> tuple[float | None, int | None]:
     """Uncovered workers within the road radius, and villages the roads could not measure."""
-    if result.road_pieces is None:
+    if result.road_pieces is None or not _on_road_network(result, office_id):
         return None, None
     pieces = scope_pieces(result, result.road_pieces, office_id=office_id, regency=regency)
     villages = result.villages.drop(columns="geometry")
@@ -307,24 +317,35 @@ def _road_figures(result: AnalysisResult, *, office_id: str | None, regency: str
     if office_id is not None:
         straight = scope_pieces(result, result.office_pieces, office_id=office_id,
                                 regency=regency)
-        scope = scope[scope["code"].isin(set(straight.loc[straight["share"] > 0, "code"]))]
+        scope = scope[scope["code"].isin(set(straight["code"]))]
     unknown = int((scope["share_within_road_radius"].isna()
                    & (scope["share_within_radius"] > 0)).sum())
     return uncovered, unknown
+
+
+def _on_road_network(result: AnalysisResult, office_id: str | None) -> bool:
+    """Tell whether an office's radius was measured along the roads (all offices: True)."""
+    if office_id is None or "on_road_network" not in result.offices.columns:
+        return True
+    row = result.offices[result.offices["office_id"].astype(str) == str(office_id)]
+    return bool(row["on_road_network"].fillna(value=False).all())
 
 
 def _register_figures(result: AnalysisResult, villages: pd.DataFrame, pieces: pd.DataFrame,
                       *, office_id: str | None, regency: str | None) -> RegisterFigures:
     """Sum the register's exact counts over a scope."""
     workers = int(_total(villages, "register_workers"))
+    with_denominator = villages[villages["denominator_value"].notna()]
     road: dict[str, int | None] = {}
     if result.road_pieces is not None and "households" in result.road_pieces.columns:
         by_road = scope_pieces(result, result.road_pieces, office_id=office_id,
                                regency=regency)
+        measured = _on_road_network(result, office_id)  # else: none of it is measured
         for column in ("households", "uncovered_households", "register_uncovered_workers"):
-            road[f"{column}_within_road_radius"] = int(by_road[column].sum())
+            road[f"{column}_within_road_radius"] = (int(by_road[column].sum()) if measured
+                                                    else None)
         road["households_road_not_measured"] = int(
-            villages["households_road_not_measured"].fillna(0).sum())
+            by_road["households_road_not_measured"].sum())
     return RegisterFigures(
         households=int(_total(villages, "households")),
         register_workers=workers,
@@ -334,7 +355,8 @@ def _register_figures(result: AnalysisResult, villages: pd.DataFrame, pieces: pd
         register_workers_within_radius=int(_total(pieces, "register_workers")),
         register_uncovered_workers_within_radius=int(
             _total(pieces, "register_uncovered_workers")),
-        completeness=_ratio(workers, _total(villages, "denominator_value")),
+        completeness=_ratio(_total(with_denominator, "register_workers"),
+                            _total(with_denominator, "denominator_value")),
         **road,
     )
 

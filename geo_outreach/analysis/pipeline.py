@@ -156,6 +156,8 @@ def _office_totals(
     counts = villages[["code", "has_data", "labour_force", "employed", "participants",
                        "uncovered", "denominator_value"]]
     joined = pieces.merge(counts, on="code", how="left")
+    # participants count only where the denominator is known, as in the headline
+    joined["participants"] = joined["participants"].where(joined["denominator_value"].notna())
     for column in ("labour_force", "employed", "participants", "uncovered", "denominator_value"):
         joined[column] = joined[column] * joined["share"]
     grouped = joined.groupby("office_id")

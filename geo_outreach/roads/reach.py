@@ -206,8 +206,8 @@ def _village_shares(
     register = None
     if households is not None:
         by_points = (villages_metric["reach_method"] == "household_points").to_numpy()
-        points, in_extent, uncovered = household_points(households, villages_metric, network,
-                                                         reach.radius_m)
+        points, in_extent, uncovered, straight_office = household_points(
+            households, villages_metric, network, reach.radius_m)
         weight_all = np.bincount(points.owner, weights=points.weight, minlength=count)
         weight_in = np.bincount(points.owner, weights=points.weight * in_extent,
                                 minlength=count)
@@ -232,7 +232,8 @@ def _village_shares(
         by_office[by_points] = weighted[by_points]
         has_points |= by_points
         register = RegisterByRoad.count(points, uncovered, in_extent, nearest, measurable,
-                                         villages=count, offices=offices)
+                                        straight_office=straight_office, villages=count,
+                                        offices=offices)
     measured = measurable & has_points
     by_office[~measured] = np.nan
     share = by_office.sum(axis=1) if offices else np.where(measured, 0.0, np.nan)

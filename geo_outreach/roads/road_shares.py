@@ -62,8 +62,8 @@ def grid_points(polygons: np.ndarray, chosen: np.ndarray, network: RoadNetwork,
 
 def household_points(households: HouseholdInputs, villages: gpd.GeoDataFrame,
                       network: RoadNetwork, radius_m: float
-                      ) -> tuple[RoadPoints, np.ndarray, np.ndarray]:
-    """Return the households as road points, which lie inside the extent, and uncovered."""
+                      ) -> tuple[RoadPoints, np.ndarray, np.ndarray, np.ndarray]:
+    """Return the households as road points: inside the extent, uncovered, straight office."""
     classified = households.classification.households
     transformer = pyproj.Transformer.from_crs(households.area.metric_crs, network.crs,
                                               always_xy=True)
@@ -77,7 +77,8 @@ def household_points(households: HouseholdInputs, villages: gpd.GeoDataFrame,
     points = RoadPoints(xy[known], owner[known], classified.workers[known].astype(float),
                          classified.distance_m[known] <= radius_m)
     uncovered = (classified.workers - classified.registered)[known].astype(float)
-    return points, in_extent[known], uncovered
+    straight_office = households.area.office_ids[classified.office[known]].astype(str)
+    return points, in_extent[known], uncovered, straight_office
 
 
 def reached_by_road(network: RoadNetwork, reach: OfficeReach, points: RoadPoints) -> np.ndarray:
@@ -110,14 +111,23 @@ class RegisterByRoad:
     offices: pd.DataFrame
     pieces: pd.DataFrame
     """Per (village position, office row) reached: the three counts, without the suffix."""
+    not_measured: pd.DataFrame
+    """Per (village position, straight-line office id): households not measured by road."""
 
     @classmethod
     def count(cls, points: RoadPoints, uncovered: np.ndarray, in_extent: np.ndarray,
-              nearest: np.ndarray, measurable: np.ndarray, *, villages: int, offices: int
-              ) -> RegisterByRoad:
-        """Count reached households and workers; not measured: outside the extent."""
-        reached = nearest >= 0
+              nearest: np.ndarray, measurable: np.ndarray, *, straight_office: np.ndarray,
+              villages: int, offices: int) -> RegisterByRoad:
+        """
+        Count reached households and workers, and those not measured.
+
+        A household is not measured when it lies outside the network's extent or in a
+        village the roads cannot measure; it is then neither reached nor unreached. Those
+        inside the straight-line radius are counted for their nearest office in a
+        straight line (``straight_office``), as the straight-line counts are.
+        """
         measured_point = measurable[points.owner] & in_extent
+        reached = (nearest >= 0) & measured_point
         values = {
             "households_within_road_radius": reached.astype(float),
             "uncovered_households_within_road_radius": (reached & (uncovered > 0)).astype(float),
@@ -142,12 +152,22 @@ class RegisterByRoad:
         for name, weights in list(values.items())[:3]:
             pieces[name.removesuffix("_within_road_radius")] = np.bincount(
                 index.ravel(), weights=weights[reached], minlength=len(pairs)).astype("int64")
-        return cls(village_counts, office_counts, pieces)
+        unmeasured = points.straight & ~measured_point
+        not_measured = (pd.DataFrame({"village": points.owner[unmeasured],
+                                      "office_id": straight_office[unmeasured]})
+                        .groupby(["village", "office_id"]).size()
+                        .rename("households_road_not_measured").reset_index())
+        return cls(village_counts, office_counts, pieces, not_measured)
 
 
 def road_pieces(codes: np.ndarray, office_ids: np.ndarray, by_office: np.ndarray,
                  register: RegisterByRoad | None) -> pd.DataFrame:
-    """Turn the (village × office) road shares into a long table, with the register's counts."""
+    """
+    Turn the (village × office) road shares into a long table, with the register's counts.
+
+    ``households_road_not_measured`` is counted for the nearest office in a straight line
+    (a household the roads do not measure has no nearest office by road).
+    """
     village, office = np.nonzero(np.nan_to_num(by_office) > 0)
     pieces = pd.DataFrame({"code": codes[village], "office_id": office_ids[office],
                            "share": by_office[village, office]})
@@ -158,6 +178,11 @@ def road_pieces(codes: np.ndarray, office_ids: np.ndarray, by_office: np.ndarray
     counted = counted.drop(columns=["village", "office"])
     merged = pieces.merge(counted, on=["code", "office_id"], how="outer")
     merged["share"] = merged["share"].fillna(0.0)
-    columns = ["households", "uncovered_households", "register_uncovered_workers"]
+    unmeasured = register.not_measured.assign(code=codes[register.not_measured["village"]])
+    merged = merged.merge(unmeasured.drop(columns="village"), on=["code", "office_id"],
+                          how="outer")
+    merged["share"] = merged["share"].fillna(0.0)
+    columns = ["households", "uncovered_households", "register_uncovered_workers",
+               "households_road_not_measured"]
     merged[columns] = merged[columns].fillna(0).astype("int64")
     return merged
