@@ -93,8 +93,8 @@ def priority_view(result: AnalysisResult, *, office_id: str | None = None,
     -------
     pd.DataFrame
         :data:`PRIORITY_VIEW_COLUMNS` (then :data:`PRIORITY_EXTRA_COLUMNS` when present),
-        ranked from 1. ``uncovered_within_radius`` and
-        ``workers_to_target_within_radius`` count the scope's part of the village.
+        ranked from 1. ``uncovered_within_radius``, ``workers_to_target_within_radius``
+        and the household counts count the scope's part of the village.
     """
     if order not in PRIORITY_ORDERS:
         raise ValueError(f"order must be one of {', '.join(PRIORITY_ORDERS)}, not {order!r}")
@@ -103,6 +103,12 @@ def priority_view(result: AnalysisResult, *, office_id: str | None = None,
     villages = result.villages.drop(columns="geometry")
     villages = villages[villages["code"].isin(share.index[share > 0]) & villages["has_data"]]
     villages = villages.assign(share_within_radius=share.reindex(villages["code"]).to_numpy())
+    if "households" in pieces.columns:  # the register's counts of the scope's part too
+        counted = pieces.groupby("code")[["households", "uncovered_households"]].sum()
+        villages["households_within_radius"] = counted["households"].reindex(
+            villages["code"]).fillna(0).astype("int64").to_numpy()
+        villages["uncovered_households_within_radius"] = counted[
+            "uncovered_households"].reindex(villages["code"]).fillna(0).astype("int64").to_numpy()
     inside = villages["share_within_radius"]
     villages["uncovered_within_radius"] = villages["uncovered"] * inside
     villages["workers_to_target_within_radius"] = workers_to_target(
