@@ -20,7 +20,7 @@ from geo_outreach._errors import GeoOutreachError, Problem
 from geo_outreach.i18n.problem_text import localized
 from geo_outreach.inputs import uploads
 from geo_outreach.inputs.uploads import Role, Upload, UploadError
-from geo_outreach.publish.export import is_fraction
+from geo_outreach.publish.export import is_fraction, is_percentage_points
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -243,7 +243,7 @@ def shown_values(values: pd.Series, column: str, lang: Language) -> pd.Series:
 
 def _shown_numbers(values: pd.Series, column: str, lang: Language) -> pd.Series:
     """Write a numeric column: percentages, km and coordinates as text, counts whole."""
-    if column.startswith("gap_to_target"):  # a difference of percentages: points
+    if is_percentage_points(column):
         return _each(values, lambda value: i18n.t("unit.percentage_points", lang, value=(
             ("+" if value > 0 else "") + i18n.format_number(value * 100, lang, decimals=1))))
     if is_fraction(column):

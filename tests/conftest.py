@@ -147,3 +147,11 @@ def _keep_main_module() -> Iterator[None]:
     sys.modules["__main__"] = main
 
 # --- end of the __main__ module ---------------------------------------------------------
+
+
+@pytest.fixture
+def app():
+    """The app on the bundled data, after its first run (AppTest)."""
+    from tests.app_driver import started_app  # noqa: PLC0415 - Streamlit only where used
+
+    return started_app()

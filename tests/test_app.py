@@ -3,27 +3,11 @@
 import json
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo_outreach.inputs import prepare
 from geo_outreach.render.map_assets import leaflet_assets
-
-APP = str(Path(__file__).parent.parent / "app.py")
-
-
-@pytest.fixture
-def app():
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def show(at, page):
-    """Open one of the app's pages (app_pages/<page>.py), as a click in the sidebar does."""
-    at.switch_page(f"app_pages/{page}.py").run()
-    assert not at.exception, at.exception
+from tests.app_driver import APP, show
 
 
 def folium_args(at):

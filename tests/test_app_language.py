@@ -15,18 +15,19 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.testing.v1 import AppTest
 
 from app_pages.common import display
 from geo_outreach import i18n
 from geo_outreach.analysis.pipeline import run_analysis
 from geo_outreach.publish.export import labelled
+from tests.app_driver import show
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+    from streamlit.testing.v1 import AppTest
+
 ROOT = Path(__file__).parent.parent
-APP = str(ROOT / "app.py")
 BAD_INPUTS = Path(__file__).parent / "bad_inputs"
 PAGES = ("summary", "map", "priority", "routes", "share", "data", "glossary")
 
@@ -44,18 +45,8 @@ POINTS = {"id": re.compile(r"[+-]?\d+,\d poin"), "en": re.compile(r"[+-]?\d+\.\d
 """A gap to the target in percentage points: ``+1,7 poin`` and ``+1.7 pp``."""
 
 
-@pytest.fixture
-def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
-def show(at: AppTest, page: str) -> None:
-    """Open one of the app's pages (app_pages/<page>.py), as a click in the sidebar does."""
-    at.switch_page(f"app_pages/{page}.py").run()
-    assert not at.exception, at.exception
 
 
 def choose_language(at: AppTest, lang: str) -> None:

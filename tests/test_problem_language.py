@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from app_pages.common import problems_frame
 from geo_outreach import i18n
@@ -36,11 +35,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     import pandas as pd
+    from streamlit.testing.v1 import AppTest
 
     from geo_outreach.i18n.problem_text import Surface
 
 ROOT = Path(__file__).parent.parent
-APP = str(ROOT / "app.py")
 BAD_INPUTS = Path(__file__).parent / "bad_inputs"
 LANGUAGES = ("id", "en")
 PART_GROUPS = ("problem.part.", "problem.match.", "problem.text.", "problem.source.")
@@ -280,12 +279,6 @@ def test_the_command_line_still_speaks_english(tmp_path, capsys):
 # --- the app -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _show_data(at: AppTest) -> None:

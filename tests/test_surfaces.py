@@ -9,17 +9,20 @@ notebook writes the same headline (tests/test_notebooks.py compares it).
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from geo_outreach.analysis.headline import headline
 from geo_outreach.analysis.pipeline import run_analysis
 from geo_outreach.cli import main
 from geo_outreach.i18n import format_number, format_percent
 
-APP = str(Path(__file__).parent.parent / "app.py")
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
 SLEMAN = "Kabupaten Sleman"
 
 
@@ -60,11 +63,6 @@ def register_cards(figures: dict[str, object]) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.run()
-    return at
 
 
 def test_default_settings_give_the_same_headline_in_the_app_the_cli_and_the_library(

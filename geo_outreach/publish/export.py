@@ -46,9 +46,28 @@ FRACTION_PREFIXES = ("coverage", "gap_to_target", "share_")
 """Columns named so hold fractions (0.4 = 40 %)."""
 FRACTION_COLUMNS = frozenset({"register_completeness"})
 """Other columns that hold fractions."""
+POINTS_PREFIXES = ("gap_to_target",)
+"""Fractions that are differences of percentages: shown in percentage points, not as %."""
 COUNT_DECIMALS = 1
 """Apportioned worker counts keep one decimal, so their totals still add up."""
 KM_DECIMALS = 3
+
+
+def is_percentage_points(column: str) -> bool:
+    """
+    Tell whether a fraction column is a difference of percentages (shown in points).
+
+    Parameters
+    ----------
+    column
+        A machine column name, e.g. ``"gap_to_target"``.
+
+    Returns
+    -------
+    bool
+        True for :data:`POINTS_PREFIXES`.
+    """
+    return column.startswith(POINTS_PREFIXES)
 
 
 def is_fraction(column: str) -> bool:
@@ -158,7 +177,7 @@ def labelled(table: pd.DataFrame, result: AnalysisResult, *,
                            for value in values]
         elif is_fraction(column) and pd.api.types.is_numeric_dtype(values):
             out[column] = (values * 100).round(FRACTION_DECIMALS - 2)
-            if not column.startswith("gap_to_target"):  # a gap is in points, said in its header
+            if not is_percentage_points(column):  # points: the header says so
                 headers[column] = i18n.t("download.percent_header", lang,
                                          header=headers[column])
         elif not pd.api.types.is_numeric_dtype(values):
