@@ -124,8 +124,8 @@ def network_cached(_file: UploadedFile | None, upload: Upload | None) -> RoadNet
     if _file is None or upload is None:
         return bundled_network()
     with saved_uploads((upload,), (_file,)) as (path,):
-        network = load_network(path)
-    return replace(network, source=upload.display_name, file=upload.display_name)
+        network = load_network(path, name=upload.display_name)
+    return replace(network, file=upload.display_name)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

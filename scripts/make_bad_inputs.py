@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 import sys
@@ -360,6 +361,19 @@ def street_grid(centre_lonlat: tuple[float, float], size: int = 6, step_m: float
     return frame.set_geometry(gpd.GeoSeries(rounded, crs="EPSG:4326"))
 
 
+def overpass_grid() -> str:
+    """Write an Overpass API JSON response (as osmnx caches it) of a hand-typed 3×3 grid."""
+    step = 0.00135
+    nodes = [{"type": "node", "id": 100 + 3 * row + col, "lat": round(-7.80 + row * step, 7),
+              "lon": round(110.37 + col * step, 7)} for row in range(3) for col in range(3)]
+    ways = [{"type": "way", "id": 10 + i, "nodes": ids, "tags": {"highway": "residential"}}
+            for i, ids in enumerate([[100 + 3 * r + c for c in range(3)] for r in range(3)]
+                                    + [[100 + 3 * r + c for r in range(3)] for c in range(3)])]
+    elements = ",\n".join(json.dumps(element) for element in nodes + ways)
+    return ('{"version": 0.6, "generator": "hand-typed", "osm3s": {}, "elements": [\n'
+            f"{elements}\n]}}\n")
+
+
 def roads(out: Path) -> None:
     """Write the road network files."""
     office = office_rows()[0]  # KC-YGY: the grid covers it and no other office
@@ -376,6 +390,8 @@ def roads(out: Path) -> None:
     graph.add_edge(1, 2, length=1100.0, highway="residential")
     nx.write_graphml(graph, out / "r_truncated.graphml")
     truncate_half(out / "r_truncated.graphml")
+    (out / "r_truncated_overpass.json").write_text(overpass_grid(), encoding="utf-8")
+    truncate_half(out / "r_truncated_overpass.json")
     (out / "r_png_renamed.osm.pbf").write_bytes(PNG_SIGNATURE + bytes(range(256)) * 2)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.analysis.household_reach import HouseholdInputs, prepare_households
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from geo_outreach.analysis.result import AnalysisResult
+    from geo_outreach.roads.model import RoadNetwork
 
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
@@ -93,12 +94,71 @@ def output_policy(args: argparse.Namespace) -> OutputPolicy:
     return OutputPolicy(overwrite=getattr(args, "force", False), inputs=tuple(inputs))
 
 
+ROADS_HELP: Final = (".osm, .osm.pbf, .graphml, Overpass JSON (.json, as osmnx caches it) or "
+                     "a road line layer (GeoJSON, GPKG, Shapefile, GeoParquet; e.g. an RBI "
+                     "JALAN_LN_25K layer); 'bundled' for the bundled Kota Yogyakarta network "
+                     "(© OpenStreetMap contributors)")
+"""What ``--roads`` takes, in every command's help."""
+ROADS_ATTRIBUTION_HELP: Final = (
+    "the credit the road data must carry on every output, e.g. 'Dinas PU DIY, 2024'; "
+    "default: what the file shows (© OpenStreetMap contributors for OSM files, © Badan "
+    "Informasi Geospasial for an RBI road layer), else a line naming your file. "
+    "OpenStreetMap data keeps its own credit too")
+"""What ``--roads-attribution`` does, in every command's help."""
+
+
 def add_road_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--roads``: also measure the radius along a road network."""
+    """Add ``--roads`` (also measure the radius along a road network) and its attribution."""
     parser.add_argument("--roads", metavar="FILE",
-                        help="also measure the radius along roads: .osm, .osm.pbf, .graphml or "
-                             "a road line layer (GeoJSON, GPKG, Shapefile); 'bundled' for the "
-                             "bundled Kota Yogyakarta network (© OpenStreetMap contributors)")
+                        help=f"also measure the radius along roads: {ROADS_HELP}")
+    add_road_attribution_option(parser)
+
+
+def add_road_attribution_option(parser: argparse._ActionsContainer) -> None:
+    """
+    Add ``--roads-attribution TEXT``: the credit the user states for their road file.
+
+    Parameters
+    ----------
+    parser
+        A parser or an argument group (beside ``--roads``); the value lands in
+        ``args.roads_attribution`` (None when not given).
+    """
+    parser.add_argument("--roads-attribution", metavar="TEXT", help=ROADS_ATTRIBUTION_HELP)
+
+
+def road_network(args: argparse.Namespace) -> RoadNetwork | None:
+    """
+    Read the network named with ``--roads`` (with ``--roads-attribution``), if any.
+
+    Parameters
+    ----------
+    args
+        Parsed arguments with ``roads`` and, optionally, ``roads_attribution``.
+
+    Returns
+    -------
+    RoadNetwork or None
+        :func:`geo_outreach.roads.networks.network_from_option` of ``--roads``; None when
+        ``--roads`` was not given.
+
+    Raises
+    ------
+    InputError
+        If ``--roads-attribution`` was given without ``--roads``, or the file is unusable.
+    """
+    value = getattr(args, "roads", None)
+    attribution = getattr(args, "roads_attribution", None)
+    if not value:
+        if attribution:
+            raise InputError(Problem("--roads-attribution", None, None, attribution,
+                                     "a road attribution was given without a road network",
+                                     "add --roads FILE (or --roads bundled), or leave "
+                                     "--roads-attribution out"))
+        return None
+    from geo_outreach.roads import networks as roads  # noqa: PLC0415 - loads the network stack on demand
+
+    return roads.network_from_option(value, attribution=attribution)
 
 
 def add_export_log_option(parser: argparse.ArgumentParser) -> None:
@@ -111,13 +171,11 @@ def add_export_log_option(parser: argparse.ArgumentParser) -> None:
 def with_roads(args: argparse.Namespace, result: AnalysisResult,
                households: HouseholdInputs | None = None) -> AnalysisResult:
     """Add the road-distance measures when ``--roads`` was given (household points by road)."""
-    if not getattr(args, "roads", None):
+    network = road_network(args)
+    if network is None:
         return result
-    from geo_outreach.roads import networks as roads  # noqa: PLC0415 - loads the network stack on demand
-    from geo_outreach.roads.reach import road_reach, with_road_reach  # noqa: PLC0415
+    from geo_outreach.roads.reach import road_reach, with_road_reach  # noqa: PLC0415 - loads the network stack on demand
 
-    network = (roads.bundled_network() if str(args.roads).lower() == "bundled"
-               else roads.load_network(Path(args.roads)))
     return with_road_reach(result, road_reach(result, network, households=households))
 
 

@@ -84,7 +84,9 @@ UPLOAD_RULES: Final[dict[Role, UploadRule]] = {
     "boundaries": UploadRule(200, (".gpkg", ".geojson", ".json", ".zip", ".parquet")),
     # millions of household points, or a province's roads
     "households": UploadRule(500, (".csv", ".parquet", ".gpkg")),
-    "roads": UploadRule(500, (".osm", ".pbf", ".graphml", ".geojson", ".gpkg", ".zip")),
+    # .json: an Overpass API response (as osmnx caches it) or GeoJSON, told apart by content
+    "roads": UploadRule(500, (".osm", ".pbf", ".graphml", ".json", ".geojson", ".gpkg",
+                              ".zip")),
 }
 """Size limit and accepted suffixes per role. ``.streamlit/config.toml`` sets
 ``server.maxUploadSize`` to the largest limit."""

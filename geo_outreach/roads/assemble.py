@@ -1,12 +1,16 @@
 """
-Build a road network from an osmnx graph, OSM edges or plain road lines.
+Build a road network from an osmnx graph, OSM edges or plain road lines, with its credit.
 
 Line layers without topology are noded at their crossings; one-way rules are kept for
-motor traffic.
+motor traffic. Every network carries the attribution its source asks for: OpenStreetMap's
+for OSM data (:data:`OSM_ATTRIBUTION`), the Badan Informasi Geospasial's for a Peta
+Rupabumi Indonesia road layer (:data:`RBI_ATTRIBUTION`), and otherwise a line naming the
+user's file (:func:`line_layer_attribution` tells them apart).
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
@@ -14,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo_outreach import i18n
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.crs import choose_metric_crs
 from geo_outreach.roads.model import (
@@ -25,10 +30,25 @@ from geo_outreach.roads.model import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import networkx as nx
 
 OSM_ATTRIBUTION: Final = "© OpenStreetMap contributors, ODbL 1.0 (openstreetmap.org/copyright)"
 """What every output made from OpenStreetMap roads must carry."""
+RBI_ATTRIBUTION: Final = "Peta Rupabumi Indonesia (RBI) © Badan Informasi Geospasial (BIG)"
+"""What every output made from a Peta Rupabumi Indonesia road layer carries."""
+RBI_ROAD_COLUMNS: Final = frozenset({
+    "NAMRJL", "KONRJL", "MATRJL", "FGSRJL", "UTKRJL", "TOLRJL", "WLYRJL", "AUTRJL", "KLSRJL",
+    "SPCRJL", "JPARJL", "ARHRJL", "STARJL", "KLLRJL", "MEDRJL", "LOCRJL", "JARRJL"})
+"""The road attributes of RBI's ``JALAN_LN_25K``/``JALAN_LN_50K`` layers (NAMRJL: the name)."""
+RBI_NAME_COLUMN: Final = "NAMRJL"
+_RBI_LAYER_NAME: Final = re.compile(r"JALAN_LN_\d+K", re.IGNORECASE)
+_OSM_ID_COLUMNS: Final = frozenset({"osm_id", "osmid", "@id", "osm_way_id", "full_id"})
+_OSM_CLASS_COLUMNS: Final = frozenset({"highway", "fclass"})
+_NAME_COLUMNS: Final = (RBI_NAME_COLUMN, "name", "nama")
+"""Where a line layer keeps road names, first found first (any case)."""
+_HIGHWAY_COLUMNS: Final = ("highway", "fclass")
 _ONEWAY_TRUE: Final = frozenset({"yes", "true", "1"})
 _ONEWAY_REVERSE: Final = frozenset({"-1", "reverse"})
 _LENGTH_KEY_DECIMALS: Final = 1
@@ -155,19 +175,93 @@ def network_from_osm_edges(
                             warn_dropped=True)
 
 
+def line_layer_attribution(columns: Iterable[str], *, file_name: str,
+                           layer_name: str = "") -> str:
+    """
+    Credit a road line layer by what its columns (or its name) show it to be.
+
+    The rules, in order:
+
+    1. **Peta Rupabumi Indonesia** (Badan Informasi Geospasial): two or more of RBI's road
+       columns (:data:`RBI_ROAD_COLUMNS`: NAMRJL, KONRJL, MATRJL, FGSRJL ..., any case), or
+       the file or layer named as RBI names its road layers (``JALAN_LN_25K``,
+       ``JALAN_LN_50K`` ...) → :data:`RBI_ATTRIBUTION`.
+    2. **An OpenStreetMap export** (overpass turbo, QuickOSM, Geofabrik's shapefiles,
+       ``osmnx.graph_to_gdfs``): an OSM id column (``osm_id``, ``osmid``, ``@id``,
+       ``osm_way_id``, ``full_id``) together with an OSM road class (``highway``,
+       ``fclass``) → :data:`OSM_ATTRIBUTION`. A ``highway`` column alone is not enough:
+       other road maps use the word too.
+    3. Anything else → "Road network: <file> (the user's file; source not stated)", in the
+       reader's language where the output is translated (label
+       ``roads.attribution.user_file``). The user can state the real source instead
+       (``--roads-attribution``).
+
+    Parameters
+    ----------
+    columns
+        The layer's attribute columns.
+    file_name
+        The file's name as the user knows it.
+    layer_name
+        The layer's name inside the file (a GeoPackage or zipped shapefile), if known.
+
+    Returns
+    -------
+    str
+        The attribution.
+    """
+    upper = {str(column).upper() for column in columns}
+    lower = {column.lower() for column in upper}
+    if len(upper & RBI_ROAD_COLUMNS) >= 2 or any(  # noqa: PLR2004 - two columns: not by chance
+            _RBI_LAYER_NAME.search(name) for name in (file_name, layer_name)):
+        return RBI_ATTRIBUTION
+    if lower & _OSM_ID_COLUMNS and lower & _OSM_CLASS_COLUMNS:
+        return OSM_ATTRIBUTION
+    return i18n.phrase("roads.attribution.user_file", file=file_name)
+
+
+def _column(lines: gpd.GeoDataFrame, candidates: Iterable[str]) -> str | None:
+    """Find the first of ``candidates`` that is a column of ``lines``, in any case."""
+    by_lower = {str(column).lower(): column for column in lines.columns
+                if column != lines.geometry.name}
+    return next((by_lower[name.lower()] for name in candidates if name.lower() in by_lower),
+                None)
+
+
+def _piece_attributes(lines: gpd.GeoDataFrame, parts: np.ndarray, owners: np.ndarray,
+                      noded: np.ndarray) -> pd.DataFrame:
+    """Give each noded piece the name and road class of the line it was cut from."""
+    columns = {"highway": _column(lines, _HIGHWAY_COLUMNS), "name": _column(lines, _NAME_COLUMNS)}
+    attributes = pd.DataFrame({key: [""] * len(noded) for key in columns})
+    if not any(columns.values()):
+        return attributes
+    middles = shapely.line_interpolate_point(noded, 0.5, normalized=True)
+    piece, part = shapely.STRtree(parts).query_nearest(middles, all_matches=False)
+    rows = np.empty(len(noded), dtype=np.int64)
+    rows[piece] = owners[part]
+    for key, column in columns.items():
+        if column is not None:
+            values = lines[column].map(osm_tag_text).to_numpy(dtype=object)
+            attributes[key] = values[rows]
+    return attributes
+
+
 def network_from_lines(
     lines: gpd.GeoDataFrame,
     *,
     source: str,
     snap_tolerance_m: float = 1.0,
-    attribution: str = "",
+    attribution: str | None = None,
+    layer_name: str = "",
 ) -> RoadNetwork:
     """
     Node a road line layer with no topology into a routable network.
 
     Lines are cut wherever they cross or touch (a shapely union on a grid of
     ``snap_tolerance_m``, so vertices closer than that merge), and every piece becomes a
-    two-way link between the junctions at its ends.
+    two-way link between the junctions at its ends. Each piece keeps the road name of its
+    line (RBI's ``NAMRJL``, else a ``name`` or ``nama`` column) and its OSM road class
+    (``highway`` or ``fclass``) when the layer has them.
 
     Parameters
     ----------
@@ -178,7 +272,10 @@ def network_from_lines(
     snap_tolerance_m
         Vertices closer than this (metres) are merged, closing small digitising gaps.
     attribution
-        The data's licence notice, if any.
+        The data's licence notice; when None, it is told from the columns by
+        :func:`line_layer_attribution`.
+    layer_name
+        The layer's name inside its file, for :func:`line_layer_attribution`.
 
     Returns
     -------
@@ -226,15 +323,20 @@ def network_from_lines(
                                  f"the road layer's coordinates do not fit its CRS ({err})",
                                  "set the CRS the coordinates are really in (EPSG:4326 for "
                                  "longitude/latitude), e.g. in QGIS: Layer > Set CRS")) from err
-    parts = shapely.get_parts(drawn.to_crs(metric_crs).geometry.to_numpy())
-    parts = parts[~shapely.is_empty(parts) & (shapely.length(parts) > 0)]
+    parts, owners = shapely.get_parts(drawn.to_crs(metric_crs).geometry.to_numpy(),
+                                      return_index=True)
+    usable = ~shapely.is_empty(parts) & (shapely.length(parts) > 0)
+    parts, owners = parts[usable], owners[usable]
     noded = shapely.get_parts(shapely.union_all(parts, grid_size=snap_tolerance_m))
     noded = noded[shapely.length(noded) > 0]
     first = shapely.get_coordinates(shapely.get_point(noded, 0))
     last = shapely.get_coordinates(shapely.get_point(noded, -1))
     _ends, position = np.unique(np.concatenate([first, last]), axis=0, return_inverse=True)
     u_ids, v_ids = position[: len(noded)], position[len(noded):]
-    attributes = pd.DataFrame({"highway": [""] * len(noded), "name": [""] * len(noded)})
+    attributes = _piece_attributes(drawn, parts, owners, noded)
+    if attribution is None:
+        attribution = line_layer_attribution(lines.columns, file_name=source,
+                                             layer_name=layer_name)
     return assemble_network(u_ids.astype(np.int64), v_ids.astype(np.int64), noded,
                             np.zeros(len(noded), dtype=bool), attributes, crs=metric_crs,
                             extent=None,

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ROAD_FILE_FORMATS: Final = ("OpenStreetMap XML (.osm), OpenStreetMap PBF (.osm.pbf), osmnx "
-                            "GraphML (.graphml), or a road line layer (GeoJSON, GeoPackage, "
-                            "Shapefile .shp or zipped .zip, GeoParquet)")
+                            "GraphML (.graphml), Overpass API JSON (.json, as osmnx caches "
+                            "it), or a road line layer (GeoJSON, GeoPackage, Shapefile .shp "
+                            "or zipped .zip, GeoParquet)")
 EXTENT_TOLERANCE_M: Final = 25.0
 """A point this close to the network's extent counts as on the network."""
 
@@ -44,7 +45,11 @@ class RoadNetwork:
     source
         What the network is, for reports (e.g. the file name).
     attribution
-        The licence notice outputs must carry (OpenStreetMap's, for OSM data).
+        The credit every output made with the network carries (run.json, maps, walk
+        sheets, GPX): OpenStreetMap's for OSM data, the Badan Informasi Geospasial's for
+        a Peta Rupabumi Indonesia layer, the user's own statement, or a line naming the
+        user's file when its source is not known; empty only for a network built in
+        memory.
     extent_note
         How ``extent`` was decided.
     file, sha256

@@ -8,9 +8,12 @@ the projected lines, so a point snapped part-way along a link splits it exactly.
 
 Where networks come from: the bundled OpenStreetMap drive network of Kota Yogyakarta
 (:func:`bundled_network`), a user's file (:func:`load_network`: ``.osm``, ``.osm.pbf``,
-osmnx GraphML, or a road line layer with no topology, noded at its crossings by
-:func:`network_from_lines`), or a download for the study area (:func:`download_network`,
-through :mod:`geo_outreach.roads._osm`, the only module that calls osmnx).
+osmnx GraphML, an Overpass API JSON response, or a road line layer with no topology, noded
+at its crossings by :func:`network_from_lines`), or a download for the study area
+(:func:`download_network`, through :mod:`geo_outreach.roads._osm`, the only module that
+calls osmnx). :func:`network_from_option` reads what a user gives with ``--roads``:
+``bundled`` or a file. Every network carries the attribution of its source
+(:attr:`RoadNetwork.attribution`), which every output made with it prints.
 
 Snapping and road distances are :mod:`geo_outreach.roads.graph`'s.
 """
@@ -39,6 +42,7 @@ from geo_outreach.inputs.file_checks import check_file
 from geo_outreach.inputs.file_kinds import file_sha256
 from geo_outreach.roads import _osm
 from geo_outreach.roads.assemble import (
+    OSM_ATTRIBUTION,
     network_from_graph,
     network_from_lines,
     network_from_osm_edges,
@@ -56,6 +60,11 @@ BUNDLED_ROADS_STEM: Final = "kota_yogyakarta_drive_2024-03-29"
 
 LINE_SUFFIXES: Final = frozenset({".geojson", ".json", ".gpkg", ".shp", ".zip", ".parquet",
                                   ".geoparquet"})
+JSON_SUFFIXES: Final = frozenset({".json", ".geojson", ".osm", ".xml"})
+"""Suffixes under which an Overpass JSON response is looked for by its content."""
+
+BUNDLED_OPTION: Final = "bundled"
+"""What ``--roads`` takes (in any case) for the bundled Kota Yogyakarta network."""
 
 
 # --- reading and writing --------------------------------------------------------------
@@ -68,17 +77,53 @@ def _suffix(path: Path) -> str:
     return path.suffix.lower()
 
 
-def _read_lines(path: Path) -> gpd.GeoDataFrame:
+def _read_lines(path: Path) -> tuple[gpd.GeoDataFrame, str]:
+    """Read a road line layer and the name of the layer read (empty if it has none)."""
     try:
         if _suffix(path) in (".parquet", ".geoparquet"):
-            return gpd.read_parquet(path)
-        return gpd.read_file(path)
+            return gpd.read_parquet(path), ""
+        lines = gpd.read_file(path)
+        layers = pyogrio.list_layers(path)
     # geopandas checks GeoParquet metadata with dict lookups: odd metadata gives AttributeError
     except (DataSourceError, DataLayerError, pyogrio.errors.FieldError, ValueError,
             OSError, GEOSException, AttributeError, TypeError, KeyError, CRSError) as err:
         raise InputError(Problem(path.name, None, None, None,
                                  f"the road layer could not be read ({err})",
                                  f"give one of: {ROAD_FILE_FORMATS}")) from err
+    return lines, str(layers[0][0]) if len(layers) else ""
+
+
+def _is_overpass_json(path: Path) -> bool:
+    """Tell an Overpass JSON response by its first bytes, whatever its name's suffix."""
+    with path.open("rb") as handle:
+        return _osm.looks_like_overpass_json(handle.read(_osm.OVERPASS_SNIFF_CHARS))
+
+
+def _credited(network: RoadNetwork, attribution: str | None) -> RoadNetwork:
+    """
+    Give a network the attribution its user stated.
+
+    Parameters
+    ----------
+    network
+        The network, with the attribution its source implies.
+    attribution
+        What the user says the data must be credited with; None or blank: keep the
+        network's own.
+
+    Returns
+    -------
+    RoadNetwork
+        The network with the stated attribution. OpenStreetMap data keeps its credit, as
+        the ODbL asks: the stated text comes first, then OpenStreetMap's, unless the
+        stated text names OpenStreetMap already.
+    """
+    stated = (attribution or "").strip()
+    if not stated:
+        return network
+    if network.attribution == OSM_ATTRIBUTION and "openstreetmap" not in stated.lower():
+        stated = f"{stated}; {OSM_ATTRIBUTION}"
+    return replace(network, attribution=stated)
 
 
 def load_network(
@@ -86,19 +131,35 @@ def load_network(
     *,
     network_type: str = "driving",
     snap_tolerance_m: float = 1.0,
+    attribution: str | None = None,
+    name: str | None = None,
 ) -> RoadNetwork:
     """
     Read a user's road network from a file.
 
+    Each kind of file brings its own attribution: OpenStreetMap's for ``.osm``,
+    ``.osm.pbf``, osmnx GraphML and Overpass JSON; for a line layer, the one its columns
+    show (:func:`geo_outreach.roads.assemble.line_layer_attribution`: Peta Rupabumi
+    Indonesia by its NAMRJL, KONRJL ... columns, an OpenStreetMap export by ``osm_id`` and
+    ``highway``), else a line naming the user's file.
+
     Parameters
     ----------
     path
-        ``.osm`` (OpenStreetMap XML), ``.osm.pbf``, ``.graphml`` (osmnx), or a road line
-        layer (``.geojson``, ``.gpkg``, ``.shp``, ``.zip``, ``.parquet``).
+        ``.osm`` (OpenStreetMap XML), ``.osm.pbf``, ``.graphml`` (osmnx), ``.json``
+        (an Overpass API response, as osmnx caches it: told from GeoJSON by its content),
+        or a road line layer (``.geojson``, ``.gpkg``, ``.shp``, ``.zip``, ``.parquet``).
     network_type
         For ``.osm.pbf`` only: pyrosm's network type (``"driving"``, ``"walking"`` ...).
     snap_tolerance_m
         For line layers only: vertices closer than this are merged.
+    attribution
+        The credit the user states for the data; None: the one the file implies.
+        OpenStreetMap data keeps its own credit beside the stated one (the ODbL asks for
+        it), unless the stated text names OpenStreetMap already.
+    name
+        The file's name as the user knows it, for the network's source and attribution
+        (an upload saved under another name); the path's name when None.
 
     Returns
     -------
@@ -113,29 +174,61 @@ def load_network(
     path = Path(path)
     if not path.is_file():
         raise InputError(Problem(path.name, None, None, None, f"road file not found: {path}",
-                                 "check the path given with --roads"))
+                                 "check the path given with --roads (or give 'bundled' for "
+                                 "the bundled Kota Yogyakarta network)"))
     check_file(path, ROAD_FILE_FORMATS, what="the road network")
-    network = _network_from_file(path, network_type=network_type,
+    network = _network_from_file(path, name or path.name, network_type=network_type,
                                  snap_tolerance_m=snap_tolerance_m)
-    return replace(network, file=str(path), sha256=file_sha256(path))
+    return _credited(replace(network, file=str(path), sha256=file_sha256(path)), attribution)
 
 
-def _network_from_file(path: Path, *, network_type: str, snap_tolerance_m: float
+def _network_from_file(path: Path, name: str, *, network_type: str, snap_tolerance_m: float
                        ) -> RoadNetwork:
-    """Build the network from a checked file, by the kind its suffix names."""
+    """Build the network from a checked file, by its content or the kind its suffix names."""
     suffix = _suffix(path)
+    if suffix in JSON_SUFFIXES and _is_overpass_json(path):
+        return network_from_graph(_osm.graph_from_overpass_json(path), source=name)
     if suffix in (".osm", ".xml"):
-        return network_from_graph(_osm.graph_from_osm_xml(path), source=path.name)
+        return network_from_graph(_osm.graph_from_osm_xml(path), source=name)
     if suffix == ".osm.pbf":
         return network_from_osm_edges(_osm.edges_from_pbf(path, network_type=network_type),
-                                      source=path.name)
+                                      source=name)
     if suffix == ".graphml":
-        return network_from_graph(_osm.graph_from_graphml(path), source=path.name)
+        return network_from_graph(_osm.graph_from_graphml(path), source=name)
     if suffix in LINE_SUFFIXES:
-        return network_from_lines(_read_lines(path), source=path.name,
-                                  snap_tolerance_m=snap_tolerance_m)
+        lines, layer = _read_lines(path)
+        return network_from_lines(lines, source=name, snap_tolerance_m=snap_tolerance_m,
+                                  layer_name=layer)
     raise InputError(Problem(path.name, None, None, suffix or path.name,
                              "unknown road file type", f"give one of: {ROAD_FILE_FORMATS}"))
+
+
+def network_from_option(value: str | Path, *, attribution: str | None = None) -> RoadNetwork:
+    """
+    Read the road network a user names with ``--roads``: ``bundled`` or a file.
+
+    Parameters
+    ----------
+    value
+        ``"bundled"`` (any case) for :func:`bundled_network`; anything else is the path of
+        a road file for :func:`load_network`.
+    attribution
+        The credit the user states for the data (``--roads-attribution``), as in
+        :func:`load_network`; None: the one the source implies.
+
+    Returns
+    -------
+    RoadNetwork
+        The network, carrying its source's attribution.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, unreadable or holds no usable road.
+    """
+    if str(value).strip().lower() == BUNDLED_OPTION:
+        return _credited(bundled_network(), attribution)
+    return load_network(Path(value), attribution=attribution)
 
 
 def download_network(
