@@ -322,16 +322,20 @@ def test_household_points_have_no_size_limit_unlike_the_small_tables(tmp_path, m
 # --- the road network that misses offices, in the routes command -------------------------
 
 
-def test_routes_for_an_office_the_roads_do_not_reach_name_the_office(tmp_path, capsys):
+def test_routes_for_an_office_the_roads_do_not_reach_are_estimated_and_say_so(tmp_path,
+                                                                              capsys):
     roads = FOLDER / "r_only_around_one_office.geojson"
     code = main(["routes", "--office", "PH-WATES", "--roads", str(roads), "--time-limit", "1",
-                 "--out", str(tmp_path / "out")])
-    stderr = capsys.readouterr().err
-    assert code == 1
-    assert "error: r_only_around_one_office.geojson" in stderr
-    assert "start point of office PH-WATES (Kulon Progo / Wates (placeholder))'s teams" in stderr
-    assert "km outside the road network" in stderr
-    assert "--download-roads" in stderr
+                 "--days", "1", "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "estimated legs (no road network)" in out
+    assert "perkiraan, tanpa jaringan jalan" in out
+    assert "--roads FILE" in out
+    assert "--download-roads" in out
+    sheets = sorted((tmp_path / "out").glob("hari_1_tim_*_lembar_kunjungan.csv"))
+    assert sheets
+    assert "perkiraan, tanpa jaringan jalan" in sheets[0].read_text(encoding="utf-8-sig")
 
 
 # --- the catalogue is made by its script -------------------------------------------------

@@ -49,13 +49,22 @@ def _many_stops(count: int, seed: int = 1) -> gpd.GeoDataFrame:
 
 
 def _check_plan(plan: field_plan.RoutePlan, stops: gpd.GeoDataFrame) -> None:
-    """Every team within budget, no stop twice, every stop either served or listed."""
+    """Every team within budget, no stop twice, every household either served or listed.
+
+    A stop the teams visit only in part is split in two: ``<id>/1`` visited, ``<id>/2``
+    left over; their households add up to the stop's."""
     budget = plan.settings.hours * 60
-    served = [stop for route in plan.routes for stop in route.stops["stop_id"]]
+    visited = pd.concat([route.stops for route in plan.routes])
+    served = list(visited["stop_id"])
     assert len(served) == len(set(served))
     assert set(served).isdisjoint(plan.unserved["stop_id"])
-    assert set(served) | set(plan.unserved["stop_id"]) == set(
-        stops.loc[stops["households"] > 0, "stop_id"])
+    parts = pd.concat([visited[["stop_id", "households"]],
+                       plan.unserved[["stop_id", "households_visit"]].rename(
+                           columns={"households_visit": "households"})])
+    parts["original"] = parts["stop_id"].str.replace(r"/[12]$", "", regex=True)
+    wanted = stops.loc[stops["households"] > 0].set_index("stop_id")["households"]
+    conserved = parts.groupby("original")["households"].sum()
+    assert conserved.sort_index().to_dict() == wanted.sort_index().to_dict()
     for route in plan.routes:
         assert route.total_min <= budget + 1e-9
         assert route.total_min == pytest.approx(route.travel_min + route.service_min)
@@ -65,7 +74,7 @@ def _check_plan(plan: field_plan.RoutePlan, stops: gpd.GeoDataFrame) -> None:
 
 def test_routes_respect_the_budget_and_list_what_does_not_fit(grid):
     stops = _many_stops(40)
-    settings = field_plan.RouteSettings(teams=3, hours=2.0, time_limit_s=1.0)
+    settings = field_plan.RouteSettings(teams=3, hours=2.0, days=1, time_limit_s=1.0)
     plan = solver.solve_routes(grid, stops, settings, start=lonlat(5, 5))
     _check_plan(plan, stops)
     assert len(plan.unserved) > 0
@@ -81,7 +90,7 @@ def test_routes_respect_the_budget_and_list_what_does_not_fit(grid):
 def test_arrival_times_and_legs_follow_the_road_distances(grid):
     stops = grid_stops([(1, 0, 10), (3, 2, 5), (0, 4, 8)])
     settings = field_plan.RouteSettings(teams=1, hours=8.0, minutes_per_household=2.0,
-                                        time_limit_s=0.5)
+                                        days=1, time_limit_s=0.5)
     plan = solver.solve_routes(grid, stops, settings, start=lonlat(0, 0))
     route = plan.routes[0]
     assert len(route.stops) == 3
@@ -105,8 +114,8 @@ def test_arrival_times_and_legs_follow_the_road_distances(grid):
 
 def test_one_team_tours_a_block_the_short_way(grid):
     stops = grid_stops([(1, 0, 1), (1, 1, 1), (0, 1, 1)])
-    plan = solver.solve_routes(grid, stops, field_plan.RouteSettings(teams=1, time_limit_s=0.5),
-                               start=lonlat(0, 0))
+    plan = solver.solve_routes(grid, stops, field_plan.RouteSettings(
+        teams=1, days=1, time_limit_s=0.5), start=lonlat(0, 0))
     # Stops sit 7 m off the road; the route runs between their road points: 4 blocks.
     assert plan.routes[0].distance_km == pytest.approx(4 * STEP / 1000, abs=0.03)
     assert list(plan.routes[0].stops["stop_id"]) in (["S01", "S02", "S03"],
@@ -119,54 +128,73 @@ def test_one_team_tours_a_block_the_short_way(grid):
 def test_motorbikes_keep_one_way_rules_walkers_do_not():
     grid = grid_network(3)  # the street from (0, 0) east to (1, 0) is one-way
     stops = grid_stops([(0.5, 0, 1)])  # on the one-way street
-    walk = solver.solve_routes(grid, stops, field_plan.RouteSettings(teams=1, time_limit_s=0.3),
-                               start=lonlat(1, 0))
+    walk = solver.solve_routes(grid, stops, field_plan.RouteSettings(
+        teams=1, days=1, time_limit_s=0.3), start=lonlat(1, 0))
     ride = solver.solve_routes(grid, stops, field_plan.RouteSettings(
-        teams=1, mode="motorbike", time_limit_s=0.3), start=lonlat(1, 0))
+        teams=1, days=1, mode="motorbike", time_limit_s=0.3), start=lonlat(1, 0))
     assert walk.routes[0].distance_km == pytest.approx(2 * 0.5 * STEP / 1000, abs=0.02)
     # Back round the block to (0, 0), then along the one-way street to the stop and on.
     assert ride.routes[0].distance_km == pytest.approx((3 + 0.5 + 0.5) * STEP / 1000, abs=0.02)
 
 
 def test_stops_that_cannot_be_served_say_why(grid):
-    stops = grid_stops([(1, 1, 5), (2, 2, 500), (40, 40, 5)])
-    settings = field_plan.RouteSettings(teams=2, hours=3.0, max_households_per_stop=None,
-                                        time_limit_s=0.3)
+    stops = grid_stops([(1, 1, 5), (2, 2, 500), (14, 14, 5)])
+    settings = field_plan.RouteSettings(teams=2, hours=3.0, days=1, time_limit_s=0.3)
     plan = solver.solve_routes(grid, stops, settings, start=lonlat(5, 5))
     reasons = plan.unserved.set_index("stop_id")["reason"]
     assert reasons["S02"] == "too_long"  # 500 households × 3 min > 3 h
-    assert reasons["S03"] == "outside_network"
     assert "S01" not in reasons.index
+    # S03 lies beyond the network: served on an estimated leg, labelled as such.
+    served = pd.concat([route.stops for route in plan.routes])
+    assert served.set_index("stop_id").loc["S03", "leg_estimated"]
+    assert plan.has_estimates
     _check_plan(plan, stops)
 
 
-def test_a_cap_splits_big_stops_over_days(grid):
-    stops = grid_stops([(1, 1, 500)])
-    plan = solver.solve_routes(grid, stops, field_plan.RouteSettings(
-        teams=1, max_households_per_stop=30, time_limit_s=0.3), start=lonlat(0, 0))
-    stop = plan.routes[0].stops.iloc[0]
-    assert stop["households"] == 500
-    assert stop["households_visit"] == 30
+def test_a_week_serves_no_stop_twice_and_puts_the_urgent_stops_first(grid):
+    stops = _many_stops(60, seed=3)
+    stops["priority"] = np.arange(1, len(stops) + 1)
+    settings = field_plan.RouteSettings(teams=2, hours=2.0, days=4, time_limit_s=1.0)
+    plan = solver.solve_routes(grid, stops, settings, start=lonlat(5, 5))
+    _check_plan(plan, stops)
+    assert {route.day for route in plan.routes} == {1, 2, 3, 4}
+    assert len(plan.routes) == 2 * 4
+    by_day = [pd.concat([route.stops for route in plan.day_routes(day)])["priority"].mean()
+              for day in range(1, 5) if any(len(r.stops) for r in plan.day_routes(day))]
+    assert by_day == sorted(by_day)  # the most urgent stops go out first
+    week = plan.week_summary()
+    assert week["households"].sum() == plan.households
+    assert (week["total_min"] <= week["budget_min"] + 1e-6).all()
+
+
+def test_a_start_off_the_network_is_planned_on_estimates(grid):
+    plan = solver.solve_routes(grid, grid_stops([(1, 1, 3), (2, 1, 3)]),
+                               field_plan.RouteSettings(days=1, time_limit_s=0.3),
+                               start=lonlat(14, 5))
+    route = plan.routes[0]
+    assert len(route.stops) == 2
+    assert route.stops["leg_estimated"].iloc[0]  # from the office: no road
+    assert not route.stops["leg_estimated"].iloc[1]  # between the two stops: by road
+    assert route.estimated_km > 0
+    assert len(route.estimated_legs) == 2  # out and back
 
 
 def test_a_separate_end_point_is_used(grid):
     stops = grid_stops([(5, 5, 3)])
-    plan = solver.solve_routes(grid, stops, field_plan.RouteSettings(teams=1, time_limit_s=0.3),
-                               start=lonlat(0, 5), end=lonlat(10, 5))
+    plan = solver.solve_routes(grid, stops, field_plan.RouteSettings(
+        teams=1, days=1, time_limit_s=0.3), start=lonlat(0, 5), end=lonlat(10, 5))
     assert plan.routes[0].distance_km == pytest.approx(10 * STEP / 1000, abs=0.03)
     assert shapely.Point(plan.routes[0].path.coords[-1]).distance(lonlat(10, 5)) < 1e-6
 
 
-def test_a_start_off_the_network_is_refused(grid):
-    with pytest.raises(InputError, match="outside the road network"):
-        solver.solve_routes(grid, grid_stops([(1, 1, 3)]), field_plan.RouteSettings(),
-                            start=lonlat(50, 50))
-
-
 def test_bad_settings_are_refused_with_every_problem():
-    with pytest.raises(InputError, match=r"(?s)'teams'.*'hours'.*'mode'") as caught:
-        field_plan.RouteSettings(teams=0, hours=30, mode="bus")  # type: ignore[arg-type]
-    assert len(caught.value.problems) == 3
+    with pytest.raises(InputError, match=r"(?s)'teams'.*'hours'.*'mode'.*'days'") as caught:
+        field_plan.RouteSettings(teams=0, hours=30, mode="bus", days=0)  # type: ignore[arg-type]
+    assert len(caught.value.problems) == 4
+    with pytest.raises(InputError, match="visit-minutes"):
+        field_plan.RouteSettings(visit_minutes=1.0, minutes_per_household=3.0)
+    settings = field_plan.RouteSettings(visit_minutes=90, minutes_per_household=4)
+    assert settings.households_per_stop == 22
 
 
 def test_stop_tables_are_checked(grid):
@@ -210,26 +238,36 @@ def test_village_stops_are_the_top_villages_inside_the_office_radius(bundled_res
 
 def test_plan_routes_on_the_bundled_city(bundled_result, kota):
     plan = routes.plan_routes(bundled_result, kota, office_id="KC-YGY", teams=3, hours=5,
-                              mode="walk", top=20, max_households_per_stop=20,
+                              mode="walk", days=2, top=20, visit_minutes=60,
                               time_limit_s=1.0)
-    stops = field_stops.village_stops(bundled_result, office_id="KC-YGY", top=20, network=kota)
-    _check_plan(plan, stops)
-    assert (plan.unserved["reason"] == "outside_network").sum() == len(stops) - 20
     assert plan.is_demo
     assert plan.office_name == "KC Yogyakarta"
     assert "OpenStreetMap" in plan.attribution
     assert all(len(route.stops) > 0 for route in plan.routes)
-    # Villages beyond the city's network are listed as such, not dropped silently.
-    outside = plan.unserved[plan.unserved["reason"] == "outside_network"]
-    assert len(outside) > 0
+    for route in plan.routes:
+        assert (route.stops["households"] <= 20).all()  # 60 min / 3 min a household
+        assert route.total_min <= 5 * 60 + 1e-6
+    served = [stop for route in plan.routes for stop in route.stops["stop_id"]]
+    assert len(served) == len(set(served))
+    assert set(served).isdisjoint(plan.unserved["stop_id"])
+    assert set(plan.unserved["reason"]) <= {"no_time", "too_long"}
 
 
-def test_unknown_or_off_network_offices_are_refused(bundled_result, kota):
+@pytest.mark.parametrize("office_id", ["KC-YGY", "PH-SLEMAN", "PH-BANTUL", "PH-WONOSARI",
+                                       "PH-WATES"])
+def test_every_bundled_office_can_plan(bundled_result, kota, office_id):
+    plan = routes.plan_routes(bundled_result, kota, office_id=office_id, teams=2, hours=6,
+                              mode="motorbike", days=2, top=10, time_limit_s=0.5)
+    assert plan.households > 0
+    assert all(route.total_min <= 6 * 60 + 1e-6 for route in plan.routes)
+    if office_id != "KC-YGY":  # beyond the city's roads: every leg is an estimate
+        assert plan.has_estimates
+        assert all(route.stops["leg_estimated"].all() for route in plan.routes)
+
+
+def test_unknown_offices_are_refused(bundled_result, kota):
     with pytest.raises(InputError, match=r"unknown office.*KC-YGY"):
         routes.plan_routes(bundled_result, kota, office_id="KC-XXX", teams=1, hours=4,
-                           mode="walk")
-    with pytest.raises(InputError, match=r"outside the road network.*--roads"):
-        routes.plan_routes(bundled_result, kota, office_id="PH-WONOSARI", teams=1, hours=4,
                            mode="walk")
 
 
@@ -245,14 +283,18 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 def test_routes_command_writes_the_outputs(tmp_path, capsys):
     args = _parse(["routes", "--office", "KC-YGY", "--teams", "2", "--hours", "4",
-                   "--mode", "motorbike", "--top", "12", "--time-limit", "0.5",
-                   "--out", str(tmp_path)])
+                   "--mode", "motorbike", "--top", "12", "--days", "3", "--time-limit", "0.5",
+                   "--roads", "bundled", "--out", str(tmp_path)])
     assert run_routes(args) == 0
     printed = capsys.readouterr().out
-    assert "team 1:" in printed
+    assert "day 1 team 1:" in printed
+    assert "day 3 team 2:" in printed
     assert "OpenStreetMap" in printed
     assert (tmp_path / "ringkasan_tim.csv").is_file()
-    assert (tmp_path / "tim_01_rute.gpx").is_file()
+    assert (tmp_path / "ringkasan_minggu.csv").is_file()
+    for day in (1, 2, 3):
+        assert (tmp_path / f"hari_{day}_tim_01_rute.gpx").is_file()
+        assert (tmp_path / f"hari_{day}_tim_01_lembar_kunjungan.xlsx").is_file()
 
 
 def test_routes_command_takes_a_users_stops_and_villages(tmp_path, bundled_result):
@@ -266,16 +308,19 @@ def test_routes_command_takes_a_users_stops_and_villages(tmp_path, bundled_resul
     table.to_csv(path, index=False)
     assert list(read_stops(path)["stop_id"]) == ["h3-a", "h3-b", "h3-c", "h3-d"]
     args = _parse(["routes", "--office", "KC-YGY", "--stops", str(path), "--teams", "1",
-                   "--time-limit", "0.3", "--out", str(tmp_path / "out")])
+                   "--days", "1", "--time-limit", "0.3", "--out", str(tmp_path / "out")])
     assert run_routes(args) == 0
-    sheet = pd.read_csv(tmp_path / "out" / "tim_01_lembar_kunjungan.csv", encoding="utf-8-sig")
+    sheet = pd.read_csv(tmp_path / "out" / "hari_1_tim_01_lembar_kunjungan.csv",
+                        encoding="utf-8-sig")
     assert set(sheet["Kode titik"]) <= {"h3-a", "h3-b", "h3-c", "h3-d"}
     args = _parse(["routes", "--office", "KC-YGY", "--villages", "34.71.03.1005",
-                   "--teams", "1", "--time-limit", "0.3", "--out", str(tmp_path / "desa")])
+                   "--teams", "1", "--days", "1", "--time-limit", "0.3",
+                   "--out", str(tmp_path / "desa")])
     assert run_routes(args) == 0
-    sheet = pd.read_csv(tmp_path / "desa" / "tim_01_lembar_kunjungan.csv",
+    sheet = pd.read_csv(tmp_path / "desa" / "hari_1_tim_01_lembar_kunjungan.csv",
                         encoding="utf-8-sig", dtype=str)
-    assert list(sheet["Kode titik"]) == ["34.71.03.1005"]
+    assert len(sheet) > 0
+    assert all(code.startswith("34.71.03.1005") for code in sheet["Kode titik"])
 
 
 def test_routes_command_errors_are_geo_outreach_errors(tmp_path):
@@ -297,7 +342,7 @@ def test_routes_command_downloads_the_office_area_when_asked(tmp_path, monkeypat
 
     monkeypatch.setattr(roads, "download_network", fake_download)
     args = _parse(["routes", "--office", "KC-YGY", "--download-roads", "--teams", "1",
-                   "--top", "3", "--time-limit", "0.2", "--out", str(tmp_path)])
+                   "--days", "1", "--top", "3", "--time-limit", "0.2", "--out", str(tmp_path)])
     assert run_routes(args) == 0
     office = shapely.Point(110.38344, -7.78305)
     assert asked[0].contains(office)
@@ -315,3 +360,17 @@ def test_a_stops_csv_problem_names_the_row_the_user_sees(tmp_path):
     with pytest.raises(InputError, match="households must be a whole number") as caught:
         read_stops(path)
     assert [p.row for p in caught.value.problems] == [5]
+
+
+def test_the_time_left_in_a_day_goes_to_part_of_a_stop(grid):
+    stops = grid_stops([(2, 5, 30), (8, 5, 30)])  # 90 min of visits each
+    settings = field_plan.RouteSettings(teams=1, hours=2.5, days=1, time_limit_s=0.3)
+    plan = solver.solve_routes(grid, stops, settings, start=lonlat(5, 5))
+    _check_plan(plan, stops)
+    route = plan.routes[0]
+    assert len(route.stops) == 2
+    part = route.stops[route.stops["stop_id"].str.endswith("/1")]
+    assert len(part) == 1
+    assert 0 < part["households"].iloc[0] < 30
+    assert list(plan.unserved["stop_id"]) == [part["stop_id"].iloc[0][:-2] + "/2"]
+    assert settings.hours * 60 - route.total_min < settings.minutes_per_household + 1e-6

@@ -21,16 +21,20 @@ DEFAULT_SPEED_KMH: Final[dict[str, float]] = {"walk": 4.5, "motorbike": 25.0}
 
 MAX_TEAMS: Final = 50
 MAX_HOURS: Final = 16.0
+MAX_DAYS: Final = 31
+DEFAULT_DAYS: Final = 5
+"""A working week."""
+DEFAULT_VISIT_MINUTES: Final = 90.0
+"""One sitting at a stop: about one and a half hours of visits."""
+ESTIMATED_LABEL: Final[dict[str, str]] = {"id": "perkiraan, tanpa jaringan jalan",
+                                          "en": "estimate, no road network"}
+"""How sheets and maps mark a leg measured as straight line × detour factor."""
 
 UNSERVED_REASONS: Final[dict[str, dict[str, str]]] = {
-    "no_time": {"id": "tidak cukup waktu tim hari ini",
-                "en": "the teams have no time left today"},
-    "too_long": {"id": "perjalanan + kunjungan melebihi anggaran waktu satu tim",
-                 "en": "travel plus visits take longer than one team's day"},
-    "unreachable": {"id": "tidak terhubung dengan titik mulai/selesai lewat jalan",
-                    "en": "not connected to the start or end by road"},
-    "outside_network": {"id": "di luar cakupan jaringan jalan",
-                        "en": "outside the road network's extent"},
+    "no_time": {"id": "tidak muat dalam hari kerja tim yang direncanakan",
+                "en": "does not fit in the teams' working days planned"},
+    "too_long": {"id": "perjalanan pergi-pulang + kunjungan melebihi anggaran waktu satu hari",
+                 "en": "the trip there and back plus the visits take longer than one day"},
 }
 """Why a stop is not served, in Bahasa Indonesia and English."""
 
@@ -52,13 +56,17 @@ class RouteSettings:
         Travel speed; the mode's default (:data:`DEFAULT_SPEED_KMH`) when None.
     minutes_per_household
         Service time per household visited.
-    max_households_per_stop
-        At most this many households are visited at one stop in one day (the rest are
-        left for later days); None for no cap.
+    visit_minutes
+        The longest sitting at one stop: a stop holds at most
+        :attr:`households_per_stop` households (a bigger village becomes several stops).
+    days
+        Working days planned (each team one route a day; no stop twice).
     time_limit_s
-        How long the solver searches.
+        How long the solver searches; None: :func:`default_time_limit`.
     one_way
         Keep one-way rules; None: for motorbikes yes, on foot no.
+    solver
+        The routing solver (a key of :data:`geo_outreach.field.vrp.SOLVERS`).
     """
 
     teams: int = 2
@@ -66,9 +74,11 @@ class RouteSettings:
     mode: TravelMode = "walk"
     speed_kmh: float | None = None
     minutes_per_household: float = 3.0
-    max_households_per_stop: int | None = 40
-    time_limit_s: float = 10.0
+    visit_minutes: float = DEFAULT_VISIT_MINUTES
+    days: int = DEFAULT_DAYS
+    time_limit_s: float | None = None
     one_way: bool | None = None
+    solver: str = "ortools"
 
     def __post_init__(self) -> None:
         """Refuse settings that make no sense, naming the fix."""
@@ -85,11 +95,16 @@ class RouteSettings:
              "the speed must be above 0 and at most 120 km/h", "give e.g. 4.5 for walking"),
             ("minutes_per_household", self.minutes_per_household > 0,
              "the time per household must be above 0 minutes", "give e.g. 3"),
-            ("max_households_per_stop",
-             self.max_households_per_stop is None or self.max_households_per_stop >= 1,
-             "the cap of households per stop must be at least 1", "give e.g. 40, or no cap"),
-            ("time_limit_s", self.time_limit_s > 0, "the solver needs a time limit above 0 s",
-             "give e.g. 10"),
+            ("visit_minutes",
+             self.minutes_per_household <= self.visit_minutes <= self.hours * 60,
+             "a stop's visiting time must hold at least one household and fit in a day",
+             (f"give e.g. --visit-minutes 90 (at least --minutes-per-household, at most "
+              f"{self.hours * 60:g})")),
+            ("days", isinstance(self.days, int) and 1 <= self.days <= MAX_DAYS,
+             f"the number of days must be a whole number from 1 to {MAX_DAYS}",
+             "give e.g. --days 5 for a working week"),
+            ("time_limit_s", self.time_limit_s is None or self.time_limit_s > 0,
+             "the solver needs a time limit above 0 s", "give e.g. 2"),
         ]
         problems = [Problem("parameters", None, name, str(getattr(self, name)), message, fix)
                     for name, ok, message, fix in checks if not ok]
@@ -102,6 +117,11 @@ class RouteSettings:
         return self.speed_kmh if self.speed_kmh is not None else DEFAULT_SPEED_KMH[self.mode]
 
     @property
+    def households_per_stop(self) -> int:
+        """The most households one stop holds: the visiting time ÷ the time per household."""
+        return max(1, int(self.visit_minutes // self.minutes_per_household))
+
+    @property
     def keeps_one_way(self) -> bool:
         """Whether one-way rules apply."""
         return self.one_way if self.one_way is not None else self.mode == "motorbike"
@@ -110,7 +130,7 @@ class RouteSettings:
 @dataclass(frozen=True)
 class TeamRoute:
     """
-    One team's day.
+    One team's route on one day.
 
     Attributes
     ----------
@@ -119,15 +139,23 @@ class TeamRoute:
     stops
         The stops in visiting order: ``order`` (from 1), ``stop_id``, ``label``,
         ``village``, ``district``, ``households`` (at the stop), ``households_visit``
-        (today), ``arrival_min`` (minutes after the start), ``service_min``, ``leg_km``
-        (road distance from the previous point), ``lat``, ``lon`` (the stop on the road).
+        (visited; the same), ``priority``, ``arrival_min`` (minutes after the start),
+        ``service_min``, ``leg_km`` (from the previous point), ``leg_estimated`` (True:
+        straight line × detour factor, no road network), ``lat``, ``lon`` (the stop, on
+        the road where the network reaches).
     distance_km, travel_min, service_min, total_min
-        The day's road distance, travel time, visiting time and their sum (start to end).
+        The day's distance, travel time, visiting time and their sum (start to end).
     households
         Households visited.
     path
-        The road path from the start through the stops to the end, EPSG:4326, or None
-        for a team with nothing to do.
+        The path from the start through the stops to the end, EPSG:4326 (along the
+        roads, straight where a leg is estimated), or None for a team with nothing to do.
+    day
+        Working day, from 1.
+    estimated_km
+        The part of ``distance_km`` that is estimated (no road network).
+    estimated_legs
+        The estimated legs as straight lines, EPSG:4326 (for maps).
     """
 
     team: int
@@ -138,21 +166,29 @@ class TeamRoute:
     total_min: float
     households: int
     path: shapely.LineString | None
+    day: int = 1
+    estimated_km: float = 0.0
+    estimated_legs: tuple[shapely.LineString, ...] = ()
+
+    @property
+    def is_estimated(self) -> bool:
+        """True when some leg of the route is estimated (no road network)."""
+        return self.estimated_km > 0 or bool(self.estimated_legs)
 
 
 @dataclass(frozen=True)
 class RoutePlan:
     """
-    The routes of all teams for one day, and the stops left over.
+    The routes of all teams over the days planned, and the stops left over.
 
     Attributes
     ----------
     routes
-        One :class:`TeamRoute` per team.
+        One :class:`TeamRoute` per team and day (day 1's teams first).
     unserved
         Stops no team visits: ``stop_id``, ``label``, ``village``, ``district``,
-        ``households_visit``, ``lat``, ``lon`` and ``reason`` (a key of
-        :data:`UNSERVED_REASONS`).
+        ``households_visit``, ``priority``, ``lat``, ``lon`` and ``reason`` (a key of
+        :data:`UNSERVED_REASONS`), highest priority first.
     settings
         The team settings used.
     start, end
@@ -160,14 +196,18 @@ class RoutePlan:
     office_id, office_name
         The office planned for.
     network_source, attribution
-        The road network used and its licence notice.
+        The road network used and its licence notice (empty when there was none).
     is_demo
         True when the households come from DEMO data.
     solver_status
-        OR-Tools' status name.
+        The solver's status name.
     objective
-        The solver's objective: metres travelled plus the penalties of the stops left
-        out (None when no solution was found).
+        The solver's objective: metres travelled plus the prizes of the stops left out
+        (None when no solution was found).
+    detour_factor
+        Road ÷ straight-line distance used for the estimated legs.
+    solver, solve_s
+        The solver used and its wall time.
     """
 
     routes: list[TeamRoute]
@@ -182,6 +222,28 @@ class RoutePlan:
     is_demo: bool = False
     solver_status: str = ""
     objective: int | None = None
+    detour_factor: float = 1.0
+    solver: str = ""
+    solve_s: float = 0.0
+
+    @property
+    def days(self) -> int:
+        """Working days planned."""
+        return self.settings.days
+
+    def day_routes(self, day: int) -> list[TeamRoute]:
+        """Return the teams' routes on one day (from 1)."""
+        return [route for route in self.routes if route.day == day]
+
+    @property
+    def estimated_km(self) -> float:
+        """Distance of all estimated legs (no road network)."""
+        return sum(route.estimated_km for route in self.routes)
+
+    @property
+    def has_estimates(self) -> bool:
+        """True when some leg of the plan is estimated (no road network)."""
+        return any(route.is_estimated for route in self.routes)
 
     @property
     def households(self) -> int:
@@ -195,17 +257,43 @@ class RoutePlan:
 
     def summary(self) -> pd.DataFrame:
         """
-        Tabulate the teams.
+        Tabulate the teams, day by day.
 
         Returns
         -------
         pd.DataFrame
-            One row per team: ``team``, ``stops``, ``households``, ``distance_km``,
-            ``travel_min``, ``service_min``, ``total_min``, ``budget_min``.
+            One row per day and team: ``day``, ``team``, ``stops``, ``households``,
+            ``distance_km``, ``estimated_km``, ``travel_min``, ``service_min``,
+            ``total_min``, ``budget_min``, ``unused_min``.
         """
+        budget = self.settings.hours * 60
+        columns = ["day", "team", "stops", "households", "distance_km", "estimated_km",
+                   "travel_min", "service_min", "total_min", "budget_min", "unused_min"]
         return pd.DataFrame([{
-            "team": route.team, "stops": len(route.stops), "households": route.households,
-            "distance_km": route.distance_km, "travel_min": route.travel_min,
+            "day": route.day, "team": route.team, "stops": len(route.stops),
+            "households": route.households, "distance_km": route.distance_km,
+            "estimated_km": route.estimated_km, "travel_min": route.travel_min,
             "service_min": route.service_min, "total_min": route.total_min,
-            "budget_min": self.settings.hours * 60,
-        } for route in self.routes])
+            "budget_min": budget, "unused_min": budget - route.total_min,
+        } for route in self.routes], columns=columns)
+
+    def week_summary(self) -> pd.DataFrame:
+        """
+        Tabulate the days: what all teams do on each.
+
+        Returns
+        -------
+        pd.DataFrame
+            One row per day: ``day``, ``teams`` (with stops), ``stops``, ``households``,
+            ``distance_km``, ``estimated_km``, ``total_min``, ``budget_min`` (all teams).
+        """
+        per_team = self.summary()
+        columns = ["day", "teams", "stops", "households", "distance_km", "estimated_km",
+                   "total_min", "budget_min"]
+        if per_team.empty:
+            return pd.DataFrame(columns=columns)
+        per_team["teams"] = (per_team["stops"] > 0).astype(int)
+        days = per_team.groupby("day", as_index=False)[
+            ["teams", "stops", "households", "distance_km", "estimated_km", "total_min",
+             "budget_min"]].sum()
+        return days[columns]

@@ -1,18 +1,17 @@
 """
-Canvassing routes for field teams: stops, road distances between them, and OR-Tools.
+Canvassing plans for an office's field teams: visit-sized stops, teams, working days.
 
-A *stop* is a place a team visits with a number of households to see there: a priority
-village inside an office's radius (:func:`village_stops`; the stop is a representative
-point of the village's part inside the radius), any table of points with ``stop_id``,
-``label``, ``village`` and ``households`` (:func:`prepare_stops`; e.g. H3 cells with
-uncovered households), or the user's own list of village codes.
+A *stop* is a group of households a team visits in one sitting (at most the planner's
+visiting time, e.g. 90 minutes): the priority villages inside the office's radius, each
+split into stops where its uncovered households are
+(:func:`~geo_outreach.field.visit_stops.visit_stops`), or the planner's own stops
+(:func:`~geo_outreach.field.visit_stops.split_stops`).
 
-:func:`plan_routes` snaps the stops to the roads, measures every stop-to-stop road
-distance with one multi-source Dijkstra call, and lets OR-Tools share the stops between
-the teams: each team has a daily time budget (travel at the mode's speed + a service time
-per household), a stop that does not fit is dropped (the penalty for dropping it grows
-with its households, so the solver reaches as many households as it can, then keeps the
-distance short), and guided local search improves the plan until the time limit.
+:func:`plan_routes` measures the legs (along the roads where the network reaches, else
+straight line × detour factor, labelled as estimates) and shares the stops between the
+teams and days (:func:`~geo_outreach.field.solver.solve_routes`): each team has a daily
+budget (travel at the mode's speed + a visiting time per household), no stop is visited
+twice, the most urgent stops come first, and what does not fit is listed with the reason.
 """
 
 from __future__ import annotations
@@ -22,9 +21,16 @@ from typing import TYPE_CHECKING
 import shapely
 
 from geo_outreach._errors import InputError, Problem
-from geo_outreach.field.plan import RoutePlan, RouteSettings, TravelMode
+from geo_outreach.field.plan import (
+    DEFAULT_DAYS,
+    DEFAULT_VISIT_MINUTES,
+    RoutePlan,
+    RouteSettings,
+    TravelMode,
+)
 from geo_outreach.field.solver import solve_routes
-from geo_outreach.field.stops import office_row, village_stops
+from geo_outreach.field.stops import office_row
+from geo_outreach.field.visit_stops import split_stops, visit_stops
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -49,46 +55,52 @@ def _point(latlon: tuple[float, float] | None, fallback: shapely.Point, what: st
 
 def plan_routes(
     result: AnalysisResult,
-    network: RoadNetwork,
+    network: RoadNetwork | None,
     *,
     office_id: str,
     teams: int,
     hours: float,
     mode: TravelMode,
+    days: int = DEFAULT_DAYS,
     stops: gpd.GeoDataFrame | None = None,
     codes: Sequence[str] | None = None,
-    top: int = 30,
+    top: int | None = 30,
     workers_per_household: float = 1.0,
+    padukuhan: gpd.GeoDataFrame | None = None,
     speed_kmh: float | None = None,
     minutes_per_household: float = 3.0,
-    max_households_per_stop: int | None = 40,
+    visit_minutes: float = DEFAULT_VISIT_MINUTES,
     start: tuple[float, float] | None = None,
     end: tuple[float, float] | None = None,
-    time_limit_s: float = 10.0,
+    time_limit_s: float | None = None,
+    solver: str = "ortools",
 ) -> RoutePlan:
     """
-    Plan one day of canvassing routes for an office's field teams.
+    Plan the canvassing of an office's field teams over one or more working days.
 
     Parameters
     ----------
     result
-        The analysis (its villages, offices and discs).
+        The analysis (its villages, offices and discs; household cells when given).
     network
-        The road network.
+        The road network; legs it does not cover (or all, when None) are straight line
+        × detour factor, labelled as estimates.
     office_id
         The office the teams belong to.
     teams, hours, mode
         Number of teams, each team's daily time budget (hours), ``"walk"`` or
         ``"motorbike"``.
+    days
+        Working days to plan.
     stops
-        Stops of your own (:func:`prepare_stops` form, e.g. H3 cells); when None,
-        villages: ``codes`` if given, else the ``top`` villages on the network by
-        uncovered workers inside the office's radius, and the villages off the network
-        ranked above them, listed as not served (:func:`village_stops`).
-    codes, top, workers_per_household
-        See :func:`village_stops`.
-    speed_kmh, minutes_per_household, max_households_per_stop, time_limit_s
-        See :class:`RouteSettings`.
+        Stops of your own (:func:`~geo_outreach.field.stops.prepare_stops` form); split
+        into visit-sized stops. When None: the villages (``codes`` if given, else the
+        ``top`` villages by uncovered workers inside the office's radius) split into
+        visit-sized stops where their uncovered households are.
+    codes, top, workers_per_household, padukuhan
+        See :func:`~geo_outreach.field.visit_stops.visit_stops`.
+    speed_kmh, minutes_per_household, visit_minutes, time_limit_s, solver
+        See :class:`~geo_outreach.field.plan.RouteSettings`.
     start, end
         ``(lat, lon)`` where the teams start and end; the office when None (end: the
         start).
@@ -96,21 +108,26 @@ def plan_routes(
     Returns
     -------
     RoutePlan
-        Per team the ordered stops, households, distance and time; the stops left over.
+        Per day and team the ordered stops, households, distance and time; the stops
+        left over with the reason.
 
     Raises
     ------
     InputError
-        For an unknown office, bad settings or stops, or an office off the network.
+        For an unknown office, bad settings or bad stops.
     """
     settings = RouteSettings(teams=teams, hours=hours, mode=mode, speed_kmh=speed_kmh,
                              minutes_per_household=minutes_per_household,
-                             max_households_per_stop=max_households_per_stop,
-                             time_limit_s=time_limit_s)
+                             visit_minutes=visit_minutes, days=days,
+                             time_limit_s=time_limit_s, solver=solver)
     office = office_row(result, office_id)
     if stops is None:
-        stops = village_stops(result, office_id=office_id, codes=codes, top=top,
-                              workers_per_household=workers_per_household, network=network)
+        stops = visit_stops(result, office_id=office_id,
+                            households_per_stop=settings.households_per_stop, codes=codes,
+                            top=top, workers_per_household=workers_per_household,
+                            padukuhan=padukuhan)
+    else:
+        stops = split_stops(stops, settings.households_per_stop)
     start_point = _point(start, office.geometry, "start")
     end_point = _point(end, start_point, "end")
     return solve_routes(network, stops, settings, start=start_point, end=end_point,
