@@ -1,9 +1,11 @@
 """
-The app's "Rute" page: one day of canvassing routes for an office's field teams.
+The app's "Rute" page: an office's canvassing plan for its teams' working days.
 
 A thin shell over :func:`geo_outreach.field.routes.plan_routes`: widgets become the team
 settings; the plan is kept in this session's state (never at module level) until the
-settings change, and is drawn on the map and offered as a ZIP of walk sheets and GPX.
+settings change, and is drawn on the map day by day and offered as a ZIP of walk sheets
+and GPX. An office beyond the road network is planned on estimated distances (labelled);
+the page offers an OpenStreetMap download when this machine can reach the server.
 """
 
 from __future__ import annotations
@@ -21,13 +23,18 @@ from app_pages.common import STATIC_URL, display, result_frame
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError
 from geo_outreach.escape import escape_markdown
-from geo_outreach.field.plan import UNSERVED_REASONS
+from geo_outreach.field.plan import (
+    DEFAULT_DAYS,
+    DEFAULT_VISIT_MINUTES,
+    ESTIMATED_LABEL,
+    UNSERVED_REASONS,
+)
 from geo_outreach.field.routes import plan_routes
-from geo_outreach.field.stop_files import cell_stops
+from geo_outreach.field.sheet_text import estimate_note
 from geo_outreach.field.walksheets import SUMMARY_COLUMNS, UNSERVED_COLUMNS, write_route_outputs
 from geo_outreach.publish.export_log import logged_download
-from geo_outreach.render import maps
-from geo_outreach.render.route_layers import route_layers
+from geo_outreach.render.route_map import route_map
+from geo_outreach.roads import online
 from geo_outreach.roads.catchments import km_outside_network
 
 if TYPE_CHECKING:
@@ -99,12 +106,21 @@ def office_off_network(result: AnalysisResult, network: RoadNetwork, office_id: 
         return None
     return i18n.t("routes.office_outside", lang,
                   office=escape_markdown(str(office["name"].iloc[0])),
-                  distance=i18n.format_km(km, lang))
+                  distance=i18n.format_km(km, lang), label=ESTIMATED_LABEL[lang])
 
 
-def summary_shown(plan: RoutePlan, lang: Language) -> pd.DataFrame:
-    """Tabulate the teams for the page: headers and numbers in the user's language."""
-    return display(plan.summary(), lang, table_name="routes",
+def summary_shown(plan: RoutePlan, lang: Language, day: int | None = None) -> pd.DataFrame:
+    """Tabulate the teams (of one day, or all) for the page, in the user's language."""
+    table = plan.summary()
+    if day is not None:
+        table = table[table["day"] == day]
+    return display(table, lang, table_name="routes",
+                   headers={key: text[lang] for key, text in SUMMARY_COLUMNS.items()})
+
+
+def week_shown(plan: RoutePlan, lang: Language) -> pd.DataFrame:
+    """Tabulate the days of the plan for the page, in the user's language."""
+    return display(plan.week_summary(), lang, table_name="routes",
                    headers={key: text[lang] for key, text in SUMMARY_COLUMNS.items()})
 
 
@@ -139,29 +155,96 @@ def _settings(result: AnalysisResult, lang: Language, my_office: str | None
         format_func=names.__getitem__, key="route_office",
         disabled=my_office in names, help=i18n.t("sidebar.office_help", lang))
     teams = middle.number_input(i18n.t("routes.teams", lang), 1, 20, 2, key="route_teams")
-    hours = right.number_input(i18n.t("routes.hours", lang), 1.0, 12.0, 6.0, 0.5,
-                               key="route_hours")
-    mode = left.radio(i18n.t("routes.mode", lang), ["walk", "motorbike"], horizontal=True,
-                      format_func=lambda m: i18n.t(f"routes.mode.{m}", lang), key="route_mode")
+    days = right.number_input(i18n.t("routes.days", lang), 1, 10, DEFAULT_DAYS,
+                              key="route_days", help=i18n.t("routes.days_help", lang))
+    hours = left.number_input(i18n.t("routes.hours", lang), 1.0, 12.0, 6.0, 0.5,
+                              key="route_hours")
     minutes = middle.number_input(i18n.t("routes.minutes", lang), 1.0, 30.0, 3.0, 0.5,
                                   key="route_minutes")
-    time_limit = right.slider(i18n.t("routes.time_limit", lang), 2, 30, 5, key="route_time")
-    kinds = ["villages", *(["cells"] if result.household_cells is not None else []),
-             "selection"]
-    kind = st.radio(i18n.t("routes.stops", lang), kinds, horizontal=True,
-                    format_func=lambda k: i18n.t(f"routes.stops.{k}", lang), key="route_stops")
+    visit = right.slider(i18n.t("routes.visit_minutes", lang), 30, 240,
+                         int(DEFAULT_VISIT_MINUTES), 15, key="route_visit")
+    right.caption(i18n.t("routes.visit_size", lang,
+                         households=max(1, int(visit // float(minutes)))))
+    mode = left.radio(i18n.t("routes.mode", lang), ["walk", "motorbike"], horizontal=True,
+                      format_func=lambda m: i18n.t(f"routes.mode.{m}", lang), key="route_mode")
+    kind = middle.radio(i18n.t("routes.stops", lang), ["villages", "selection"],
+                        horizontal=True, format_func=lambda k: i18n.t(f"routes.stops.{k}", lang),
+                        key="route_stops")
     top, codes = 30, None
     if kind == "villages":
         top = st.slider(i18n.t("routes.top", lang), 5, 100, 30, key="route_top")
-    elif kind == "selection":
+    else:
         ranked = result.priority
-        names = dict(zip(ranked["code"], ranked["name"] + " (" + ranked["district"] + ")",
-                         strict=True))
-        codes = st.multiselect(i18n.t("routes.selection", lang), list(names),
-                               format_func=names.__getitem__, key="route_codes") or None
-    return {"office_id": office_id, "teams": int(teams), "hours": float(hours), "mode": mode,
-            "minutes_per_household": float(minutes), "time_limit_s": float(time_limit),
-            "top": top, "codes": codes, "cells": kind == "cells"}
+        labels = dict(zip(ranked["code"], ranked["name"] + " (" + ranked["district"] + ")",
+                          strict=True))
+        codes = st.multiselect(i18n.t("routes.selection", lang), list(labels),
+                               format_func=labels.__getitem__, key="route_codes") or None
+    st.caption(i18n.t("routes.placed_by_cells" if result.household_cells is not None
+                      else "routes.placed_by_area", lang))
+    with st.expander(i18n.t("routes.advanced", lang)):
+        time_limit = st.slider(i18n.t("routes.time_limit", lang), 0, 30, 0,
+                               key="route_time", help=i18n.t("routes.time_limit_help", lang))
+    return {"office_id": office_id, "teams": int(teams), "days": int(days),
+            "hours": float(hours), "mode": mode, "minutes_per_household": float(minutes),
+            "visit_minutes": float(visit),
+            "time_limit_s": float(time_limit) if time_limit else None,
+            "top": top, "codes": codes}
+
+
+def _offer_download(result: AnalysisResult, office_id: str, lang: Language) -> None:
+    """Offer an OpenStreetMap download for the office's area, or say why it cannot be had."""
+    if not online.download_possible():
+        st.warning(i18n.t("routes.offline", lang, host=online.OVERPASS_HOST))
+        return
+    if st.button(i18n.t("routes.download_roads", lang), key="route_download_roads"):
+        from geo_outreach.roads.networks import download_network  # noqa: PLC0415
+
+        try:
+            with st.spinner(i18n.t("routes.downloading", lang)):
+                network = download_network(online.office_download_area(result, office_id))
+        except GeoOutreachError as err:
+            st.error(i18n.t("routes.download_failed", lang, error=str(err)))
+            return
+        st.session_state.setdefault("downloaded_roads", {})[office_id] = network
+        st.rerun()  # plan on the new network from the top of the page
+
+
+def _network_for(result: AnalysisResult, network: RoadNetwork, office_id: str,
+                 lang: Language) -> RoadNetwork:
+    """Choose the network for the office (a download kept in this session wins) and say so."""
+    downloaded = st.session_state.get("downloaded_roads", {}).get(office_id)
+    if downloaded is not None:
+        st.caption(i18n.t("routes.network", lang, network=network_text(downloaded, lang)))
+        return downloaded
+    st.caption(i18n.t("routes.network", lang, network=network_text(network, lang)))
+    off_network = office_off_network(result, network, office_id, lang)
+    if off_network is not None:
+        st.info(off_network)
+        _offer_download(result, office_id, lang)
+    return network
+
+
+def _show_plan(plan: RoutePlan, result: AnalysisResult, settings: dict[str, object],
+               lang: Language) -> None:
+    """Draw a plan: the week, the chosen day's teams and map, what is left over, the ZIP."""
+    if plan.has_estimates:
+        st.info(estimate_note(plan, lang))
+    st.subheader(i18n.t("routes.week", lang))
+    st.dataframe(week_shown(plan, lang), hide_index=True, width="stretch")
+    day = int(st.selectbox(i18n.t("routes.day", lang), list(range(1, plan.days + 1)),
+                           format_func=lambda d: i18n.t("routes.day_label", lang, day=d),
+                           key="route_day"))
+    st.dataframe(summary_shown(plan, lang, day), hide_index=True, width="stretch")
+    if len(plan.unserved):
+        with st.expander(f"{i18n.t('routes.unserved', lang)} ({len(plan.unserved)})"):
+            st.dataframe(unserved_shown(plan, lang), hide_index=True, width="stretch")
+    shown = route_map(result, plan, lang=lang, day=day, asset_base_url=STATIC_URL)
+    st_folium(shown, height=560, use_container_width=True, returned_objects=[],
+              key=f"route_map_{day}")
+    zip_name = f"rute_{settings['office_id']}.zip"
+    st.download_button(i18n.t("routes.download", lang), logged_download(
+        result, lambda: _zip_outputs(plan, lang), file_name=zip_name, regency=None,
+        via="app routes"), file_name=zip_name, mime="application/zip", on_click="ignore")
 
 
 def show_routes(result: AnalysisResult, network: RoadNetwork, lang: Language,
@@ -174,28 +257,21 @@ def show_routes(result: AnalysisResult, network: RoadNetwork, lang: Language,
     result
         The current analysis.
     network
-        The road network to route on.
+        The road network to route on (legs beyond it are estimated and labelled).
     lang
         ``"id"`` or ``"en"``.
     my_office
         The office chosen in the sidebar: the teams start there (None: choose here).
     """
-    st.caption(i18n.t("routes.intro", lang) + " " + i18n.t(
-        "routes.network", lang, network=network_text(network, lang)))
+    st.caption(i18n.t("routes.intro", lang))
     settings = _settings(result, lang, my_office)
-    key = (repr(sorted(settings.items())), result.params)
-    off_network = office_off_network(result, network, str(settings["office_id"]), lang)
-    if off_network is not None:
-        st.warning(off_network)
-    if st.button(i18n.t("routes.plan", lang), type="primary", key="route_plan",
-                 disabled=off_network is not None):
-        cells = cell_stops(result, str(settings["office_id"])) if settings["cells"] else None
-        if settings["cells"] and cells is None:
-            st.info(i18n.t("routes.no_cells", lang))
-        arguments = {k: v for k, v in settings.items() if k != "cells"}
+    office_id = str(settings["office_id"])
+    used = _network_for(result, network, office_id, lang)
+    key = (repr(sorted(settings.items())), result.params, id(used))
+    if st.button(i18n.t("routes.plan", lang), type="primary", key="route_plan"):
         try:
             with st.spinner(i18n.t("routes.planning", lang)):
-                plan = plan_routes(result, network, stops=cells, **arguments)  # type: ignore[arg-type]
+                plan = plan_routes(result, used, **settings)  # type: ignore[arg-type]
         except GeoOutreachError:
             st.error(i18n.t("routes.failed", lang))
             return
@@ -207,20 +283,7 @@ def show_routes(result: AnalysisResult, network: RoadNetwork, lang: Language,
     if not len(plan.unserved) and not any(len(route.stops) for route in plan.routes):
         st.info(i18n.t("routes.no_stops", lang))
         return
-    st.dataframe(summary_shown(plan, lang), hide_index=True, width="stretch")
-    if len(plan.unserved):
-        with st.expander(f"{i18n.t('routes.unserved', lang)} ({len(plan.unserved)})"):
-            st.dataframe(unserved_shown(plan, lang), hide_index=True, width="stretch")
-    disc = result.discs[result.discs["office_id"].astype(str) == settings["office_id"]]
-    shown = maps.coverage_map(result, lang=lang, asset_base_url=STATIC_URL,
-                              extra_layers=route_layers(plan, lang=lang),
-                              focus=tuple(disc.total_bounds) if len(disc) else None)
-    st_folium(shown, height=560, use_container_width=True, returned_objects=[],
-              key="route_map")
-    zip_name = f"rute_{settings['office_id']}.zip"
-    st.download_button(i18n.t("routes.download", lang), logged_download(
-        result, lambda: _zip_outputs(plan, lang), file_name=zip_name, regency=None,
-        via="app routes"), file_name=zip_name, mime="application/zip", on_click="ignore")
+    _show_plan(plan, result, settings, lang)
 
 
 if __name__ == "__main__":

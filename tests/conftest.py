@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from geo_outreach.inputs import bundled
 from geo_outreach.publish.export_log import ENV_VAR as EXPORT_LOG_ENV_VAR
+from geo_outreach.roads.online import OFFLINE_ENV
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -98,6 +99,15 @@ def household_register(tmp_path_factory: pytest.TempPathFactory) -> tuple[object
 
 
 # --- export log fixtures (every test; tests/test_export_log.py) ------------------------
+
+@pytest.fixture(scope="session", autouse=True)
+def _offline() -> Iterator[None]:
+    """Tests never download: the app and the commands see this machine as offline
+    (servers started by tests inherit it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(OFFLINE_ENV, "1")
+        yield
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _session_export_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:

@@ -127,10 +127,14 @@ def test_uploaded_household_points_are_used_and_rejects_listed(app):
 def test_routes_tab_plans_walk_sheets_for_the_teams(app):
     show(app, "routes")
     app.number_input(key="route_teams").set_value(2)
-    app.slider(key="route_time").set_value(2)
+    app.number_input(key="route_days").set_value(3)
+    app.slider(key="route_time").set_value(1)
     app.button(key="route_plan").click().run()
     assert not app.exception
-    assert any(len(frame.value) == 2 for frame in app.dataframe)  # one row per team
+    assert any(len(frame.value) == 3 for frame in app.dataframe)  # one row per day
+    assert any(len(frame.value) == 2 for frame in app.dataframe)  # the day's teams
+    app.selectbox(key="route_day").set_value(3).run()
+    assert not app.exception
     downloads = [b for b in app.get("download_button") if "ZIP" in str(b.proto.label)]
     assert downloads
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,10 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from app_pages.common import display
 from geo_outreach import i18n
 from geo_outreach.analysis.pipeline import run_analysis
+from geo_outreach.field.plan import ESTIMATED_LABEL
 from geo_outreach.publish.export import labelled
+from geo_outreach.roads import networks, online
+from geo_outreach.roads.networks import bundled_network
 from tests.app_driver import show
 
 if TYPE_CHECKING:
@@ -274,17 +278,43 @@ def test_household_rows_set_aside_say_why_in_words(app: AppTest):
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
-def test_an_office_off_the_road_network_says_what_to_do_in_the_app(app: AppTest, lang: str):
+def test_an_office_off_the_road_network_says_what_to_do_in_the_app(app: AppTest, lang: str,
+                                                                    monkeypatch):
     choose_language(app, lang)
     show(app, "routes")
     app.selectbox(key="route_office").set_value("PH-SLEMAN").run()
     assert not app.exception, app.exception
-    warnings = " ".join(w.value for w in app.warning)
-    assert i18n.t("tab.data", lang) in warnings
-    assert "--" not in warnings
-    assert "POINT" not in warnings
-    assert not re.search(r"-?\d+\.\d{3,}", warnings), "no raw coordinates"
-    assert app.button(key="route_plan").proto.disabled
+    notes = " ".join(w.value for w in [*app.info, *app.warning])
+    assert i18n.t("tab.data", lang) in notes
+    assert "--" not in notes
+    assert "POINT" not in notes
+    assert not re.search(r"-?\d+\.\d{3,}", notes), "no raw coordinates"
+    assert online.OVERPASS_HOST in notes  # offline: said plainly, no download offered
+    assert not [b for b in app.button if b.key == "route_download_roads"]
+    assert not app.button(key="route_plan").proto.disabled  # planned on estimates
+    plan_routes(app)
+    assert not app.exception
+    notes = " ".join(w.value for w in app.info)
+    assert ESTIMATED_LABEL[lang] in notes
+
+
+def test_an_online_machine_offers_the_download_and_uses_it(app: AppTest, monkeypatch):
+    kota = bundled_network()
+    asked = []
+
+    def fake_download(area, **kwargs):
+        asked.append(area)
+        return replace(kota, source="OpenStreetMap drive network (download)", file="")
+
+    monkeypatch.setattr(online, "download_possible", lambda: True)
+    monkeypatch.setattr(networks, "download_network", fake_download)
+    show(app, "routes")
+    app.selectbox(key="route_office").set_value("PH-SLEMAN").run()
+    app.button(key="route_download_roads").click().run()
+    assert not app.exception
+    assert len(asked) == 1
+    captions = " ".join(c.value for c in app.caption)
+    assert "(download)" in captions
 
 
 def test_routes_tables_and_network_are_in_indonesian(app: AppTest):
@@ -294,7 +324,9 @@ def test_routes_tables_and_network_are_in_indonesian(app: AppTest):
     assert "nodes" not in captions
     plan_routes(app)
     teams = frame_with(app, "Tim")
-    assert list(teams.columns[:3]) == ["Tim", "Jumlah titik", "Rumah tangga dikunjungi"]
+    assert list(teams.columns[:3]) == ["Hari ke-", "Tim", "Jumlah titik"]
+    days = frame_with(app, "Tim bertugas")
+    assert list(days.columns[:3]) == ["Hari ke-", "Tim bertugas", "Jumlah titik"]
     assert_in_words(app, "id/routes")
 
 

@@ -26,9 +26,11 @@ EVIL = '<script>alert("x")</script> & Co'
 @pytest.fixture(scope="module")
 def plan() -> field_plan.RoutePlan:
     network = grid_network(11)
-    stops = grid_stops([(1, 0, 12), (3, 2, 5), (0, 4, 8), (8, 8, 20), (6, 1, 9), (40, 40, 3)],
-                       names=["Demangan", EVIL, "Kotabaru", "Klitren", "Baciro", "Jauh"])
-    settings = field_plan.RouteSettings(teams=2, hours=3.0, time_limit_s=0.5)
+    stops = grid_stops([(1, 0, 12), (3, 2, 5), (0, 4, 8), (8, 8, 20), (6, 1, 9), (40, 40, 3),
+                        (12, 5, 4)],
+                       names=["Demangan", EVIL, "Kotabaru", "Klitren", "Baciro", "Jauh",
+                              "Luar"])
+    settings = field_plan.RouteSettings(teams=2, hours=3.0, days=2, time_limit_s=0.5)
     return solver.solve_routes(network, stops, settings, start=lonlat(5, 5),
                                office_id="K1", office_name="Kantor <Uji>", is_demo=True)
 
@@ -45,11 +47,14 @@ def _team_with(plan: field_plan.RoutePlan, village: str) -> field_plan.TeamRoute
 
 def test_walk_sheet_lists_the_stops_in_order_with_indonesian_headers(plan):
     for route in plan.routes:
+        if route.stops.empty:
+            continue
         sheet = walksheets.walk_sheet(route)
+        note = ["Keterangan jarak"] if route.is_estimated else []
         assert list(sheet.columns) == [
             "Urutan", "Kode titik", "Kalurahan", "Kapanewon", "Rumah tangga dikunjungi",
-            "Perkiraan tiba (menit dari mulai)", "Jarak dari titik sebelumnya (km)", "Lintang",
-            "Bujur", "Tautan Google Maps"]
+            "Perkiraan tiba (menit dari mulai)", "Jarak dari titik sebelumnya (km)", *note,
+            "Lintang", "Bujur", "Tautan Google Maps"]
         assert list(sheet["Urutan"]) == list(range(1, len(route.stops) + 1))
         assert list(sheet["Kalurahan"]) == list(route.stops["village"])
         assert sheet["Perkiraan tiba (menit dari mulai)"].is_monotonic_increasing
@@ -69,7 +74,7 @@ def test_csv_and_xlsx_hold_the_same_rows(plan, written):
     out, _files = written
     route = _team_with(plan, "Demangan")
     expected = walksheets.walk_sheet(route)
-    stem = f"tim_{route.team:02d}_lembar_kunjungan"
+    stem = f"hari_{route.day}_tim_{route.team:02d}_lembar_kunjungan"
     csv = pd.read_csv(out / f"{stem}.csv", encoding="utf-8-sig", dtype={"Kode titik": str})
     assert list(csv.columns) == list(expected.columns)
     assert list(csv["Kalurahan"]) == list(expected["Kalurahan"])
@@ -88,7 +93,8 @@ def test_csv_and_xlsx_hold_the_same_rows(plan, written):
 def test_html_escapes_names_and_loads_nothing_from_elsewhere(plan, written):
     out, _files = written
     route = _team_with(plan, EVIL)
-    page = (out / f"tim_{route.team:02d}_lembar_kunjungan.html").read_text(encoding="utf-8")
+    page = (out / f"hari_{route.day}_tim_{route.team:02d}_lembar_kunjungan.html").read_text(
+        encoding="utf-8")
     assert "<script" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in page
     assert "Kantor &lt;Uji&gt;" in page
@@ -109,7 +115,8 @@ def test_gpx_has_the_road_track_and_a_waypoint_per_stop(plan, written):
     for route in plan.routes:
         if route.stops.empty:
             continue
-        gpx = gpxpy.parse((out / f"tim_{route.team:02d}_rute.gpx").read_text(encoding="utf-8"))
+        gpx = gpxpy.parse((out / f"hari_{route.day}_tim_{route.team:02d}_rute.gpx").read_text(
+            encoding="utf-8"))
         assert len(gpx.waypoints) == len(route.stops) + 1  # and the start
         assert gpx.waypoints[0].name.startswith("Mulai")
         names = [w.name for w in gpx.waypoints[1:]]
@@ -141,17 +148,24 @@ def test_gpx_validates_with_gpsbabel(written):
 def test_every_output_is_written_with_summary_unserved_and_manifest(plan, written):
     out, files = written
     teams_with_stops = [route.team for route in plan.routes if not route.stops.empty]
-    assert len(files) == 4 * len(teams_with_stops) + 3
+    assert len(files) == 4 * len(teams_with_stops) + 4
     assert {p.name for p in files} == {p.name for p in out.iterdir()}
     summary = pd.read_csv(out / "ringkasan_tim.csv", encoding="utf-8-sig")
     assert list(summary["Tim"]) == [route.team for route in plan.routes]
+    assert list(summary["Hari ke-"]) == [route.day for route in plan.routes]
     assert (summary["Total waktu (menit)"] <= summary["Anggaran waktu (menit)"]).all()
+    week = pd.read_csv(out / "ringkasan_minggu.csv", encoding="utf-8-sig")
+    assert list(week["Hari ke-"]) == ["1", "2", "Total"]
+    assert week["Rumah tangga dikunjungi"].iloc[-1] == plan.households
     unserved = pd.read_csv(out / "titik_tidak_terlayani.csv", encoding="utf-8-sig")
     assert "Jauh" in set(unserved["Kalurahan"])
-    assert "di luar cakupan jaringan jalan" in set(unserved["Alasan"])
+    assert field_plan.UNSERVED_REASONS["too_long"]["id"] in set(unserved["Alasan"])
     manifest = json.loads((out / "rute.json").read_text(encoding="utf-8"))
     assert manifest["data_label"] == "DEMO"
     assert manifest["settings"]["teams"] == 2
+    assert manifest["settings"]["days"] == 2
+    assert manifest["estimated_legs"]["detour_factor"] == plan.detour_factor
+    assert [day["day"] for day in manifest["days"]] == [1, 2]
     assert manifest["totals"]["households_visited"] == plan.households
     assert not list(out.glob(".*"))
 
@@ -167,6 +181,9 @@ def test_route_layers_draw_each_team_in_its_own_colour_without_icon_fonts(plan):
     groups = route_layers.route_layers(plan)
     teams = [route for route in plan.routes if not route.stops.empty]
     assert len(groups) == len(teams) + 1  # and the stops not served
+    assert [group.show for group in groups[:-1]] == [route.day == 1 for route in teams]
+    day_two = [route for route in plan.day_routes(2) if not route.stops.empty]
+    assert len(route_layers.route_layers(plan, day=2)) == len(day_two) + 1
     fmap = folium.Map(location=[plan.start.y, plan.start.x], zoom_start=15)
     for group in groups:
         group.add_to(fmap)
@@ -201,3 +218,23 @@ def test_catchment_layer_has_one_polygon_per_office():
     group.add_to(fmap)
     page = fmap.get_root().render()
     assert "A &lt;b&gt;" in page
+
+
+def test_estimated_legs_are_labelled_on_every_sheet(plan, written):
+    out, _files = written
+    route = _team_with(plan, "Luar")
+    assert route.is_estimated
+    sheet = walksheets.walk_sheet(route)
+    marked = sheet.set_index("Kalurahan")["Keterangan jarak"]
+    assert marked["Luar"] == "perkiraan, tanpa jaringan jalan"
+    stem = f"hari_{route.day}_tim_{route.team:02d}"
+    page = (out / f"{stem}_lembar_kunjungan.html").read_text(encoding="utf-8")
+    assert "(perkiraan, tanpa jaringan jalan)</title>" in page
+    assert "garis lurus × 1,29" in page
+    gpx = gpxpy.parse((out / f"{stem}_rute.gpx").read_text(encoding="utf-8"))
+    assert "perkiraan, tanpa jaringan jalan" in gpx.description
+    book = load_workbook(out / f"{stem}_lembar_kunjungan.xlsx")
+    info = {row[0]: row[1] for row in book.worksheets[1].iter_rows(values_only=True)}
+    assert "OpenStreetMap" in info["Jarak perkiraan"]
+    others = [r for r in plan.routes if not r.stops.empty and not r.is_estimated]
+    assert others, "the grid's own stops are measured by road"

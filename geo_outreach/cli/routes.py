@@ -1,11 +1,12 @@
 """
-The ``geo-outreach routes`` command: one day of canvassing routes for an office's teams.
+The ``geo-outreach routes`` command: an office's canvassing plan for its teams' working days.
 
 Wired into :mod:`geo_outreach.cli` with :func:`add_routes_command` (the parser) and
 :func:`run_routes` (the command). It runs the analysis as ``analyze`` does (same input
 options), loads a road network (bundled Kota Yogyakarta, a file given with ``--roads``, or
-a download with ``--download-roads``), plans the routes and writes the walk sheets, GPX
-tracks and summaries into ``--out``.
+a download with ``--download-roads``), plans the days (legs beyond the network are
+estimated and labelled) and writes the walk sheets and GPX tracks per day and team, and
+the summaries, into ``--out``.
 """
 
 from __future__ import annotations
@@ -14,10 +15,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-import geopandas as gpd
-import shapely
-
-from geo_outreach._errors import InputError, Problem
 from geo_outreach.cli import options
 from geo_outreach.cli.options import (
     add_force_option,
@@ -25,27 +22,27 @@ from geo_outreach.cli.options import (
     output_policy,
     print_warnings,
 )
-from geo_outreach.field.plan import DEFAULT_SPEED_KMH, TRAVEL_MODES
+from geo_outreach.field.plan import (
+    DEFAULT_DAYS,
+    DEFAULT_SPEED_KMH,
+    DEFAULT_VISIT_MINUTES,
+    TRAVEL_MODES,
+    UNSERVED_REASONS,
+)
 from geo_outreach.field.routes import plan_routes
-from geo_outreach.field.stop_files import cell_stops, lat_lon, read_stops
+from geo_outreach.field.stop_files import lat_lon, read_padukuhan, read_stops
+from geo_outreach.field.vrp import DEFAULT_SOLVER, SOLVERS
 from geo_outreach.publish.outputs import staged_outputs
 
 if TYPE_CHECKING:
     import argparse
 
     from geo_outreach.analysis.result import AnalysisResult
+    from geo_outreach.field.plan import RoutePlan
     from geo_outreach.roads.model import RoadNetwork
 
 ROUTE_MAP_FILE: Final = "peta_rute.html"
 """The map of the day's routes, written beside the walk sheets."""
-DOWNLOAD_MARGIN_KM: Final = 1.5
-"""A downloaded network reaches this far beyond the office's radius."""
-
-
-def _cap(text: str) -> int | None:
-    """Parse the households cap: a whole number, 0 meaning no cap."""
-    value = int(text)
-    return None if value == 0 else value
 
 
 def add_routes_command(
@@ -65,13 +62,15 @@ def add_routes_command(
         The ``routes`` parser.
     """
     routes = commands.add_parser(
-        "routes", help="plan one day of canvassing routes for an office's field teams: "
-                       "walk sheets (CSV, XLSX, HTML) and GPX tracks")
+        "routes", help="plan an office's canvassing for its field teams over working days: "
+                       "walk sheets (CSV, XLSX, HTML) and GPX tracks per day and team")
     add_input_options(routes)
     teams = routes.add_argument_group("teams")
     teams.add_argument("--office", required=True, metavar="ID",
                        help="the office whose teams go out, e.g. KC-YGY")
     teams.add_argument("--teams", type=int, default=2, help="number of teams (default 2)")
+    teams.add_argument("--days", type=int, default=DEFAULT_DAYS,
+                       help=f"working days to plan, no stop twice (default {DEFAULT_DAYS})")
     teams.add_argument("--hours", type=float, default=6.0,
                        help="each team's daily time budget in hours (default 6)")
     teams.add_argument("--mode", choices=TRAVEL_MODES, default="walk",
@@ -80,14 +79,20 @@ def add_routes_command(
     teams.add_argument("--speed-kmh", type=float, help="travel speed instead of the mode's")
     teams.add_argument("--minutes-per-household", type=float, default=3.0,
                        help="visiting time per household (default 3)")
-    teams.add_argument("--max-households-per-stop", type=_cap, default=40, metavar="N",
-                       help="households visited at one stop in a day (default 40; 0: no cap)")
+    teams.add_argument("--visit-minutes", type=float, default=DEFAULT_VISIT_MINUTES,
+                       metavar="MINUTES",
+                       help="the longest sitting at one stop (default "
+                            f"{DEFAULT_VISIT_MINUTES:g}): a stop holds this many minutes "
+                            "of visits; a bigger village becomes several stops")
     teams.add_argument("--start", type=lat_lon, metavar="LAT,LON",
                        help="where the teams start (default: the office)")
     teams.add_argument("--end", type=lat_lon, metavar="LAT,LON",
                        help="where the teams end (default: the start)")
-    teams.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
-                       help="how long the route solver searches (default 10)")
+    teams.add_argument("--time-limit", type=float, metavar="SECONDS",
+                       help="how long the route solver searches (default: 1 s per 100 "
+                            "stops, 1-10 s)")
+    teams.add_argument("--solver", choices=sorted(SOLVERS), default=DEFAULT_SOLVER,
+                       help=f"the routing solver (default {DEFAULT_SOLVER})")
     stops = routes.add_argument_group("stops (default: the top villages in the radius)")
     stops.add_argument("--top", type=int, default=30,
                        help="how many villages, most uncovered workers first (default 30)")
@@ -98,14 +103,18 @@ def add_routes_command(
                             "lon; columns stop_id, label, village, households")
     stops.add_argument("--workers-per-household", type=float, default=1.0,
                        help="uncovered workers per household visit (default 1)")
-    roads = routes.add_argument_group("road network (default: bundled Kota Yogyakarta)")
+    stops.add_argument("--padukuhan", type=Path, metavar="FILE",
+                       help="padukuhan (hamlet) polygons: a big village's stops are placed "
+                            "by padukuhan instead of by H3 cells")
+    roads = routes.add_argument_group(
+        "road network (default: bundled Kota Yogyakarta; legs beyond it are estimated as "
+        "straight line x detour factor)")
     source = roads.add_mutually_exclusive_group()
-    source.add_argument("--roads", type=Path, metavar="FILE",
-                        help=".osm, .osm.pbf, .graphml or a road line layer "
-                             "(GeoJSON, GPKG, Shapefile)")
+    source.add_argument("--roads", metavar="FILE", help=options.ROADS_HELP)
     source.add_argument("--download-roads", action="store_true",
                         help="download the OpenStreetMap drive network around the office "
                              "(needs internet; kept on disk for next time)")
+    options.add_road_attribution_option(roads)
     routes.add_argument("--lang", choices=("id", "en"), default="id",
                         help="language of the walk sheets (default id: Bahasa Indonesia)")
     routes.add_argument("--out", type=Path, required=True, metavar="DIR",
@@ -117,24 +126,48 @@ def add_routes_command(
 def _network(args: argparse.Namespace, result: AnalysisResult) -> RoadNetwork:
     from geo_outreach.roads import networks as roads  # noqa: PLC0415 - loads the network stack on demand
 
-    if args.roads is not None:
-        return roads.load_network(args.roads)
+    given = options.road_network(args)
+    if given is not None:
+        return given
     if args.download_roads:
-        ids = result.discs["office_id"].astype(str)
-        discs = result.discs[ids == args.office]
-        if discs.empty:
-            raise InputError(Problem("offices", None, "office_id", args.office,
-                                     "unknown office", f"use one of: {', '.join(ids)}"))
-        area = discs.to_crs(result.metric_crs).geometry.iloc[0].buffer(
-            DOWNLOAD_MARGIN_KM * 1000)
-        area_4326 = gpd.GeoSeries([area], crs=result.metric_crs).to_crs("EPSG:4326").iloc[0]
-        return roads.download_network(shapely.simplify(area_4326, 1e-4))
+        from geo_outreach.roads.online import office_download_area  # noqa: PLC0415
+
+        return roads.download_network(office_download_area(result, args.office))
     return roads.bundled_network()
 
 
 def _say(text: str) -> None:
     """Print one line of the command's report."""
     sys.stdout.write(text + "\n")
+
+
+def _report(plan: RoutePlan, network: RoadNetwork, args: argparse.Namespace) -> None:
+    """Print the plan: per day and team, what is left over and how distances were measured."""
+    label = "[DEMO: synthetic participation data] " if plan.is_demo else ""
+    _say(f"{label}{plan.office_name}: {args.teams} team(s) x {args.days} day(s), "
+         f"{args.hours:g} h a day, {args.mode}, stops of at most "
+         f"{plan.settings.households_per_stop} households ({args.visit_minutes:g} min); "
+         f"roads: {network.describe()}")
+    for route in plan.routes:
+        estimated = (f", {route.estimated_km:.1f} km estimated" if route.is_estimated else "")
+        _say(f"  day {route.day} team {route.team}: {len(route.stops)} stops, "
+             f"{route.households} households, {route.distance_km:.1f} km{estimated}, "
+             f"{route.total_min:.0f} of {args.hours * 60:.0f} min")
+    _say(f"  all days: {plan.households} households at "
+         f"{sum(len(route.stops) for route in plan.routes)} stops, {plan.distance_km:.1f} km "
+         f"(solver {plan.solver}, {plan.solve_s:.1f} s)")
+    for reason, rows in plan.unserved.groupby("reason", sort=False):
+        _say(f"  not served: {len(rows)} stop(s), {int(rows['households_visit'].sum())} "
+             f"households: {UNSERVED_REASONS[str(reason)]['en']} "
+             "(see titik_tidak_terlayani.csv)")
+    if plan.has_estimates:
+        _say(f"  estimated legs (no road network): {plan.estimated_km:.1f} km as straight "
+             f"line x {plan.detour_factor:.2f}, marked 'perkiraan, tanpa jaringan jalan' "
+             "on the sheets; for road distances give --roads FILE (an OpenStreetMap extract "
+             "of the area: .osm, .osm.pbf, Overpass JSON) or --download-roads (needs "
+             "internet)")
+    if network.attribution:
+        _say(f"  {network.attribution}")
 
 
 def run_routes(args: argparse.Namespace) -> int:
@@ -154,44 +187,29 @@ def run_routes(args: argparse.Namespace) -> int:
     """
     from geo_outreach.field.walksheets import output_names, write_route_outputs  # noqa: PLC0415
     from geo_outreach.render import maps  # noqa: PLC0415
-    from geo_outreach.render.route_layers import route_layers  # noqa: PLC0415
+    from geo_outreach.render.route_map import route_map  # noqa: PLC0415
 
     policy = output_policy(args)
-    policy.check(args.out / name for name in (*output_names(args.teams), ROUTE_MAP_FILE))
+    policy.check(args.out / name for name in (*output_names(args.teams, args.days),
+                                              ROUTE_MAP_FILE))
     result, _ = options.analyse_from_args(args)
     print_warnings(result.problems)
     network = _network(args, result)
     stops = read_stops(args.stops) if args.stops is not None else None
-    if stops is None and not args.villages and result.household_cells is not None:
-        stops = cell_stops(result, args.office)
+    padukuhan = read_padukuhan(args.padukuhan) if args.padukuhan is not None else None
     codes = ([code.strip() for code in args.villages.split(",") if code.strip()]
              if args.villages else None)
     plan = plan_routes(
         result, network, office_id=args.office, teams=args.teams, hours=args.hours,
-        mode=args.mode, stops=stops, codes=codes, top=args.top,
-        workers_per_household=args.workers_per_household, speed_kmh=args.speed_kmh,
-        minutes_per_household=args.minutes_per_household,
-        max_households_per_stop=args.max_households_per_stop, start=args.start, end=args.end,
-        time_limit_s=args.time_limit)
-    disc = result.discs[result.discs["office_id"].astype(str) == args.office]
-    route_map = maps.coverage_map(
-        result, lang=args.lang, extra_layers=route_layers(plan, lang=args.lang),
-        focus=tuple(disc.total_bounds) if len(disc) else None)
+        mode=args.mode, days=args.days, stops=stops, codes=codes, top=args.top,
+        workers_per_household=args.workers_per_household, padukuhan=padukuhan,
+        speed_kmh=args.speed_kmh, minutes_per_household=args.minutes_per_household,
+        visit_minutes=args.visit_minutes, start=args.start, end=args.end,
+        time_limit_s=args.time_limit, solver=args.solver)
+    plan_map = route_map(result, plan, lang=args.lang)
     with staged_outputs(args.out, policy) as staging:
         written = write_route_outputs(plan, staging, lang=args.lang)
-        written.append(maps.save_map(route_map, staging / ROUTE_MAP_FILE))
-    label = "[DEMO: synthetic participation data] " if plan.is_demo else ""
-    _say(f"{label}{plan.office_name}: {args.teams} team(s), {args.hours:g} h, {args.mode}; "
-         f"roads: {network.describe()}")
-    for route in plan.routes:
-        _say(f"  team {route.team}: {len(route.stops)} stops, {route.households} households, "
-             f"{route.distance_km:.1f} km, {route.total_min:.0f} of "
-             f"{args.hours * 60:.0f} min")
-    if len(plan.unserved):
-        _say(f"  not served: {len(plan.unserved)} stop(s), "
-             f"{int(plan.unserved['households_visit'].sum())} households "
-             "(see titik_tidak_terlayani.csv)")
-    if network.attribution:
-        _say(f"  {network.attribution}")
+        written.append(maps.save_map(plan_map, staging / ROUTE_MAP_FILE))
+    _report(plan, network, args)
     _say(f"wrote {len(written)} files to {args.out}")
     return 0

@@ -30,21 +30,28 @@ TEAM_COLOURS: Final = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#
 DASHES: Final = (None, "8 6", "2 6", "12 4 2 4")
 CATCHMENT_COLOUR: Final = "#01665e"
 UNSERVED_COLOUR: Final = "#6b6b6b"
+ESTIMATED_COLOUR: Final = "#333333"
+MAX_UNSERVED_MARKERS: Final = 300
+"""The map shows at most this many stops left over (the highest priority ones)."""
 
 LABELS: Final[dict[str, dict[Language, str]]] = {
     "catchments": {"id": "Jangkauan {radius} km lewat jalan", "en": "{radius} km along roads"},
     "catchment_tip": {"id": "{name}: jalan yang terjangkau dalam {radius} km",
                       "en": "{name}: roads within {radius} km"},
-    "team": {"id": "Tim {team}", "en": "Team {team}"},
-    "team_tip": {"id": "Tim {team}: {stops} titik, {households} rumah tangga, {km} km, "
-                       "{minutes} menit",
-                 "en": "Team {team}: {stops} stops, {households} households, {km} km, "
-                       "{minutes} min"},
+    "team": {"id": "Hari {day} · Tim {team}", "en": "Day {day} · Team {team}"},
+    "team_tip": {"id": "Hari {day}, tim {team}: {stops} titik, {households} rumah tangga, "
+                       "{km} km, {minutes} menit",
+                 "en": "Day {day}, team {team}: {stops} stops, {households} households, "
+                       "{km} km, {minutes} min"},
+    "estimated_tip": {"id": "Perkiraan, tanpa jaringan jalan: garis lurus × {factor}",
+                      "en": "Estimate, no road network: straight line × {factor}"},
     "stop_tip": {"id": "{order}. {village} ({district}): {households} rumah tangga, tiba "
                        "± menit ke-{arrival}",
                  "en": "{order}. {village} ({district}): {households} households, arrival "
                        "± minute {arrival}"},
     "unserved": {"id": "Titik tidak terlayani", "en": "Stops not served"},
+    "unserved_some": {"id": "Titik tidak terlayani ({shown} prioritas teratas dari {total})",
+                      "en": "Stops not served ({shown} highest priority of {total})"},
     "unserved_tip": {"id": "{village}: {households} rumah tangga (tidak terlayani)",
                      "en": "{village}: {households} households (not served)"},
     "start": {"id": "Mulai/selesai", "en": "Start/end"},
@@ -124,9 +131,10 @@ def _number_icon(number: int, colour: str) -> folium.DivIcon:
         icon_size=(18, 18), icon_anchor=(9, 9), class_name="geo-outreach-stop-number")
 
 
-def route_layers(plan: RoutePlan, *, lang: Language = "id") -> list[folium.FeatureGroup]:
+def route_layers(plan: RoutePlan, *, lang: Language = "id", day: int | None = None
+                 ) -> list[folium.FeatureGroup]:
     """
-    Draw each team's route (road path and numbered stops) and the stops left over.
+    Draw each team's route (path and numbered stops) per day, and the stops left over.
 
     Parameters
     ----------
@@ -134,28 +142,45 @@ def route_layers(plan: RoutePlan, *, lang: Language = "id") -> list[folium.Featu
         From :func:`geo_outreach.field.routes.plan_routes`.
     lang
         Label language.
+    day
+        Draw only this day (from 1); None draws every day, the first one shown and the
+        others in the layer control.
 
     Returns
     -------
     list of folium.FeatureGroup
-        One group per team with stops (its colour: :func:`team_style`), then one for the
-        stops not served (grey, hollow) if any. The start/end is drawn in every team's group.
+        One group per day and team with stops (the team's colour: :func:`team_style`;
+        estimated legs drawn over it as thin dark dashes), then one for the stops not
+        served (grey, hollow; at most :data:`MAX_UNSERVED_MARKERS`) if any. The
+        start/end is drawn in every team's group.
     """
     groups = []
     esc = escape_html
+    first_day = day if day is not None else 1
+    estimated_tip = LABELS["estimated_tip"][lang].format(
+        factor=format_number(plan.detour_factor, lang, decimals=2))
     for route in plan.routes:
-        if route.stops.empty:
+        if route.stops.empty or (day is not None and route.day != day):
             continue
         colour, dash = team_style(route.team)
         tip = LABELS["team_tip"][lang].format(
-            team=route.team, stops=len(route.stops), households=route.households,
+            day=route.day, team=route.team, stops=len(route.stops),
+            households=route.households,
             km=format_number(route.distance_km, lang, decimals=1),
             minutes=format_number(route.total_min, lang))
-        group = folium.FeatureGroup(name=LABELS["team"][lang].format(team=route.team))
+        group = folium.FeatureGroup(
+            name=LABELS["team"][lang].format(day=route.day, team=route.team),
+            show=route.day == first_day)
         path = _finite_path(route.path)
         if len(path) > 1:
             folium.PolyLine(path, color=colour, weight=4, opacity=0.85, dash_array=dash,
                             tooltip=folium.Tooltip(tip)).add_to(group)
+        for leg in route.estimated_legs:
+            points = _finite_path(leg)
+            if len(points) > 1:
+                folium.PolyLine(points, color=ESTIMATED_COLOUR, weight=2, opacity=0.9,
+                                dash_array="4 6",
+                                tooltip=folium.Tooltip(estimated_tip)).add_to(group)
         if _finite(plan.start.y, plan.start.x):
             folium.CircleMarker((plan.start.y, plan.start.x), radius=6, color="#000000",
                                 weight=2, fill=True, fill_color="#ffffff", fill_opacity=1.0,
@@ -175,17 +200,28 @@ def route_layers(plan: RoutePlan, *, lang: Language = "id") -> list[folium.Featu
                           tooltip=folium.Tooltip(stop_tip)).add_to(group)
         groups.append(group)
     if len(plan.unserved):
-        group = folium.FeatureGroup(name=LABELS["unserved"][lang], show=False)
-        for stop in plan.unserved.itertuples(index=False):
-            if not _finite(stop.lat, stop.lon):
-                continue
-            folium.CircleMarker((float(stop.lat), float(stop.lon)), radius=6,
-                                color=UNSERVED_COLOUR, weight=2, fill=False,
-                                tooltip=folium.Tooltip(LABELS["unserved_tip"][lang].format(
-                                    village=esc(str(stop.village)),
-                                    households=int(stop.households_visit)))).add_to(group)
-        groups.append(group)
+        groups.append(_unserved_layer(plan, lang))
     return groups
+
+
+def _unserved_layer(plan: RoutePlan, lang: Language) -> folium.FeatureGroup:
+    """Draw the highest-priority stops left over as grey rings (hidden at first)."""
+    esc = escape_html
+    shown = plan.unserved.head(MAX_UNSERVED_MARKERS)
+    name = (LABELS["unserved"][lang] if len(shown) == len(plan.unserved)
+            else LABELS["unserved_some"][lang].format(
+                shown=format_number(len(shown), lang),
+                total=format_number(len(plan.unserved), lang)))
+    group = folium.FeatureGroup(name=name, show=False)
+    for stop in shown.itertuples(index=False):
+        if not _finite(stop.lat, stop.lon):
+            continue
+        folium.CircleMarker((float(stop.lat), float(stop.lon)), radius=6,
+                            color=UNSERVED_COLOUR, weight=2, fill=False,
+                            tooltip=folium.Tooltip(LABELS["unserved_tip"][lang].format(
+                                village=esc(str(stop.village)),
+                                households=int(stop.households_visit)))).add_to(group)
+    return group
 
 
 def _finite(*values: object) -> bool:

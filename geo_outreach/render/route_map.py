@@ -1,0 +1,51 @@
+"""The map of a canvassing plan: the coverage map, the teams' routes, the roads' credit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from geo_outreach.i18n import words
+from geo_outreach.render import maps
+from geo_outreach.render.route_layers import route_layers
+
+if TYPE_CHECKING:
+    import folium
+
+    from geo_outreach.analysis.result import AnalysisResult
+    from geo_outreach.config import Language
+    from geo_outreach.field.plan import RoutePlan
+
+
+def route_map(result: AnalysisResult, plan: RoutePlan, *, lang: Language = "id",
+              day: int | None = None, asset_base_url: str | None = None) -> folium.Map:
+    """
+    Draw a plan over the coverage map, framed on the office's radius.
+
+    Parameters
+    ----------
+    result
+        The analysis the plan was made from.
+    plan
+        The plan.
+    lang
+        Label language.
+    day
+        Draw one day (from 1); None draws them all (the first shown).
+    asset_base_url
+        Where the map's scripts are served from (the app); None embeds them.
+
+    Returns
+    -------
+    folium.Map
+        Credits the road network the plan used (its own licence notice) beside the
+        boundaries' credit.
+    """
+    shown = result
+    if plan.attribution:
+        record = {**(result.road_network or {}), "attribution": words(plan.attribution, lang)}
+        shown = replace(result, road_network=record)
+    disc = result.discs[result.discs["office_id"].astype(str) == plan.office_id]
+    extra = {"asset_base_url": asset_base_url} if asset_base_url is not None else {}
+    return maps.coverage_map(shown, lang=lang, extra_layers=route_layers(plan, lang=lang, day=day),
+                             focus=tuple(disc.total_bounds) if len(disc) else None, **extra)
