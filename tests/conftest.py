@@ -159,6 +159,38 @@ def _keep_main_module() -> Iterator[None]:
 # --- end of the __main__ module ---------------------------------------------------------
 
 
+# --- analyses of the bundled data, shared by the stop tests ----------------------------
+
+@pytest.fixture(scope="session")
+def bundled_inputs():
+    """The bundled DIY inputs, prepared once."""
+    from geo_outreach.inputs.prepare import InputPaths, prepare_inputs  # noqa: PLC0415
+
+    return prepare_inputs(InputPaths())
+
+
+@pytest.fixture(scope="session")
+def area_result(bundled_inputs):
+    """The analysis of the bundled data (villages placed by area)."""
+    from geo_outreach.analysis.pipeline import analyse  # noqa: PLC0415
+    from geo_outreach.config import AnalysisParams  # noqa: PLC0415
+
+    return analyse(bundled_inputs, AnalysisParams())
+
+
+@pytest.fixture(scope="session")
+def household_result(bundled_inputs):
+    """The analysis of the bundled data with the DEMO household points."""
+    from geo_outreach.analysis.household_reach import prepare_households  # noqa: PLC0415
+    from geo_outreach.analysis.pipeline import analyse  # noqa: PLC0415
+    from geo_outreach.config import AnalysisParams  # noqa: PLC0415
+
+    return analyse(bundled_inputs, AnalysisParams(),
+                   households=prepare_households(bundled_inputs, None))
+
+# --- end of analyses of the bundled data -------------------------------------------------
+
+
 @pytest.fixture
 def app():
     """The app on the bundled data, after its first run (AppTest)."""

@@ -11,31 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo_outreach._errors import InputError
-from geo_outreach.analysis.household_reach import prepare_households
-from geo_outreach.analysis.pipeline import analyse
-from geo_outreach.config import AnalysisParams
 from geo_outreach.field import stops as field_stops
 from geo_outreach.field.stop_files import read_stops
 from geo_outreach.field.visit_stops import PLACED_BY, apportion, split_stops, visit_stops
-from geo_outreach.inputs.prepare import InputPaths, prepare_inputs
 
 OFFICE = "KC-YGY"
 CATURTUNGGAL, TERBAN = "34.04.07.2001", "34.71.03.1005"
-
-
-@pytest.fixture(scope="module")
-def inputs():
-    return prepare_inputs(InputPaths())
-
-
-@pytest.fixture(scope="module")
-def area_result(inputs):
-    return analyse(inputs, AnalysisParams())
-
-
-@pytest.fixture(scope="module")
-def household_result(inputs):
-    return analyse(inputs, AnalysisParams(), households=prepare_households(inputs, None))
 
 
 def check_stops(stops: gpd.GeoDataFrame, cap: int) -> None:

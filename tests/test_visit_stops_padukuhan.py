@@ -9,32 +9,13 @@ import shapely
 from shapely import affinity
 
 from geo_outreach._errors import InputError
-from geo_outreach.analysis.household_reach import prepare_households
-from geo_outreach.analysis.pipeline import analyse
-from geo_outreach.config import AnalysisParams
 from geo_outreach.field import stops as field_stops
 from geo_outreach.field.stop_files import read_padukuhan
 from geo_outreach.field.visit_stops import visit_stops
-from geo_outreach.inputs.prepare import InputPaths, prepare_inputs
 from tests.test_visit_stops import CATURTUNGGAL, OFFICE, TERBAN, check_inside, check_stops
 
 NAMES = {CATURTUNGGAL: ["Karangasem", "Santren", "Gejayan", "Mrican"],
          TERBAN: ["Padukuhan Terban Kidul", "Terban Lor", "Terban Wetan", "Terban Kulon"]}
-
-
-@pytest.fixture(scope="module")
-def inputs():
-    return prepare_inputs(InputPaths())
-
-
-@pytest.fixture(scope="module")
-def area_result(inputs):
-    return analyse(inputs, AnalysisParams())
-
-
-@pytest.fixture(scope="module")
-def household_result(inputs):
-    return analyse(inputs, AnalysisParams(), households=prepare_households(inputs, None))
 
 
 def quarters(result) -> gpd.GeoDataFrame:
