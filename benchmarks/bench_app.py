@@ -5,7 +5,8 @@ Drives the app headless with Streamlit's AppTest on the bundled DIY data (DEMO h
 points on, as the app starts), one fresh process per round, and prints the median of each
 measure. With pages, a run
 draws only the page shown: the radius change is measured on the summary page and on the
-map page (which builds the folium map), and so is opening the map page.
+map page (which builds the folium map), and so is opening the map page; then a plan of the
+Rute page's default size (KC Yogyakarta, 2 teams, 5 days, 30 villages) is made and drawn.
 
     .venv/bin/python benchmarks/bench_app.py [--repeats 5] [--app PATH/app.py]
 
@@ -50,6 +51,10 @@ def one_round(app: Path, *, has_pages: bool) -> dict[str, float]:
         start = time.perf_counter()
         at.sidebar.slider(key="radius_km").set_value(RADII[1]).run()
         seconds["radius change, map page"] = time.perf_counter() - start
+        at.switch_page("app_pages/routes.py").run()
+        start = time.perf_counter()
+        at.button(key="route_plan").click().run()
+        seconds["plan routes, default size (2 teams, 5 days)"] = time.perf_counter() - start
     assert not at.exception, at.exception
     return seconds
 

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import shapely
 
 from geo_outreach.i18n import words
 from geo_outreach.render import maps
 from geo_outreach.render.route_layers import route_layers
+
+FOCUS_MARGIN_DEG: Final = 0.003
+"""Room around the routes when the map frames them (about 300 m)."""
 
 if TYPE_CHECKING:
     import folium
@@ -45,7 +51,20 @@ def route_map(result: AnalysisResult, plan: RoutePlan, *, lang: Language = "id",
     if plan.attribution:
         record = {**(result.road_network or {}), "attribution": words(plan.attribution, lang)}
         shown = replace(result, road_network=record)
-    disc = result.discs[result.discs["office_id"].astype(str) == plan.office_id]
     extra = {"asset_base_url": asset_base_url} if asset_base_url is not None else {}
     return maps.coverage_map(shown, lang=lang, extra_layers=route_layers(plan, lang=lang, day=day),
-                             focus=tuple(disc.total_bounds) if len(disc) else None, **extra)
+                             focus=_focus(result, plan, day), **extra)
+
+
+def _focus(result: AnalysisResult, plan: RoutePlan, day: int | None
+           ) -> tuple[float, float, float, float] | None:
+    """Frame the routes drawn (the first day when all are) and the start; else the radius."""
+    shown_day = day if day is not None else 1
+    paths = [route.path for route in plan.day_routes(shown_day) if route.path is not None]
+    if paths:
+        west, south, east, north = shapely.total_bounds(
+            np.array([*paths, plan.start, plan.end], dtype=object))
+        return (west - FOCUS_MARGIN_DEG, south - FOCUS_MARGIN_DEG,
+                east + FOCUS_MARGIN_DEG, north + FOCUS_MARGIN_DEG)
+    disc = result.discs[result.discs["office_id"].astype(str) == plan.office_id]
+    return tuple(disc.total_bounds) if len(disc) else None
