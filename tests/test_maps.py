@@ -527,20 +527,22 @@ def test_route_layers_leave_out_nan_positions():
                           "lon": [110.36, 110.37]})
     with np.errstate(invalid="ignore"):
         path = shapely.LineString([(110.35, -7.79), (np.nan, -7.785), (110.36, -7.78)])
-    route = SimpleNamespace(team=1, stops=stops, households=20, distance_km=1.5,
-                            total_min=40.0, path=path)
+    route = SimpleNamespace(team=1, day=1, stops=stops, households=20, distance_km=1.5,
+                            total_min=40.0, path=path, estimated_legs=(path,))
     unserved = pd.DataFrame({"village": ["Karangwaru", "Tegalrejo"],
                              "households_visit": [5, 4], "lat": [np.nan, -7.77],
                              "lon": [110.36, 110.36]})
-    plan = SimpleNamespace(routes=[route], unserved=unserved, start=shapely.Point(110.35, -7.79))
+    plan = SimpleNamespace(routes=[route], unserved=unserved, start=shapely.Point(110.35, -7.79),
+                           detour_factor=1.29)
     fmap = folium.Map(tiles=None)
     for layer in route_layers.route_layers(plan):
         layer.add_to(fmap)
     page = fmap.get_root().render()
     assert not re.search(r"\bNaN\b", page)
     assert len(re.findall(r"L\.circleMarker\(", page)) == 3  # start, one stop, one unserved
-    assert len(re.findall(r"L\.polyline\(", page)) == 1
-    plan = SimpleNamespace(routes=[route], unserved=unserved.iloc[:0], start=nan_point)
+    assert len(re.findall(r"L\.polyline\(", page)) == 2  # the route, its estimated leg
+    plan = SimpleNamespace(routes=[route], unserved=unserved.iloc[:0], start=nan_point,
+                           detour_factor=1.29)
     fmap = folium.Map(tiles=None)
     for layer in route_layers.route_layers(plan):
         layer.add_to(fmap)

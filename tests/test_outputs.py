@@ -249,7 +249,7 @@ def test_two_regencies_never_share_one_file_name():
     (["analyze", "--households", "demo"], "hexes.csv"),
     (["analyze", "--household-details", "--households", "demo"],
      "households_classified.parquet"),
-    (["routes", "--office", "KC-YGY", "--teams", "3"], "tim_03_rute.gpx"),
+    (["routes", "--office", "KC-YGY", "--teams", "3"], "hari_5_tim_03_rute.gpx"),
     (["routes", "--office", "KC-YGY"], "peta_rute.html"),
 ])
 def test_a_conflict_is_found_before_the_work(tmp_path, monkeypatch, capsys, command, existing):
