@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo_outreach._errors import GeoOutreachError, InputError
 from geo_outreach.analysis.pipeline import run_analysis
@@ -17,6 +19,7 @@ from geo_outreach.field import plan as field_plan
 from geo_outreach.field import routes, solver
 from geo_outreach.field import stops as field_stops
 from geo_outreach.field.stop_files import read_stops
+from geo_outreach.field.visit_stops import split_stops
 from geo_outreach.roads import graph as road_graph
 from geo_outreach.roads import model
 from geo_outreach.roads import networks as roads
@@ -374,3 +377,20 @@ def test_the_time_left_in_a_day_goes_to_part_of_a_stop(grid):
     assert 0 < part["households"].iloc[0] < 30
     assert list(plan.unserved["stop_id"]) == [part["stop_id"].iloc[0][:-2] + "/2"]
     assert settings.hours * 60 - route.total_min < settings.minutes_per_household + 1e-6
+
+
+@settings(max_examples=12, deadline=None, derandomize=True, database=None)
+@given(count=st.integers(1, 25), teams=st.integers(1, 3), days=st.integers(1, 4),
+       hours=st.floats(0.5, 4.0), visit=st.integers(5, 60), seed=st.integers(0, 10_000))
+def test_any_week_keeps_every_rule(*, count, teams, days, hours, visit, seed):
+    """Whatever the stops and teams: within budget, no stop twice, households conserved,
+    no visit longer than the planner allowed."""
+    grid = grid_network(11)
+    stops = split_stops(_many_stops(count, seed=seed), max(1, visit // 3))
+    settings_ = field_plan.RouteSettings(teams=teams, hours=hours, days=days,
+                                         visit_minutes=min(visit, hours * 60),
+                                         time_limit_s=0.1)
+    plan = solver.solve_routes(grid, stops, settings_, start=lonlat(5, 5))
+    _check_plan(plan, stops)
+    for route in plan.routes:
+        assert (route.stops["service_min"] <= visit + 1e-9).all()

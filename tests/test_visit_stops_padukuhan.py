@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from shapely import affinity
@@ -167,3 +168,16 @@ def test_padukuhan_covering_part_of_a_village_are_warned_about(area_result, tmp_
     assert stops["households"].sum() == field_stops.village_stops(
         area_result, office_id=OFFICE, codes=[TERBAN])["households"].sum()
     assert np.isin(stops["placed_by"], ["padukuhan"]).all()
+
+
+def test_the_routes_command_places_stops_in_the_padukuhan_given(area_result, tmp_path):
+    from geo_outreach.cli import main  # noqa: PLC0415
+
+    path = write(quarters(area_result), tmp_path)
+    out = tmp_path / "rute"
+    assert main(["routes", "--office", "KC-YGY", "--villages", TERBAN, "--padukuhan",
+                 str(path), "--teams", "1", "--days", "1", "--time-limit", "0.3",
+                 "--out", str(out)]) == 0
+    sheet = pd.read_csv(out / "hari_1_tim_01_lembar_kunjungan.csv", encoding="utf-8-sig")
+    assert sheet["Titik"].str.contains("Terban").all()
+    assert sheet["Titik"].str.contains("Padukuhan").any()
