@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import STATIC_URL, display, result_frame
+from app_pages.common import STATIC_URL, display, result_frame, upload_check
 from geo_outreach import i18n
-from geo_outreach._errors import GeoOutreachError
+from geo_outreach._errors import GeoOutreachError, InputError
 from geo_outreach.escape import escape_markdown
 from geo_outreach.field.plan import (
     DEFAULT_DAYS,
@@ -31,13 +31,17 @@ from geo_outreach.field.plan import (
 )
 from geo_outreach.field.routes import plan_routes
 from geo_outreach.field.sheet_text import estimate_note
+from geo_outreach.field.stop_files import read_padukuhan
 from geo_outreach.field.walksheets import SUMMARY_COLUMNS, UNSERVED_COLUMNS, write_route_outputs
+from geo_outreach.i18n.problem_text import describe_error
+from geo_outreach.inputs import uploads
 from geo_outreach.publish.export_log import logged_download
 from geo_outreach.render.route_map import route_map
 from geo_outreach.roads import online
 from geo_outreach.roads.catchments import km_outside_network
 
 if TYPE_CHECKING:
+    import geopandas as gpd
     import pandas as pd
 
     from geo_outreach.analysis.result import AnalysisResult
@@ -181,6 +185,7 @@ def _settings(result: AnalysisResult, lang: Language, my_office: str | None
                                format_func=labels.__getitem__, key="route_codes") or None
     st.caption(i18n.t("routes.placed_by_cells" if result.household_cells is not None
                       else "routes.placed_by_area", lang))
+    padukuhan = _padukuhan_upload(lang)
     with st.expander(i18n.t("routes.advanced", lang)):
         time_limit = st.slider(i18n.t("routes.time_limit", lang), 0, 30, 0,
                                key="route_time", help=i18n.t("routes.time_limit_help", lang))
@@ -188,7 +193,36 @@ def _settings(result: AnalysisResult, lang: Language, my_office: str | None
             "hours": float(hours), "mode": mode, "minutes_per_household": float(minutes),
             "visit_minutes": float(visit),
             "time_limit_s": float(time_limit) if time_limit else None,
-            "top": top, "codes": codes}
+            "top": top, "codes": codes, "padukuhan": padukuhan}
+
+
+def _padukuhan_upload(lang: Language) -> gpd.GeoDataFrame | None:
+    """Take the planner's padukuhan polygons (optional); None when none or unusable."""
+    file = st.file_uploader(i18n.t("routes.padukuhan", lang),
+                            type=uploads.accepted_types("padukuhan"), key="upload_padukuhan",
+                            help=i18n.t("routes.padukuhan_help", lang))
+    checked = upload_check(file, "padukuhan")
+    if checked is None or file is None:
+        return None
+    if isinstance(checked, uploads.UploadError):
+        st.error(escape_markdown(checked.message(lang)))
+        return None
+    remembered = st.session_state.get("padukuhan_read")
+    if remembered is not None and remembered[0] == checked.key:
+        return remembered[1]
+    try:
+        with tempfile.TemporaryDirectory(prefix="geo-outreach-upload-") as tmp:
+            path = Path(tmp) / checked.stored_name
+            path.write_bytes(file.getvalue())
+            read = read_padukuhan(path)
+    except GeoOutreachError as err:
+        names = {checked.stored_name: checked.display_name}
+        if isinstance(err, InputError):
+            err = InputError(uploads.relabel(err.problems, names))
+        st.error(escape_markdown(describe_error(err, lang)))
+        return None
+    st.session_state["padukuhan_read"] = (checked.key, read)
+    return read
 
 
 def _offer_download(result: AnalysisResult, office_id: str, lang: Language) -> None:
@@ -267,7 +301,8 @@ def show_routes(result: AnalysisResult, network: RoadNetwork, lang: Language,
     settings = _settings(result, lang, my_office)
     office_id = str(settings["office_id"])
     used = _network_for(result, network, office_id, lang)
-    key = (repr(sorted(settings.items())), result.params, id(used))
+    key = (repr(sorted((k, v) for k, v in settings.items() if k != "padukuhan")),
+           id(settings["padukuhan"]), result.params, id(used))
     if st.button(i18n.t("routes.plan", lang), type="primary", key="route_plan"):
         try:
             with st.spinner(i18n.t("routes.planning", lang)):

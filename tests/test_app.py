@@ -274,3 +274,23 @@ def test_switching_the_language_keeps_the_page_and_the_settings(app):
     assert app.sidebar.slider(key="radius_km").value == 10.0
     assert app.dataframe, "still the priority page"
     assert not app.metric
+
+
+def test_the_routes_page_places_stops_in_uploaded_padukuhan(app, tmp_path, area_result):
+    from tests.test_visit_stops_padukuhan import TERBAN, quarters  # noqa: PLC0415
+
+    path = tmp_path / "padukuhan.geojson"
+    quarters(area_result).to_file(path, driver="GeoJSON")
+    show(app, "routes")
+    uploader(app, "upload_padukuhan").set_value((path.name, path.read_bytes(),
+                                                 "application/geo+json"))
+    app.run()
+    app.radio(key="route_stops").set_value("selection").run()
+    app.multiselect(key="route_codes").set_value([TERBAN]).run()
+    app.number_input(key="route_days").set_value(1).run()
+    app.button(key="route_plan").click().run()
+    assert not app.exception
+    assert not app.error
+    stored = app.session_state["planned_routes"][1]
+    labels = " ".join(" ".join(route.stops["label"]) for route in stored.routes)
+    assert "Padukuhan" in labels

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from geo_outreach.config import Language
 
-Role = Literal["boundaries", "participation", "offices", "households", "roads"]
+Role = Literal["boundaries", "participation", "offices", "households", "roads", "padukuhan"]
 Reason = Literal["bad_name", "unknown_type", "empty", "too_big", "wrong_content",
                  "unsafe_zip", "zip_too_big"]
 
@@ -87,6 +87,8 @@ UPLOAD_RULES: Final[dict[Role, UploadRule]] = {
     # .json: an Overpass API response (as osmnx caches it) or GeoJSON, told apart by content
     "roads": UploadRule(500, (".osm", ".pbf", ".graphml", ".json", ".geojson", ".gpkg",
                               ".zip")),
+    # hamlet outlines of one office's villages
+    "padukuhan": UploadRule(200, (".gpkg", ".geojson", ".json", ".zip")),
 }
 """Size limit and accepted suffixes per role. ``.streamlit/config.toml`` sets
 ``server.maxUploadSize`` to the largest limit."""
