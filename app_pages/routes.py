@@ -41,7 +41,6 @@ from geo_outreach.roads import online
 from geo_outreach.roads.catchments import km_outside_network
 
 if TYPE_CHECKING:
-    import geopandas as gpd
     import pandas as pd
 
     from geo_outreach.analysis.result import AnalysisResult
@@ -196,7 +195,7 @@ def _settings(result: AnalysisResult, lang: Language, my_office: str | None
             "top": top, "codes": codes, "padukuhan": padukuhan}
 
 
-def _padukuhan_upload(lang: Language) -> gpd.GeoDataFrame | None:
+def _padukuhan_upload(lang: Language) -> pd.DataFrame | None:
     """Take the planner's padukuhan polygons (optional); None when none or unusable."""
     file = st.file_uploader(i18n.t("routes.padukuhan", lang),
                             type=uploads.accepted_types("padukuhan"), key="upload_padukuhan",

@@ -90,7 +90,7 @@ def add_routes_command(
                        help="where the teams end (default: the start)")
     teams.add_argument("--time-limit", type=float, metavar="SECONDS",
                        help="how long the route solver searches (default: 1 s per 100 "
-                            "stops, 1-10 s)")
+                            "stops, 2-10 s; VROOM usually ends sooner)")
     teams.add_argument("--solver", choices=sorted(SOLVERS), default=DEFAULT_SOLVER,
                        help=f"the routing solver (default {DEFAULT_SOLVER})")
     stops = routes.add_argument_group("stops (default: the top villages in the radius)")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Final, Literal, get_args
 import pandas as pd
 
 from geo_outreach._errors import InputError, Problem
+from geo_outreach.field.vrp import DEFAULT_SOLVER, SOLVERS
 
 if TYPE_CHECKING:
 
@@ -78,7 +79,7 @@ class RouteSettings:
     days: int = DEFAULT_DAYS
     time_limit_s: float | None = None
     one_way: bool | None = None
-    solver: str = "ortools"
+    solver: str = DEFAULT_SOLVER
 
     def __post_init__(self) -> None:
         """Refuse settings that make no sense, naming the fix."""
@@ -105,6 +106,8 @@ class RouteSettings:
              "give e.g. --days 5 for a working week"),
             ("time_limit_s", self.time_limit_s is None or self.time_limit_s > 0,
              "the solver needs a time limit above 0 s", "give e.g. 2"),
+            ("solver", self.solver in SOLVERS, "unknown routing solver",
+             f"use one of: {', '.join(sorted(SOLVERS))}"),
         ]
         problems = [Problem("parameters", None, name, str(getattr(self, name)), message, fix)
                     for name, ok, message, fix in checks if not ok]

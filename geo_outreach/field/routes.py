@@ -31,6 +31,7 @@ from geo_outreach.field.plan import (
 from geo_outreach.field.solver import solve_routes
 from geo_outreach.field.stops import office_row
 from geo_outreach.field.visit_stops import split_stops, visit_stops
+from geo_outreach.field.vrp import DEFAULT_SOLVER
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -73,7 +74,7 @@ def plan_routes(
     start: tuple[float, float] | None = None,
     end: tuple[float, float] | None = None,
     time_limit_s: float | None = None,
-    solver: str = "ortools",
+    solver: str = DEFAULT_SOLVER,
 ) -> RoutePlan:
     """
     Plan the canvassing of an office's field teams over one or more working days.

@@ -56,10 +56,11 @@ def default_time_limit(stops: int, vehicles: int) -> float:
     Returns
     -------
     float
-        Seconds: 1 s up to 100 stops, then growing to 10 s at 1,000 stops and more.
+        Seconds: 2 s up to 200 stops, then growing to 10 s at 1,000 stops and more
+        (VROOM usually ends its search sooner; OR-Tools and PyVRP search to the limit).
     """
     del vehicles
-    return float(np.clip(stops / 100, 1.0, 10.0))
+    return float(np.clip(stops / 100, 2.0, 10.0))
 
 
 def _to_lonlat(crs: str) -> pyproj.Transformer:
