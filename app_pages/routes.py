@@ -190,7 +190,7 @@ def _settings(result: AnalysisResult, lang: Language, my_office: str | None
                                key="route_time", help=i18n.t("routes.time_limit_help", lang))
     return {"office_id": office_id, "teams": int(teams), "days": int(days),
             "hours": float(hours), "mode": mode, "minutes_per_household": float(minutes),
-            "visit_minutes": float(visit),
+            "visit_minutes": min(float(visit), float(hours) * 60),
             "time_limit_s": float(time_limit) if time_limit else None,
             "top": top, "codes": codes, "padukuhan": padukuhan}
 

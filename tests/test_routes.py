@@ -198,6 +198,9 @@ def test_bad_settings_are_refused_with_every_problem():
         field_plan.RouteSettings(visit_minutes=1.0, minutes_per_household=3.0)
     settings = field_plan.RouteSettings(visit_minutes=90, minutes_per_household=4)
     assert settings.households_per_stop == 22
+    short_day = field_plan.RouteSettings(hours=1.0)  # the default sitting fits the day
+    assert short_day.sitting_minutes == 60
+    assert short_day.households_per_stop == 20
 
 
 def test_stop_tables_are_checked(grid):
@@ -409,3 +412,13 @@ def test_every_solver_makes_a_plan_that_keeps_the_rules(grid, solver_name):
     assert plan.households > 0
     with pytest.raises(InputError, match="unknown routing solver"):
         field_plan.RouteSettings(solver="lkh")
+
+
+def test_a_day_shorter_than_a_stop_still_visits_part_of_it(grid):
+    stops = grid_stops([(6, 5, 40)])  # 120 min of visits, one block away
+    settings_ = field_plan.RouteSettings(teams=1, hours=1.0, days=2, visit_minutes=60,
+                                         time_limit_s=0.3)
+    plan = solver.solve_routes(grid, split_stops(stops, 20), settings_, start=lonlat(5, 5))
+    assert plan.households > 0
+    assert all(route.total_min <= 60 + 1e-9 for route in plan.routes)
+    assert field_plan.RouteSettings(hours=1.0).households_per_stop == 20

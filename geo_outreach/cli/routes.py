@@ -79,11 +79,11 @@ def add_routes_command(
     teams.add_argument("--speed-kmh", type=float, help="travel speed instead of the mode's")
     teams.add_argument("--minutes-per-household", type=float, default=3.0,
                        help="visiting time per household (default 3)")
-    teams.add_argument("--visit-minutes", type=float, default=DEFAULT_VISIT_MINUTES,
-                       metavar="MINUTES",
+    teams.add_argument("--visit-minutes", type=float, metavar="MINUTES",
                        help="the longest sitting at one stop (default "
-                            f"{DEFAULT_VISIT_MINUTES:g}): a stop holds this many minutes "
-                            "of visits; a bigger village becomes several stops")
+                            f"{DEFAULT_VISIT_MINUTES:g}, or the whole day if shorter): a stop "
+                            "holds this many minutes of visits; a bigger village becomes "
+                            "several stops")
     teams.add_argument("--start", type=lat_lon, metavar="LAT,LON",
                        help="where the teams start (default: the office)")
     teams.add_argument("--end", type=lat_lon, metavar="LAT,LON",
@@ -146,7 +146,7 @@ def _report(plan: RoutePlan, network: RoadNetwork, args: argparse.Namespace) -> 
     label = "[DEMO: synthetic participation data] " if plan.is_demo else ""
     _say(f"{label}{plan.office_name}: {args.teams} team(s) x {args.days} day(s), "
          f"{args.hours:g} h a day, {args.mode}, stops of at most "
-         f"{plan.settings.households_per_stop} households ({args.visit_minutes:g} min); "
+         f"{plan.settings.households_per_stop} households ({plan.settings.sitting_minutes:g} min); "
          f"roads: {network.describe()}")
     for route in plan.routes:
         estimated = (f", {route.estimated_km:.1f} km estimated" if route.is_estimated else "")

@@ -4,7 +4,8 @@ Filling what is left of a team's day with part of a stop no route took.
 A stop holds up to a sitting's worth of households, so a day often ends with less time left
 than the next whole stop needs. :func:`fill_days` then sends the team to part of the
 nearest stop left over (the cheapest place to insert it in the route), for as many of its
-households as the remaining time allows; the rest of that stop stays on the list.
+households as the remaining time allows; the rest of that stop stays on the list. A team
+with an empty day, or a stop too big for any day, is handled the same way.
 """
 
 from __future__ import annotations
@@ -113,6 +114,6 @@ def fill_days(
     out = [list(route) for route in routes]
     day = _Day(travel_s, service_s, households, budget_s, per_household_s, end)
     for route in out:
-        while route and left and (added := _add_part(route, left, day, partial)) is not None:
+        while left and (added := _add_part(route, left, day, partial)) is not None:
             left.remove(added)
     return out, partial

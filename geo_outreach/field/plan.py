@@ -60,6 +60,8 @@ class RouteSettings:
     visit_minutes
         The longest sitting at one stop: a stop holds at most
         :attr:`households_per_stop` households (a bigger village becomes several stops).
+        None: :data:`DEFAULT_VISIT_MINUTES`, or the whole day when the day is shorter
+        (:attr:`sitting_minutes`).
     days
         Working days planned (each team one route a day; no stop twice).
     time_limit_s
@@ -75,7 +77,7 @@ class RouteSettings:
     mode: TravelMode = "walk"
     speed_kmh: float | None = None
     minutes_per_household: float = 3.0
-    visit_minutes: float = DEFAULT_VISIT_MINUTES
+    visit_minutes: float | None = None
     days: int = DEFAULT_DAYS
     time_limit_s: float | None = None
     one_way: bool | None = None
@@ -97,7 +99,7 @@ class RouteSettings:
             ("minutes_per_household", self.minutes_per_household > 0,
              "the time per household must be above 0 minutes", "give e.g. 3"),
             ("visit_minutes",
-             self.minutes_per_household <= self.visit_minutes <= self.hours * 60,
+             self.minutes_per_household <= self.sitting_minutes <= self.hours * 60,
              "a stop's visiting time must hold at least one household and fit in a day",
              (f"give e.g. --visit-minutes 90 (at least --minutes-per-household, at most "
               f"{self.hours * 60:g})")),
@@ -122,7 +124,14 @@ class RouteSettings:
     @property
     def households_per_stop(self) -> int:
         """The most households one stop holds: the visiting time ÷ the time per household."""
-        return max(1, int(self.visit_minutes // self.minutes_per_household))
+        return max(1, int(self.sitting_minutes // self.minutes_per_household))
+
+    @property
+    def sitting_minutes(self) -> float:
+        """The longest sitting at one stop, minutes (the default fitted to a short day)."""
+        if self.visit_minutes is not None:
+            return float(self.visit_minutes)
+        return min(DEFAULT_VISIT_MINUTES, self.hours * 60)
 
     @property
     def keeps_one_way(self) -> bool:

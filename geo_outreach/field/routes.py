@@ -23,7 +23,6 @@ import shapely
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.field.plan import (
     DEFAULT_DAYS,
-    DEFAULT_VISIT_MINUTES,
     RoutePlan,
     RouteSettings,
     TravelMode,
@@ -70,7 +69,7 @@ def plan_routes(
     padukuhan: gpd.GeoDataFrame | None = None,
     speed_kmh: float | None = None,
     minutes_per_household: float = 3.0,
-    visit_minutes: float = DEFAULT_VISIT_MINUTES,
+    visit_minutes: float | None = None,
     start: tuple[float, float] | None = None,
     end: tuple[float, float] | None = None,
     time_limit_s: float | None = None,

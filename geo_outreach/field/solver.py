@@ -307,9 +307,11 @@ def solve_routes(
     routes = [[int(keep[node]) for node in route] for route in solution.routes]
     served = {node for route in routes for node in route}
     per_household_s = settings.minutes_per_household * 60
+    # Part of a stop too big for a day alone can still be visited if the trip fits.
+    reachable = np.flatnonzero(too_long & (np.ceil(out_and_back / speed_mps) < budget_s))
+    spare = [first + c for c in candidates if first + c not in served]
     routes, partial = fill_days(routes, travel.distance_m / speed_mps, service_s,
-                                households=households,
-                                spare=[first + c for c in candidates if first + c not in served],
+                                households=households, spare=spare + list(first + reachable),
                                 budget_s=budget_s, per_household_s=per_household_s,
                                 end=end_index)
     served = {node for route in routes for node in route}

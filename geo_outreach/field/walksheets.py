@@ -364,7 +364,7 @@ def route_manifest(plan: RoutePlan) -> dict[str, object]:
             "teams": settings.teams, "days": settings.days, "hours": settings.hours,
             "mode": settings.mode, "speed_kmh": settings.speed,
             "minutes_per_household": settings.minutes_per_household,
-            "visit_minutes": settings.visit_minutes,
+            "visit_minutes": settings.sitting_minutes,
             "households_per_stop": settings.households_per_stop,
             "one_way_rules": settings.keeps_one_way, "time_limit_s": settings.time_limit_s,
             "solver": plan.solver,
