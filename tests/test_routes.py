@@ -298,6 +298,8 @@ def test_routes_command_writes_the_outputs(tmp_path, capsys):
     assert "OpenStreetMap" in printed
     assert (tmp_path / "ringkasan_tim.csv").is_file()
     assert (tmp_path / "ringkasan_minggu.csv").is_file()
+    route_page = (tmp_path / "peta_rute.html").read_text(encoding="utf-8")
+    assert "OpenStreetMap contributors" in route_page  # the roads the routes run on
     for day in (1, 2, 3):
         assert (tmp_path / f"hari_{day}_tim_01_rute.gpx").is_file()
         assert (tmp_path / f"hari_{day}_tim_01_lembar_kunjungan.xlsx").is_file()

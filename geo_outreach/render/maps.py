@@ -22,7 +22,7 @@ from folium.template import Template
 
 from geo_outreach._errors import OutputError
 from geo_outreach.atomic import atomic_write
-from geo_outreach.i18n import format_km, t
+from geo_outreach.i18n import format_km, t, words
 from geo_outreach.render.map_assets import drop_cdn_assets
 from geo_outreach.render.map_data import (
     MAX_ZOOM,
@@ -135,6 +135,7 @@ def coverage_map(
     asset_base_url: str | None = None,
     extra_layers: Sequence[folium.FeatureGroup] = (),
     focus: tuple[float, float, float, float] | None = None,
+    road_credit: str = "",
 ) -> folium.Map:
     """
     Draw coverage per village against the target, with the offices and their radii.
@@ -166,6 +167,9 @@ def coverage_map(
     asset_base_url
         Load Leaflet from ``{asset_base_url}leaflet.js`` and ``leaflet.css`` instead of
         inlining it: for an app that serves them itself (e.g. ``/app/static/``).
+    road_credit
+        The licence notice of a road network the extra layers were drawn on (e.g. a
+        plan's routes), credited beside the run's own road network, if any.
 
     Returns
     -------
@@ -210,10 +214,12 @@ def coverage_map(
                   css_class="geo-outreach-title").add_to(fmap)
     CornerControl(legend_html(result, data, lang), position="bottomright",
                   css_class="geo-outreach-legend").add_to(fmap)
-    attribution = map_text(t("note.boundary_attribution", lang))
-    if result.road_network and result.road_network.get("attribution"):
-        attribution += " | " + map_text(result.road_network["attribution"])
-    MapSetup(background=BACKGROUND_COLOUR, attribution=attribution).add_to(fmap)
+    notices = [t("note.boundary_attribution", lang)]
+    for credit in ((result.road_network or {}).get("attribution"), road_credit):
+        if credit and words(credit, lang) not in notices:
+            notices.append(words(credit, lang))
+    MapSetup(background=BACKGROUND_COLOUR,
+             attribution=" | ".join(map_text(notice) for notice in notices)).add_to(fmap)
     LabelDeclutter().add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     fit_to_data(fmap, data, focus)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import shapely
 
-from geo_outreach.i18n import words
 from geo_outreach.render import maps
 from geo_outreach.render.route_layers import route_layers
 
@@ -47,13 +45,9 @@ def route_map(result: AnalysisResult, plan: RoutePlan, *, lang: Language = "id",
         Credits the road network the plan used (its own licence notice) beside the
         boundaries' credit.
     """
-    shown = result
-    if plan.attribution:
-        record = {**(result.road_network or {}), "attribution": words(plan.attribution, lang)}
-        shown = replace(result, road_network=record)
-    extra = {"asset_base_url": asset_base_url} if asset_base_url is not None else {}
-    return maps.coverage_map(shown, lang=lang, extra_layers=route_layers(plan, lang=lang, day=day),
-                             focus=_focus(result, plan, day), **extra)
+    return maps.coverage_map(result, lang=lang, asset_base_url=asset_base_url,
+                             extra_layers=route_layers(plan, lang=lang, day=day),
+                             focus=_focus(result, plan, day), road_credit=plan.attribution)
 
 
 def _focus(result: AnalysisResult, plan: RoutePlan, day: int | None
