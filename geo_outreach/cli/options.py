@@ -169,9 +169,13 @@ def add_export_log_option(parser: argparse.ArgumentParser) -> None:
 
 
 def with_roads(args: argparse.Namespace, result: AnalysisResult,
-               households: HouseholdInputs | None = None) -> AnalysisResult:
-    """Add the road-distance measures when ``--roads`` was given (household points by road)."""
-    network = road_network(args)
+               households: HouseholdInputs | None = None, *,
+               network: RoadNetwork | None = None) -> AnalysisResult:
+    """Add the road-distance measures when ``--roads`` was given (household points by road).
+
+    ``network``: the ``--roads`` network when the caller has read it already.
+    """
+    network = network if network is not None else road_network(args)
     if network is None:
         return result
     from geo_outreach.roads.reach import road_reach, with_road_reach  # noqa: PLC0415 - loads the network stack on demand
@@ -222,13 +226,18 @@ def household_inputs(args: argparse.Namespace, prepared: PreparedInputs,
                               radius_km=params.radius_km)
 
 
-def analyse_from_args(args: argparse.Namespace,
+def analyse_from_args(args: argparse.Namespace, *, network: RoadNetwork | None = None,
                       ) -> tuple[AnalysisResult, HouseholdInputs | None]:
-    """Prepare the inputs (refusing any with errors), then analyse."""
+    """Prepare the inputs (refusing any with errors), then analyse.
+
+    ``network``: the ``--roads`` network when the caller has read it already (it is then
+    not read again).
+    """
     params = analysis_params(args)
     prepared = prepare_inputs(input_paths(args), radius_km=params.radius_km)
     if prepared.errors:
         raise InputError(prepared.errors)
     households = household_inputs(args, prepared, params)
-    result = with_roads(args, analyse(prepared, params, households=households), households)
+    result = with_roads(args, analyse(prepared, params, households=households), households,
+                        network=network)
     return result, households

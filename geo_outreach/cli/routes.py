@@ -123,10 +123,11 @@ def add_routes_command(
     return routes
 
 
-def _network(args: argparse.Namespace, result: AnalysisResult) -> RoadNetwork:
+def _network(args: argparse.Namespace, result: AnalysisResult,
+             given: RoadNetwork | None) -> RoadNetwork:
+    """Choose the network to plan on: the one given with --roads, a download, or bundled."""
     from geo_outreach.roads import networks as roads  # noqa: PLC0415 - loads the network stack on demand
 
-    given = options.road_network(args)
     if given is not None:
         return given
     if args.download_roads:
@@ -192,9 +193,10 @@ def run_routes(args: argparse.Namespace) -> int:
     policy = output_policy(args)
     policy.check(args.out / name for name in (*output_names(args.teams, args.days),
                                               ROUTE_MAP_FILE))
-    result, _ = options.analyse_from_args(args)
+    given = options.road_network(args)  # read once: the analysis measures along it too
+    result, _ = options.analyse_from_args(args, network=given)
     print_warnings(result.problems)
-    network = _network(args, result)
+    network = _network(args, result, given)
     stops = read_stops(args.stops) if args.stops is not None else None
     padukuhan = read_padukuhan(args.padukuhan) if args.padukuhan is not None else None
     codes = ([code.strip() for code in args.villages.split(",") if code.strip()]
