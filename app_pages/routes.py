@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +40,9 @@ from geo_outreach.publish.export_log import logged_download
 from geo_outreach.render.route_map import route_map
 from geo_outreach.roads import online
 from geo_outreach.roads.catchments import km_outside_network
+
+ONLINE_CHECK_EVERY_S = 60.0
+"""How long one answer to "can this machine download?" holds in a session."""
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -224,9 +228,18 @@ def _padukuhan_upload(lang: Language) -> pd.DataFrame | None:
     return read
 
 
+def _download_possible() -> bool:
+    """Look the download server up at most once a minute per session, not on every rerun."""
+    checked = st.session_state.get("download_possible")
+    now = time.monotonic()
+    if checked is None or now - checked[0] > ONLINE_CHECK_EVERY_S:
+        checked = st.session_state["download_possible"] = (now, online.download_possible())
+    return bool(checked[1])
+
+
 def _offer_download(result: AnalysisResult, office_id: str, lang: Language) -> None:
     """Offer an OpenStreetMap download for the office's area, or say why it cannot be had."""
-    if not online.download_possible():
+    if not _download_possible():
         st.warning(i18n.t("routes.offline", lang, host=online.OVERPASS_HOST))
         return
     if st.button(i18n.t("routes.download_roads", lang), key="route_download_roads"):
