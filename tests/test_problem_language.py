@@ -50,8 +50,13 @@ ENGLISH_WORDS = re.compile(r"\b(the|is|are|has|have|not|cannot|row|rows|file|col
 
 
 def _toml_labels(lang: str) -> dict[str, str]:
-    with (ROOT / "geo_outreach" / "i18n" / f"{lang}.toml").open("rb") as handle:
-        return tomllib.load(handle)["labels"]
+    """Every label of a language: its main file and its topic files (``id.<topic>.toml``)."""
+    folder = ROOT / "geo_outreach" / "i18n"
+    labels: dict[str, str] = {}
+    for path in (folder / f"{lang}.toml", *sorted(folder.glob(f"{lang}.*.toml"))):
+        with path.open("rb") as handle:
+            labels |= tomllib.load(handle)["labels"]
+    return labels
 
 
 FILES = {lang: _toml_labels(lang) for lang in LANGUAGES}

@@ -1,9 +1,10 @@
 """
 Labels for the app, the CLI and the maps, in Bahasa Indonesia (default) and English.
 
-The texts are data, one TOML file per language beside this module (``id.toml``,
-``en.toml``): :data:`LABELS` holds every user-facing text under a key, in both
-languages; :func:`t` looks one up and fills in its placeholders; :data:`GLOSSARY`
+The texts are data, TOML files beside this module: one per language (``id.toml``,
+``en.toml``) and, for a topic with many texts of its own, a pair ``id.<topic>.toml`` and
+``en.<topic>.toml`` holding only ``[labels]``. :data:`LABELS` holds every user-facing text
+under a key, in both languages; :func:`t` looks one up and fills in its placeholders; :data:`GLOSSARY`
 explains the terms users meet (cakupan, angkatan kerja, kapanewon, KCP ...);
 :func:`value_label` puts coded table cells into words (yes/no, match statuses ...). The number
 formatters write ``1.234.567`` and ``12,5%`` in Indonesian and ``1,234,567`` and
@@ -37,18 +38,25 @@ MISSING_VALUE: Final = "—"
 LABEL_FILES: Final = {lang: Path(__file__).with_name(f"{lang}.toml") for lang in LANGUAGES}
 """One TOML file per language, each with a ``[labels]`` and a ``[glossary]`` table."""
 
+TOPIC_FILES: Final = {lang: sorted(Path(__file__).parent.glob(f"{lang}.*.toml"))
+                      for lang in LANGUAGES}
+"""Per language, the topic files (``id.progress.toml`` ...): more ``[labels]``, no glossary."""
+
 
 def _load_texts() -> tuple[dict[str, dict[Language, str]], dict[str, dict[Language, str]]]:
     """Read every language's file into key → language → text (labels, glossary)."""
     labels: dict[str, dict[Language, str]] = {}
     terms: dict[str, dict[Language, str]] = {}
     for lang, path in LABEL_FILES.items():
-        with path.open("rb") as handle:
-            texts = tomllib.load(handle)
-        for key, text in texts["labels"].items():
-            labels.setdefault(key, {})[lang] = text
-        for term, text in texts["glossary"].items():
-            terms.setdefault(term, {})[lang] = text
+        for file in (path, *TOPIC_FILES[lang]):
+            with file.open("rb") as handle:
+                texts = tomllib.load(handle)
+            for key, text in texts["labels"].items():
+                if lang in labels.get(key, {}):
+                    raise ValueError(f"label {key!r} is defined twice for {lang} ({file.name})")
+                labels.setdefault(key, {})[lang] = text
+            for term, text in texts.get("glossary", {}).items():
+                terms.setdefault(term, {})[lang] = text
     return labels, terms
 
 
