@@ -165,3 +165,30 @@ class InputError(GeoOutreachError, ValueError):
 
 class OutputError(GeoOutreachError, OSError):
     """An output cannot be written where the user asked."""
+
+
+class StoreError(GeoOutreachError):
+    """
+    The progress store cannot do what was asked.
+
+    The database cannot be opened, or a month already holds another table.
+
+    Attributes
+    ----------
+    message
+        What is wrong.
+    fix
+        How to fix it.
+    label, values
+        The label of the message in :mod:`geo_outreach.i18n` (``store.error.<label>`` and
+        ``store.error.<label>.fix``) and its placeholders (given as ``args``); ``label`` is
+        None when the message is only worded in English.
+    """
+
+    def __init__(self, message: str, fix: str, *, label: str | None = None,
+                 args: Mapping[str, MessageArg] | None = None) -> None:
+        self.message = message
+        self.fix = fix
+        self.label = label
+        self.values = dict(args or {})
+        super().__init__(f"{message}. Fix: {fix}")

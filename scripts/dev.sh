@@ -22,11 +22,13 @@ setup() {
 }
 
 system_packages() {
-    # Browser tests drive Debian's chromium; GPX files are checked with gpsbabel.
+    # Browser tests drive Debian's chromium; GPX files are checked with gpsbabel; the
+    # PostgreSQL tests start a throw-away cluster with the server of Debian's postgresql.
     # Installed when missing and this user may (root, as on CI); else those tests skip.
     missing=()
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     command -v gpsbabel >/dev/null 2>&1 || missing+=(gpsbabel)
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
     if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
             --no-install-recommends "${missing[@]}" >/dev/null; } ||

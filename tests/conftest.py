@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, settings
 from geo_outreach.inputs import bundled
 from geo_outreach.publish.export_log import ENV_VAR as EXPORT_LOG_ENV_VAR
 from geo_outreach.roads.online import OFFLINE_ENV
+from geo_outreach.store.location import DATABASE_ENV
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -110,6 +111,17 @@ def _offline() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _session_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Point the progress store (and the DEMO store beside it) into a temporary folder, so
+    no test, app server or subprocess writes the user's real database."""
+    folder = tmp_path_factory.mktemp("progress-store")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DATABASE_ENV, f"sqlite:///{folder / 'progress.db'}")
+        patch.setenv("XDG_DATA_HOME", str(folder / "data"))
+        yield folder
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _session_export_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Point the export log into a temporary folder before any session fixture starts a
     server or a subprocess, so nothing is ever logged into the real home folder."""
@@ -197,3 +209,50 @@ def app():
     from tests.app_driver import started_app  # noqa: PLC0415 - Streamlit only where used
 
     return started_app()
+
+
+# --- PostgreSQL test databases (tests/postgres_cluster.py; the progress store's tests) --
+
+if TYPE_CHECKING:
+    from tests.postgres_cluster import PostgresCluster
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``postgresql`` marker (``-m "not postgresql"`` runs SQLite only)."""
+    config.addinivalue_line(
+        "markers", "postgresql: runs against the session's throw-away PostgreSQL cluster")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresCluster]:
+    """A throw-away PostgreSQL cluster (unix socket only), started the first time a test
+    asks for it and stopped at the end of the session. Skips, with the reason and the fix,
+    where PostgreSQL cannot run (the skip is remembered: no second attempt)."""
+    from tests.postgres_cluster import ClusterUnavailableError, start_cluster  # noqa: PLC0415
+
+    try:
+        cluster = start_cluster()
+    except ClusterUnavailableError as err:
+        pytest.skip(str(err))
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(params=[pytest.param("sqlite", id="sqlite"),
+                        pytest.param("postgresql", id="postgresql",
+                                     marks=pytest.mark.postgresql)])
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The SQLAlchemy URL of an empty database, once per backend: ``sqlite`` (a file in
+    ``tmp_path``) and ``postgresql`` (a new database on ``postgres_server``, dropped after
+    the test, connections and all)."""
+    if request.param == "sqlite":
+        tmp_path: Path = request.getfixturevalue("tmp_path")
+        yield f"sqlite:///{tmp_path / 'progress.db'}"
+        return
+    server: PostgresCluster = request.getfixturevalue("postgres_server")
+    with server.fresh_database() as url:
+        yield url
+
+# --- end of PostgreSQL test databases ---------------------------------------------------

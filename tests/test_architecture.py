@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "geo_outreach"
 APP_FILES = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]
 
-STAGES = ("inputs", "analysis", "roads", "field", "render", "publish", "cli")
+STAGES = ("inputs", "store", "analysis", "roads", "field", "render", "publish", "cli")
 """The stages in order: each may import the ones before it, never one after it."""
 
 MAX_MODULE_LINES = 500

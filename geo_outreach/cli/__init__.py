@@ -2,7 +2,9 @@
 The ``geo-outreach`` command line: the same pipeline as the app, for scripts and schedulers.
 
 Commands: ``analyze`` (all tables), ``map`` (an interactive HTML map), ``validate`` (the
-validation and match report only). With no input flags they run on the bundled DIY data.
+validation and match report only), ``routes`` (canvassing plans), ``share`` (one file per
+kabupaten), ``snapshot`` (monthly tables in the progress store) and ``progress`` (the trend
+toward the target). With no input flags they run on the bundled DIY data.
 Exit codes: 0 success, 1 a problem in the inputs or outputs, 2 wrong usage.
 """
 
@@ -25,6 +27,7 @@ from geo_outreach.cli.options import (
 )
 from geo_outreach.cli.routes import add_routes_command, run_routes
 from geo_outreach.cli.share import add_share_command, run_share
+from geo_outreach.cli.snapshot import add_snapshot_command, run_snapshot
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -65,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_routes_command(commands)
     add_share_command(commands)
+    add_snapshot_command(commands)
 
     validate = commands.add_parser("validate", help="check the inputs and report every problem "
                                    "and how each participation row was matched")
@@ -91,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     commands = {"analyze": run_analyze, "map": run_map, "validate": run_validate,
-                "routes": run_routes, "share": run_share}
+                "routes": run_routes, "share": run_share, "snapshot": run_snapshot}
     try:
         return commands[args.command](args)
     except GeoOutreachError as err:

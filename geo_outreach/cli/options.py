@@ -20,6 +20,7 @@ from geo_outreach.inputs.schema import DENOMINATORS
 from geo_outreach.privacy import DEFAULT_K
 from geo_outreach.publish.export_log import ENV_VAR, default_log_file
 from geo_outreach.publish.outputs import OutputPolicy
+from geo_outreach.store.location import DATABASE_ENV, default_database_path
 
 if TYPE_CHECKING:
     import argparse
@@ -159,6 +160,14 @@ def road_network(args: argparse.Namespace) -> RoadNetwork | None:
     from geo_outreach.roads import networks as roads  # noqa: PLC0415 - loads the network stack on demand
 
     return roads.network_from_option(value, attribution=attribution)
+
+
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--database URL``: the progress store (default: the user's SQLite file)."""
+    parser.add_argument("--database", metavar="URL",
+                        help="the progress store: sqlite:///FILE.db, a .db file, or "
+                             "postgresql+psycopg://user@host/database (default: "
+                             f"${DATABASE_ENV}, else {default_database_path()})")
 
 
 def add_export_log_option(parser: argparse.ArgumentParser) -> None:

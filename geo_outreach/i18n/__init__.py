@@ -2,10 +2,11 @@
 Labels for the app, the CLI and the maps, in Bahasa Indonesia (default) and English.
 
 The texts are data, TOML files beside this module: one per language (``id.toml``,
-``en.toml``) and, for a topic with many texts of its own, a pair ``id.<topic>.toml`` and
-``en.<topic>.toml`` holding only ``[labels]``. :data:`LABELS` holds every user-facing text
-under a key, in both languages; :func:`t` looks one up and fills in its placeholders; :data:`GLOSSARY`
-explains the terms users meet (cakupan, angkatan kerja, kapanewon, KCP ...);
+``en.toml``) and, for a topic with many texts of its own, a pair ``id.<topic>.toml``
+and ``en.<topic>.toml`` holding only ``[labels]``. :data:`LABELS` holds every
+user-facing text under a key, in both languages; :func:`t` looks one up and fills in its
+placeholders; :data:`GLOSSARY` explains the terms users meet (cakupan, angkatan kerja,
+kapanewon, KCP ...);
 :func:`value_label` puts coded table cells into words (yes/no, match statuses ...). The number
 formatters write ``1.234.567`` and ``12,5%`` in Indonesian and ``1,234,567`` and
 ``12.5%`` in English. :func:`words` writes a

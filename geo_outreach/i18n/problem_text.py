@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from geo_outreach import i18n
-from geo_outreach._errors import InputError
+from geo_outreach._errors import InputError, StoreError
 
 if TYPE_CHECKING:
     from geo_outreach._errors import Problem
@@ -150,6 +150,11 @@ def describe_error(err: BaseException, lang: Language = "id", surface: Surface =
     """
     if isinstance(err, WordsItsOwnMessage):
         return err.message(lang)
+    if isinstance(err, StoreError) and err.label is not None and surface == "app":
+        values = {name: i18n.words(value, lang) for name, value in err.values.items()}
+        return i18n.t("store.error.line", lang,
+                      message=i18n.t(f"store.error.{err.label}", lang, **values),
+                      fix=i18n.t(f"store.error.{err.label}.fix", lang, **values))
     if not isinstance(err, InputError):
         return str(err)
     lines = [describe_problem(problem, lang, surface) for problem in err.problems]

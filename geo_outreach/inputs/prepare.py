@@ -140,7 +140,9 @@ def _read_boundaries(paths: InputPaths, problems: list[Problem]) -> tuple[
     return villages, _dissolve_units(villages, "district"), _dissolve_units(villages, "regency")
 
 
-def prepare_inputs(paths: InputPaths, *, radius_km: float = 5.0) -> PreparedInputs:
+def prepare_inputs(paths: InputPaths, *, radius_km: float = 5.0,
+                   with_participation: bool = True, with_offices: bool = True
+                   ) -> PreparedInputs:
     """
     Read, check and reconcile the three inputs, collecting every problem.
 
@@ -151,6 +153,12 @@ def prepare_inputs(paths: InputPaths, *, radius_km: float = 5.0) -> PreparedInpu
     radius_km
         The radius, used to tell an office just outside the study area (a warning) from
         one far away (an error).
+    with_participation
+        False reads only the boundaries and the offices (the participation is empty):
+        for the progress report, whose counts come from the store.
+    with_offices
+        False reads no office file (the offices are empty): for a monthly snapshot,
+        which is matched to the villages only.
 
     Returns
     -------
@@ -176,15 +184,22 @@ def prepare_inputs(paths: InputPaths, *, radius_km: float = 5.0) -> PreparedInpu
     is_demo = inputs["participation"]["sha256"] == file_sha256(bundled.DEMO_PARTICIPATION)
 
     participation_table = offices_table = None
-    try:
-        participation_table = readers.read_participation(
-            participation_path, mapping=paths.participation_columns)
-    except InputError as err:
-        problems.extend(err.problems)
-    try:
-        offices_table = readers.read_offices(offices_path, mapping=paths.office_columns)
-    except InputError as err:
-        problems.extend(err.problems)
+    if not with_participation:
+        inputs.pop("participation")
+        is_demo = False
+    else:
+        try:
+            participation_table = readers.read_participation(
+                participation_path, mapping=paths.participation_columns)
+        except InputError as err:
+            problems.extend(err.problems)
+    if not with_offices:
+        inputs.pop("offices")
+    else:
+        try:
+            offices_table = readers.read_offices(offices_path, mapping=paths.office_columns)
+        except InputError as err:
+            problems.extend(err.problems)
 
     empty_report = pd.DataFrame()
     if villages is None or districts is None or regencies is None:

@@ -1,0 +1,1 @@
+"""Alembic migrations of the progress store's schema (see ``database.migrate``)."""

@@ -1,0 +1,1 @@
+"""The migration scripts, oldest first: ``NNNN_what_it_does.py``."""
