@@ -264,6 +264,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("map", "tab.map", "peta"),
     ("priority", "tab.priority", "prioritas"),
     ("routes", "tab.routes", "rute"),
+    ("progress", "tab.progress", "kemajuan"),
     ("share", "tab.share", "bagikan"),
     ("data", "tab.data", "data"),
     ("glossary", "tab.glossary", "istilah"),

@@ -21,6 +21,7 @@ from app_pages.common import (
     problems_frame,
     upload_check,
 )
+from app_pages.store_panel import draw_snapshot_import
 from geo_outreach import i18n
 from geo_outreach.escape import escape_markdown
 from geo_outreach.inputs import uploads
@@ -152,3 +153,4 @@ if __name__ == "__main__":
     draw_uploads(frame.lang)
     if frame.prepared is not None:
         show_data(frame.prepared, frame.households, frame.lang)
+    draw_snapshot_import(frame.lang)

@@ -25,6 +25,7 @@ from geo_outreach.cli.options import (
     add_input_options,
     add_road_option,
 )
+from geo_outreach.cli.progress import add_progress_command, run_progress_command
 from geo_outreach.cli.routes import add_routes_command, run_routes
 from geo_outreach.cli.share import add_share_command, run_share
 from geo_outreach.cli.snapshot import add_snapshot_command, run_snapshot
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_routes_command(commands)
     add_share_command(commands)
     add_snapshot_command(commands)
+    add_progress_command(commands)
 
     validate = commands.add_parser("validate", help="check the inputs and report every problem "
                                    "and how each participation row was matched")
@@ -95,7 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     commands = {"analyze": run_analyze, "map": run_map, "validate": run_validate,
-                "routes": run_routes, "share": run_share, "snapshot": run_snapshot}
+                "routes": run_routes, "share": run_share, "snapshot": run_snapshot,
+                "progress": run_progress_command}
     try:
         return commands[args.command](args)
     except GeoOutreachError as err:

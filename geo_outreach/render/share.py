@@ -55,6 +55,7 @@ from geo_outreach.render.map_style import (
     legend_html,
 )
 from geo_outreach.render.maps import CornerControl, MapSetup
+from geo_outreach.render.progress_map import add_progress
 from geo_outreach.render.share_controls import (
     LabelLayer,
     ShareMapControls,
@@ -72,6 +73,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from folium.map import Layer
 
+    from geo_outreach.analysis.progress import ProgressReport
     from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.config import Language
 
@@ -84,6 +86,7 @@ def share_map(
     extra_layers: Sequence[Layer] = (),
     basemap: bool = False,
     created: date | None = None,
+    progress: ProgressReport | None = None,
 ) -> folium.Map:
     """
     Draw the map of one kabupaten/kota to share: self-contained, offline, private.
@@ -104,6 +107,11 @@ def share_map(
         need the internet). Without them the page is allowed no network access at all.
     created
         The date printed on the map; today in DIY (WIB) when None.
+    progress
+        A progress report: the villages then show its months, the latest first, with a
+        month slider, and a trend layer is added (see
+        :func:`geo_outreach.render.progress_map.add_progress`). Only this kabupaten/kota's
+        villages are written, through the same privacy gate as the rest of the file.
 
     Returns
     -------
@@ -174,6 +182,9 @@ def share_map(
                   css_class="go-sources").add_to(fmap)
     ShareMapControls(lang).add_to(fmap)
     MapSetup(background=BACKGROUND_COLOUR, attribution=_attribution(result, lang)).add_to(fmap)
+    if progress is not None:
+        add_progress(fmap, village_layer, layers.villages, progress, lang=lang,
+                     target=result.params.target, k=layers.k)
     folium.LayerControl(collapsed=True).add_to(fmap)
     west, south, east, north = np.round(layers.outline.total_bounds, COORDINATE_DECIMALS)
     InstantFitBounds([[float(south), float(west)], [float(north), float(east)]]).add_to(fmap)
@@ -190,13 +201,14 @@ def share_html(
     extra_layers: Sequence[Layer] = (),
     basemap: bool = False,
     created: date | None = None,
+    progress: ProgressReport | None = None,
 ) -> str:
     """
     Render the shared map of one kabupaten/kota as one HTML page.
 
     Parameters
     ----------
-    result, regency, lang, extra_layers, basemap, created
+    result, regency, lang, extra_layers, basemap, created, progress
         As for :func:`share_map`.
 
     Returns
@@ -205,7 +217,7 @@ def share_html(
         The page (UTF-8 text), e.g. for a download button.
     """
     fmap = share_map(result, regency, lang=lang, extra_layers=extra_layers, basemap=basemap,
-                     created=created)
+                     created=created, progress=progress)
     return fmap.get_root().render()
 
 
@@ -218,13 +230,14 @@ def write_share_map(
     extra_layers: Sequence[Layer] = (),
     basemap: bool = False,
     created: date | None = None,
+    progress: ProgressReport | None = None,
 ) -> Path:
     """
     Write the shared map of one kabupaten/kota as one HTML file, atomically.
 
     Parameters
     ----------
-    result, regency, lang, extra_layers, basemap, created
+    result, regency, lang, extra_layers, basemap, created, progress
         As for :func:`share_map`.
     path
         The HTML file; missing folders are created.
@@ -240,7 +253,7 @@ def write_share_map(
         When the file cannot be written.
     """
     page = share_html(result, regency, lang=lang, extra_layers=extra_layers, basemap=basemap,
-                      created=created)
+                      created=created, progress=progress)
     target = Path(path)
     try:
         return atomic_write(target, lambda p: p.write_text(page, encoding="utf-8"))

@@ -1,0 +1,202 @@
+"""
+The progress page (Kemajuan): are we on track to the target? Coverage month by month.
+
+The months come from the progress store (stored on the Data page or with
+``geo-outreach snapshot import``); while it holds none, the DEMO months January–October
+2024 are shown, labelled DEMO. The numbers are the library's progress report
+(:func:`geo_outreach.analysis.progress_run.run_progress`), the same as ``geo-outreach
+progress`` writes for the same months and settings.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages.common import STATIC_URL, result_frame
+from app_pages.store_panel import demo_store, user_store
+from geo_outreach import i18n
+from geo_outreach._errors import GeoOutreachError
+from geo_outreach.analysis.progress_months import shift_month
+from geo_outreach.analysis.progress_run import run_progress
+from geo_outreach.config import AnalysisParams
+from geo_outreach.escape import escape_markdown
+from geo_outreach.i18n.problem_text import describe_error
+from geo_outreach.publish.progress_outputs import write_progress_tables
+from geo_outreach.render.progress_charts import office_progress_chart
+from geo_outreach.render.progress_data import month_label
+from geo_outreach.render.progress_map import progress_map
+from geo_outreach.store.snapshots import monthly_series, stored_months
+
+if TYPE_CHECKING:
+    from geo_outreach.analysis.progress import ProgressReport
+    from geo_outreach.analysis.result import AnalysisResult
+    from geo_outreach.config import Language
+    from geo_outreach.inputs.prepare import PreparedInputs
+    from geo_outreach.store.database import Store
+
+LEVELS: Final = ("village", "office", "district", "regency")
+SHOWN_COLUMNS: Final = ("unit_name", "regency", "coverage_latest", "change_pp",
+                        "pace_per_month", "needed_by_target", "needed_per_month",
+                        "projected_coverage", "on_track", "trend")
+FRACTIONS: Final = ("coverage_latest", "projected_coverage")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _series(_store: Store, key: tuple[object, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read the months in force once per store and set of imports."""
+    del key  # the store's URL and its imports: part of the cache key only
+    return monthly_series(_store), stored_months(_store)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _report(_places: PreparedInputs, _series_table: pd.DataFrame, key: tuple[object, ...],
+            radius_km: float, target: float, denominator: str, until: str | None
+            ) -> tuple[ProgressReport, AnalysisResult]:
+    """Compute the report once per inputs, months and settings."""
+    del key
+    params = AnalysisParams(radius_km=radius_km, target=target,
+                            denominator=denominator)  # type: ignore[arg-type]
+    return run_progress(_places, _series_table, params, until=until)
+
+
+def _months_of(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    imports = stored_months(store)
+    key = (store.shown_url, tuple(imports["import_id"]))
+    series, imports = _series(store, key)
+    return series, imports, store.shown_url
+
+
+def load_months(lang: Language) -> tuple[pd.DataFrame, pd.DataFrame, str, bool] | None:
+    """Read the user's months, or the DEMO months when the store holds none."""
+    try:
+        series, imports, where = _months_of(user_store())
+        if series.empty:
+            with st.spinner(i18n.t("msg.reading", lang)):
+                series, imports, where = _months_of(demo_store())
+            return series, imports, where, True
+    except GeoOutreachError as err:
+        st.error(escape_markdown(describe_error(err, lang)))
+        return None
+    return series, imports, where, False
+
+
+def _unit(report: ProgressReport, office: str | None, regency: str | None) -> pd.Series:
+    summary = report.summary
+    if office is not None:
+        rows = summary[(summary["level"] == "office") & (summary["unit_id"] == office)]
+    elif regency is not None:
+        rows = summary[(summary["level"] == "regency") & (summary["unit_name"] == regency)]
+    else:
+        rows = summary[summary["level"] == "area"]
+    return rows.iloc[0] if len(rows) else summary[summary["level"] == "area"].iloc[0]
+
+
+def show_metrics(row: pd.Series, report: ProgressReport, lang: Language) -> None:
+    """Show the chosen unit's coverage, pace, what is still needed and the projection."""
+    name = (i18n.t("app.region_all", lang) if row["level"] == "area"
+            else str(row["unit_name"]))
+    state = i18n.t("progress.page.on_track" if row["on_track"] is True
+                   else "progress.page.off_track", lang)
+    st.markdown(f"**{escape_markdown(name)}** · {state}")
+    cells = st.columns(5)
+    cells[0].metric(i18n.t("progress.page.coverage", lang,
+                           month=month_label(report.months[-1], lang)),
+                    i18n.format_percent(row["coverage_latest"], lang),
+                    delta=i18n.t("unit.percentage_points", lang,
+                                 value=i18n.format_number(row["change_pp"], lang, decimals=2)))
+    cells[1].metric(i18n.t("progress.page.pace", lang),
+                    i18n.format_number(row["pace_per_month"], lang))
+    cells[2].metric(i18n.t("progress.page.needed", lang),
+                    i18n.format_number(row["needed_by_target"], lang))
+    cells[3].metric(i18n.t("progress.page.per_month", lang,
+                           until=month_label(report.until, lang)),
+                    i18n.format_number(row["needed_per_month"], lang))
+    cells[4].metric(i18n.t("progress.page.projected", lang,
+                           until=month_label(report.until, lang)),
+                    i18n.format_percent(row["projected_coverage"], lang))
+
+
+def summary_table(report: ProgressReport, level: str, lang: Language) -> pd.DataFrame:
+    """Give the summary rows of one level, coverage as percentages, headers in ``lang``."""
+    rows = report.level(level)[list(SHOWN_COLUMNS)].copy()
+    for column in FRACTIONS:
+        rows[column] = (rows[column] * 100).round(2)
+    rows["on_track"] = [i18n.value_label("on_track", value, lang) if pd.notna(value) else ""
+                        for value in rows["on_track"]]
+    rows["trend"] = [i18n.t(f"progress.page.trend.{value}", lang) if isinstance(value, str)
+                     else "" for value in rows["trend"]]
+    headers = {column: i18n.t(f"progress.column.{column}", lang) for column in rows.columns}
+    for column in FRACTIONS:
+        headers[column] = i18n.t("download.percent_header", lang, header=headers[column])
+    return rows.sort_values("needed_by_target", ascending=False).rename(columns=headers)
+
+
+def _workbook(report: ProgressReport, result: AnalysisResult, imports: pd.DataFrame,
+              where: str, lang: Language) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="geo-outreach-progress-") as tmp:
+        write_progress_tables(report, result, imports, Path(tmp), store=where,
+                              scope={"office": None, "regency": None}, lang=lang)
+        return (Path(tmp) / "progress.xlsx").read_bytes()
+
+
+def show_progress(places: PreparedInputs, params: AnalysisParams, lang: Language,
+                  office: str | None, regency: str | None) -> None:
+    """Draw the page: DEMO note, target month, figures, chart, map, table, download."""
+    st.caption(i18n.t("progress.page.intro", lang))
+    loaded = load_months(lang)
+    if loaded is None:
+        return
+    series, imports, where, is_demo = loaded
+    if is_demo:
+        st.warning(i18n.t("progress.page.demo", lang))
+    latest = str(series["month"].max())
+    choices = [shift_month(latest, step) for step in range(25)]
+    default = f"{latest[:4]}-12"
+    until = st.select_slider(i18n.t("progress.page.until", lang), choices,
+                             value=default if default in choices else choices[0],
+                             key="progress_until")
+    key = (where, tuple(imports["import_id"]),
+           tuple(record.get("sha256", "") for record in places.inputs.values()))
+    try:
+        with st.spinner(i18n.t("msg.reading", lang)):
+            report, result = _report(places, series, key, params.radius_km, params.target,
+                                     params.denominator, until)
+    except GeoOutreachError as err:
+        st.error(escape_markdown(describe_error(err, lang)))
+        return
+    show_metrics(_unit(report, office, regency), report, lang)
+    offices = report.level("office")
+    names = dict(zip(offices["unit_id"].astype(str), offices["unit_name"], strict=True))
+    if names:
+        chosen = st.selectbox(i18n.t("progress.page.chart_office", lang), list(names),
+                              index=list(names).index(office) if office in names else 0,
+                              format_func=names.__getitem__, key="progress_chart_office")
+        figure = office_progress_chart(report, chosen, lang=lang, demo=report.is_demo)
+        st.pyplot(figure, clear_figure=True)
+        plt.close(figure)
+    st.subheader(i18n.t("progress.page.map", lang))
+    st_folium(progress_map(result, report, lang=lang, regency=regency, inline_assets=False,
+                           asset_base_url=STATIC_URL),
+              height=600, use_container_width=True, returned_objects=[], key="progress_map")
+    level = st.radio(i18n.t("progress.page.level", lang), LEVELS, horizontal=True,
+                     format_func=lambda value: i18n.t(f"progress.page.level.{value}", lang),
+                     key="progress_level")
+    st.dataframe(summary_table(report, level, lang), hide_index=True, width="stretch")
+    st.download_button(i18n.t("progress.page.download", lang),
+                       data=lambda: _workbook(report, result, imports, where, lang),
+                       file_name="kemajuan.xlsx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="progress_download")
+
+
+if __name__ == "__main__":
+    frame = result_frame()
+    show_progress(frame.prepared, frame.result.params, frame.lang, frame.office,
+                  frame.regency)

@@ -1,0 +1,155 @@
+"""
+The progress store in the app: open it once per process, and the Data page's monthly import.
+
+A month's participation table is uploaded, read, checked and matched exactly as the
+analysis reads it (against the boundaries in use), then stored for the month chosen.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from app_pages.common import kept_files, upload_check
+from geo_outreach import i18n
+from geo_outreach._errors import GeoOutreachError, InputError
+from geo_outreach.escape import escape_markdown
+from geo_outreach.i18n.problem_text import describe_error
+from geo_outreach.inputs import uploads
+from geo_outreach.inputs.prepare import InputPaths
+from geo_outreach.inputs.uploads import UPLOAD_RULES, Upload, UploadError
+from geo_outreach.store.database import Store, open_store
+from geo_outreach.store.demo import open_demo_store
+from geo_outreach.store.location import database_url
+from geo_outreach.store.months import this_month
+from geo_outreach.store.snapshot_files import import_table
+from geo_outreach.store.snapshots import stored_months
+
+if TYPE_CHECKING:
+    from geo_outreach.config import Language
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _store_for(url: str) -> Store:
+    """Open the store at a URL (and migrate it) once per process."""
+    return open_store(url)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _demo_store() -> Store:
+    return open_demo_store()
+
+
+def user_store() -> Store:
+    """
+    Open the user's progress store (``$GEO_OUTREACH_DATABASE_URL`` or the default file).
+
+    Returns
+    -------
+    Store
+        The open store, shared by the sessions of this app.
+    """
+    return _store_for(database_url(None))
+
+
+def demo_store() -> Store:
+    """
+    Open the DEMO store (January–October 2024, synthetic), loaded on first use.
+
+    Returns
+    -------
+    Store
+        The DEMO store.
+    """
+    return _demo_store()
+
+
+def _previous_month() -> str:
+    year, month = (int(part) for part in this_month().split("-"))
+    year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return f"{year:04d}-{month:02d}"
+
+
+def _boundaries_upload() -> tuple[Upload, object] | None:
+    file = kept_files()[0]
+    outcome = upload_check(file, "boundaries")
+    return (outcome, file) if isinstance(outcome, Upload) else None
+
+
+def _import(store: Store, file: object, month: str, *, replace: bool, by: str,
+            lang: Language) -> None:
+    upload = uploads.check_upload("participation", file.name, file.getvalue())  # type: ignore[attr-defined]
+    boundaries = _boundaries_upload()
+    names = {upload.stored_name: upload.display_name}
+    with tempfile.TemporaryDirectory(prefix="geo-outreach-month-") as tmp:
+        table = Path(tmp) / upload.stored_name
+        table.write_bytes(file.getvalue())  # type: ignore[attr-defined]
+        boundary_path = None
+        if boundaries is not None:
+            boundary_path = Path(tmp) / boundaries[0].stored_name
+            boundary_path.write_bytes(boundaries[1].getvalue())  # type: ignore[attr-defined]
+            names[boundaries[0].stored_name] = boundaries[0].display_name
+        try:
+            outcome, prepared = import_table(
+                store, month, InputPaths(boundaries=boundary_path, participation=table),
+                replace=replace, imported_by=by or None, file_label=upload.display_name)
+        except InputError as err:
+            raise InputError(uploads.relabel(err.problems, names)) from None
+    key = f"store.import.{outcome.status}"
+    st.success(i18n.t(key, lang, month=outcome.month,
+                      villages=i18n.format_number(outcome.villages, lang)))
+    if prepared.warnings:
+        st.warning(i18n.t("store.import.warnings", lang,
+                          count=i18n.format_number(len(prepared.warnings), lang)))
+
+
+def draw_snapshot_import(lang: Language) -> None:
+    """
+    Draw the monthly import: the file, the month, replace, who; and the months stored.
+
+    Parameters
+    ----------
+    lang
+        The user's language.
+    """
+    st.subheader(i18n.t("store.header", lang))
+    try:
+        store = user_store()
+    except GeoOutreachError as err:
+        st.error(escape_markdown(describe_error(err, lang)))
+        return
+    st.caption(i18n.t("store.where", lang, url=escape_markdown(store.shown_url)))
+    with st.form("snapshot_import", clear_on_submit=True):
+        file = st.file_uploader(i18n.t("store.file", lang),
+                                type=uploads.accepted_types("participation"),
+                                max_upload_size=UPLOAD_RULES["participation"].max_mb,
+                                key="snapshot_file")
+        month = st.text_input(i18n.t("store.month", lang), value=_previous_month(),
+                              help=i18n.t("store.month_help", lang), key="snapshot_month")
+        replace = st.checkbox(i18n.t("store.replace", lang), key="snapshot_replace",
+                              help=i18n.t("store.replace_help", lang))
+        by = st.text_input(i18n.t("store.by", lang), key="snapshot_by",
+                           placeholder=i18n.t("store.by_placeholder", lang))
+        submitted = st.form_submit_button(i18n.t("store.submit", lang))
+    if submitted:
+        if file is None:
+            st.error(i18n.t("store.no_file", lang))
+        else:
+            try:
+                with st.spinner(i18n.t("msg.reading", lang)):
+                    _import(store, file, month, replace=replace, by=by, lang=lang)
+            except UploadError as err:
+                st.error(escape_markdown(err.message(lang)))
+            except GeoOutreachError as err:
+                st.error(escape_markdown(describe_error(err, lang)))
+    months = stored_months(store)
+    if months.empty:
+        st.info(i18n.t("store.empty", lang))
+        return
+    shown = months[["month", "file_name", "villages", "imported_by", "imported_at",
+                    "is_demo"]].rename(columns=lambda column: i18n.t(
+                        f"progress.column.{column}", lang))
+    st.dataframe(shown, hide_index=True, width="stretch")

@@ -1,0 +1,215 @@
+"""
+Write the progress report: CSV tables, an XLSX workbook and the run manifest.
+
+``progress_summary.csv`` (one row per unit: village, office, kapanewon, kabupaten, area)
+and ``progress_monthly.csv`` (one row per unit and month) keep machine column names;
+``progress.xlsx`` holds the same tables with headers in the reader's language, the imports
+the months came from, and notes on the method; ``run.json`` the numbers and their sources.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from geo_outreach import __version__, i18n
+from geo_outreach.atomic import atomic_write
+from geo_outreach.inputs.bundled import DEMO_LABEL
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from geo_outreach.analysis.progress import ProgressReport
+    from geo_outreach.analysis.result import AnalysisResult
+    from geo_outreach.config import Language
+
+PROGRESS_FILES: Final = ("progress_summary.csv", "progress_monthly.csv", "progress.xlsx",
+                         "run.json")
+"""What :func:`write_progress_tables` writes."""
+
+IMPORT_COLUMNS: Final = ("month", "file_name", "file_sha256", "villages", "imported_by",
+                         "imported_at", "boundaries_name", "code_list", "is_demo")
+FORMULA_STARTS: Final = ("=", "+", "-", "@")
+"""How a spreadsheet formula begins: text cells starting so are stored as text."""
+MANIFEST_LEVELS: Final = ("area", "regency", "office")
+
+
+def _plain(value: object) -> object:
+    """Turn a table cell into a JSON or spreadsheet value (None for missing)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.isoformat()
+    return value
+
+
+def _rows(table: pd.DataFrame) -> list[dict[str, object]]:
+    return [{key: _plain(value) for key, value in row.items()}
+            for row in table.to_dict("records")]
+
+
+def progress_manifest(report: ProgressReport, result: AnalysisResult, imports: pd.DataFrame,
+                      *, store: str, scope: dict[str, str | None]) -> dict[str, object]:
+    """
+    Describe a progress run: where the months came from, the settings and the numbers.
+
+    Parameters
+    ----------
+    report
+        The report written.
+    result
+        The latest month's analysis (its inputs and radius).
+    imports
+        The imports in force for the months (:func:`geo_outreach.store.snapshots.stored_months`).
+    store
+        The store's URL, password hidden.
+    scope
+        ``{"office": ..., "regency": ...}`` as asked.
+
+    Returns
+    -------
+    dict
+        JSON-serialisable, written as ``run.json``.
+    """
+    settings = report.settings
+    summary = report.summary
+    used = imports[imports["month"].isin(report.months)]
+    return {
+        "tool": "geo-outreach",
+        "version": __version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data_label": DEMO_LABEL if report.is_demo else "",
+        "store": store,
+        "months": list(report.months),
+        "imports": _rows(used[[c for c in IMPORT_COLUMNS if c in used.columns]]),
+        "inputs": {role: record for role, record in result.inputs.items()
+                   if role != "participation"},
+        "parameters": {
+            "radius_km": result.params.radius_km, "target": settings.target,
+            "denominator": settings.denominator, "until": report.until,
+            "pace_months": settings.pace_months,
+            "trend_threshold_pp": settings.trend_threshold_pp,
+            "apportioning": "an office's months are its villages' counts × their share "
+                            "inside its radius and nearest to it, as in analyze",
+        },
+        "scope": scope,
+        **{f"{level}_summary": _rows(summary[summary["level"] == level])
+           for level in MANIFEST_LEVELS},
+    }
+
+
+def _xlsx_table(sheet, table: pd.DataFrame, lang: Language) -> None:  # noqa: ANN001 - openpyxl
+    sheet.append([i18n.t(f"progress.column.{column}", lang) if
+                  f"progress.column.{column}" in i18n.LABELS else column
+                  for column in table.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table.itertuples(index=False):
+        sheet.append([_plain(value) for value in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"  # text, never a formula
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(table.columns, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = min(max(len(str(column)) + 2, 10), 40)
+
+
+def _write_xlsx(path: Path, report: ProgressReport, imports: pd.DataFrame,
+                lang: Language) -> None:
+    book = Workbook()
+    sheets = [(book.active, "progress.sheet.summary", report.summary),
+              (None, "progress.sheet.monthly", report.monthly),
+              (None, "progress.sheet.imports", imports)]
+    for sheet, key, table in sheets:
+        target = sheet or book.create_sheet()
+        target.title = i18n.t(key, lang)[:31]
+        _xlsx_table(target, table, lang)
+    notes = book.create_sheet(i18n.t("progress.sheet.notes", lang)[:31])
+    for line in progress_notes(report, lang):
+        notes.append([line])
+    book.save(path)
+
+
+def progress_notes(report: ProgressReport, lang: Language) -> list[str]:
+    """
+    Explain how the report's numbers are made, in the reader's language.
+
+    Parameters
+    ----------
+    report
+        The report.
+    lang
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    list of str
+        One sentence per line: DEMO, pace, projection, trend thresholds, apportioning.
+    """
+    settings = report.settings
+    threshold = i18n.format_number(settings.trend_threshold_pp, lang, decimals=1)
+    lines = [i18n.t("progress.note.demo", lang)] if report.is_demo else []
+    lines += [
+        i18n.t("progress.note.months", lang, first=report.months[0], last=report.months[-1],
+               count=len(report.months)),
+        i18n.t("progress.note.pace", lang, months=settings.pace_months),
+        i18n.t("progress.note.projection", lang, until=report.until,
+               target=i18n.format_percent(settings.target, lang, decimals=0)),
+        i18n.t("progress.note.trend", lang, threshold=threshold,
+               months=settings.pace_months),
+        i18n.t("progress.note.offices", lang),
+    ]
+    return lines
+
+
+def write_progress_tables(report: ProgressReport, result: AnalysisResult,
+                          imports: pd.DataFrame, out_dir: Path, *, store: str,
+                          scope: dict[str, str | None], lang: Language = "id") -> list[Path]:
+    """
+    Write the report's tables and manifest into a folder, each file atomically.
+
+    Parameters
+    ----------
+    report
+        The report (narrowed to the scope, if any).
+    result
+        The latest month's analysis.
+    imports
+        The imports in force (:func:`geo_outreach.store.snapshots.stored_months`).
+    out_dir
+        The folder (a staging folder, see :func:`geo_outreach.publish.outputs.staged_outputs`).
+    store
+        The store's URL, password hidden.
+    scope
+        ``{"office": ..., "regency": ...}`` as asked.
+    lang
+        The workbook's language.
+
+    Returns
+    -------
+    list of Path
+        The files written, :data:`PROGRESS_FILES`.
+    """
+    label = DEMO_LABEL if report.is_demo else ""
+    summary = report.summary.assign(data_label=label)
+    monthly = report.monthly.assign(data_label=label)
+    used = imports[imports["month"].isin(report.months)].reset_index(drop=True)
+    manifest = progress_manifest(report, result, imports, store=store, scope=scope)
+    writers = {
+        "progress_summary.csv": lambda p: summary.to_csv(p, index=False),
+        "progress_monthly.csv": lambda p: monthly.to_csv(p, index=False),
+        "progress.xlsx": lambda p: _write_xlsx(p, report, used, lang),
+        "run.json": lambda p: p.write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n",
+            encoding="utf-8"),
+    }
+    return [atomic_write(out_dir / name, write) for name, write in writers.items()]
