@@ -20,7 +20,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages.common import STATIC_URL, result_frame
-from app_pages.store_panel import demo_store, user_store
+from app_pages.store_panel import load_months
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError
 from geo_outreach.analysis.progress_months import shift_month
@@ -32,27 +32,18 @@ from geo_outreach.publish.progress_outputs import write_progress_tables
 from geo_outreach.render.progress_charts import office_progress_chart
 from geo_outreach.render.progress_data import month_label
 from geo_outreach.render.progress_map import progress_map
-from geo_outreach.store.snapshots import monthly_series, stored_months
 
 if TYPE_CHECKING:
     from geo_outreach.analysis.progress import ProgressReport
     from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.config import Language
     from geo_outreach.inputs.prepare import PreparedInputs
-    from geo_outreach.store.database import Store
 
 LEVELS: Final = ("village", "office", "district", "regency")
 SHOWN_COLUMNS: Final = ("unit_name", "regency", "coverage_latest", "change_pp",
                         "pace_per_month", "needed_by_target", "needed_per_month",
                         "projected_coverage", "on_track", "trend")
 FRACTIONS: Final = ("coverage_latest", "projected_coverage")
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _series(_store: Store, key: tuple[object, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read the months in force once per store and set of imports."""
-    del key  # the store's URL and its imports: part of the cache key only
-    return monthly_series(_store), stored_months(_store)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -64,27 +55,6 @@ def _report(_places: PreparedInputs, _series_table: pd.DataFrame, key: tuple[obj
     params = AnalysisParams(radius_km=radius_km, target=target,
                             denominator=denominator)  # type: ignore[arg-type]
     return run_progress(_places, _series_table, params, until=until)
-
-
-def _months_of(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    imports = stored_months(store)
-    key = (store.shown_url, tuple(imports["import_id"]))
-    series, imports = _series(store, key)
-    return series, imports, store.shown_url
-
-
-def load_months(lang: Language) -> tuple[pd.DataFrame, pd.DataFrame, str, bool] | None:
-    """Read the user's months, or the DEMO months when the store holds none."""
-    try:
-        series, imports, where = _months_of(user_store())
-        if series.empty:
-            with st.spinner(i18n.t("msg.reading", lang)):
-                series, imports, where = _months_of(demo_store())
-            return series, imports, where, True
-    except GeoOutreachError as err:
-        st.error(escape_markdown(describe_error(err, lang)))
-        return None
-    return series, imports, where, False
 
 
 def _unit(report: ProgressReport, office: str | None, regency: str | None) -> pd.Series:

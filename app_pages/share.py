@@ -15,8 +15,13 @@ from typing import TYPE_CHECKING, Final
 import streamlit as st
 
 from app_pages.common import result_frame
+from app_pages.store_panel import load_months
 from geo_outreach import i18n
+from geo_outreach._errors import GeoOutreachError
 from geo_outreach.analysis.headline import office_regency
+from geo_outreach.analysis.progress_run import progress_for_result
+from geo_outreach.escape import escape_markdown
+from geo_outreach.i18n.problem_text import describe_error
 from geo_outreach.privacy import DEFAULT_K
 from geo_outreach.publish.export_log import logged_download
 from geo_outreach.render.share import share_html
@@ -26,6 +31,7 @@ from geo_outreach.render.static_map import static_map_bytes
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from geo_outreach.analysis.progress import ProgressReport
     from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.config import Language
 
@@ -71,9 +77,14 @@ def show_share(result: AnalysisResult, lang: Language, regency_names: Sequence[s
     summary = result.household_summary or {}
     k = int(summary.get("min_cell_households", DEFAULT_K))  # type: ignore[call-overload]
     st.caption(i18n.t("share.privacy", lang, k=k))
+    progress = None
+    if file_format == "html" and st.checkbox(i18n.t("share.progress", lang),
+                                             key="share_progress",
+                                             help=i18n.t("share.progress_help", lang)):
+        progress = share_progress(result, lang)
     st.download_button(
         i18n.t("share.download", lang),
-        data=logged_download(result, _maker(result, region, file_format, lang),
+        data=logged_download(result, _maker(result, region, file_format, lang, progress),
                              file_name=share_file_name(region, f".{file_format}"),
                              regency=region, via="app share"),
         file_name=share_file_name(region, f".{file_format}"),
@@ -84,12 +95,27 @@ def show_share(result: AnalysisResult, lang: Language, regency_names: Sequence[s
     )
 
 
-def _maker(result: AnalysisResult, region: str, file_format: str,
-           lang: Language) -> Callable[[], bytes]:
+def share_progress(result: AnalysisResult, lang: Language) -> ProgressReport | None:
+    """Give the stored months' report on this analysis (DEMO while none); None on error."""
+    loaded = load_months(lang)
+    if loaded is None:
+        return None
+    series, _, _, is_demo = loaded
+    if is_demo:
+        st.caption(i18n.t("share.progress_demo", lang))
+    try:
+        return progress_for_result(result, series)
+    except GeoOutreachError as err:
+        st.error(escape_markdown(describe_error(err, lang)))
+        return None
+
+
+def _maker(result: AnalysisResult, region: str, file_format: str, lang: Language,
+           progress: ProgressReport | None = None) -> Callable[[], bytes]:
     """Return a function that makes the file when the button is clicked."""
     def make() -> bytes:
         if file_format == "html":
-            return share_html(result, region, lang=lang).encode("utf-8")
+            return share_html(result, region, lang=lang, progress=progress).encode("utf-8")
         return static_map_bytes(result, region, "pdf" if file_format == "pdf" else "png",
                                 lang=lang)
 

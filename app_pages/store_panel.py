@@ -26,9 +26,11 @@ from geo_outreach.store.demo import open_demo_store
 from geo_outreach.store.location import database_url
 from geo_outreach.store.months import this_month
 from geo_outreach.store.snapshot_files import import_table
-from geo_outreach.store.snapshots import stored_months
+from geo_outreach.store.snapshots import monthly_series, stored_months
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from geo_outreach.config import Language
 
 
@@ -153,3 +155,31 @@ def draw_snapshot_import(lang: Language) -> None:
                     "is_demo"]].rename(columns=lambda column: i18n.t(
                         f"progress.column.{column}", lang))
     st.dataframe(shown, hide_index=True, width="stretch")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _series(_store: Store, key: tuple[object, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read the months in force once per store and set of imports."""
+    del key  # the store's URL and its imports: part of the cache key only
+    return monthly_series(_store), stored_months(_store)
+
+
+def _months_of(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    imports = stored_months(store)
+    key = (store.shown_url, tuple(imports["import_id"]))
+    series, imports = _series(store, key)
+    return series, imports, store.shown_url
+
+
+def load_months(lang: Language) -> tuple[pd.DataFrame, pd.DataFrame, str, bool] | None:
+    """Read the user's months, or the DEMO months when the store holds none."""
+    try:
+        series, imports, where = _months_of(user_store())
+        if series.empty:
+            with st.spinner(i18n.t("msg.reading", lang)):
+                series, imports, where = _months_of(demo_store())
+            return series, imports, where, True
+    except GeoOutreachError as err:
+        st.error(escape_markdown(describe_error(err, lang)))
+        return None
+    return series, imports, where, False

@@ -57,3 +57,11 @@ def test_a_month_in_the_future_is_refused_in_indonesian(own_store_app, tmp_path:
     at.text_input(key="snapshot_month").set_value("2099-01")
     next(button for button in at.button if button.label == "Simpan bulan ini").click().run()
     assert any("bulan itu belum tiba" in error.value for error in at.error)
+
+
+def test_the_share_page_offers_the_months(own_store_app):
+    at = own_store_app
+    show(at, "share")
+    at.checkbox(key="share_progress").check().run()
+    assert not at.exception
+    assert any("bulan-bulan DEMO" in caption.value for caption in at.caption)

@@ -132,3 +132,24 @@ def test_the_demo_months_end_at_the_bundled_table(tmp_path: Path,
     [area] = manifest["area_summary"]
     assert area["participants_latest"] == 614_371
     assert area["trend"] == "improving"
+
+
+def test_share_files_carry_the_months_within_the_size_budget(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]):
+    out = tmp_path / "bagikan"
+    assert main(["share", "--regency", "all", "--progress", "demo", "--out", str(out)]) == 0
+    capsys.readouterr()
+    files = sorted(out.glob("*.html"))
+    assert len(files) == 5
+    for path in files:
+        html = path.read_text(encoding="utf-8")
+        assert "Okt 2024" in html and "Jan 2024" in html, path.name
+        assert path.stat().st_size <= 2_000_000, path.name
+
+
+def test_share_progress_from_an_empty_store_says_how_to_fill_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["share", "--regency", "Sleman", "--progress", "--database",
+                 str(tmp_path / "empty.db"), "--out", str(tmp_path / "sleman.html")]) == 1
+    assert "snapshot import" in capsys.readouterr().err
+    assert not (tmp_path / "sleman.html").exists()

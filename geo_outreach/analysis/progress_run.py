@@ -25,6 +25,21 @@ if TYPE_CHECKING:
 SERIES_LABEL = "progress store"
 
 
+def no_month_error() -> InputError:
+    """
+    Say that the store holds no month, and how to store one.
+
+    Returns
+    -------
+    InputError
+        To raise.
+    """
+    return InputError(Problem(SERIES_LABEL, None, None, None,
+                              "the progress store holds no month yet",
+                              "import a month first: geo-outreach snapshot import "
+                              "--month 2024-10 FILE (or try --demo)", key="store.no_month"))
+
+
 def latest_month_result(places: PreparedInputs, series: pd.DataFrame,
                         params: AnalysisParams) -> AnalysisResult:
     """
@@ -50,11 +65,7 @@ def latest_month_result(places: PreparedInputs, series: pd.DataFrame,
         If the series is empty.
     """
     if series.empty:
-        raise InputError(Problem(SERIES_LABEL, None, None, None,
-                                 "the progress store holds no month yet",
-                                 "import a month first: geo-outreach snapshot import "
-                                 "--month 2024-10 FILE (or try --demo)",
-                                 key="store.no_month"))
+        raise no_month_error()
     month = str(series["month"].max())
     latest = series[series["month"] == month].drop(columns=["month", "is_demo"],
                                                    errors="ignore")
@@ -87,9 +98,36 @@ def run_progress(places: PreparedInputs, series: pd.DataFrame, params: AnalysisP
         The report, and the analysis whose pieces apportioned it.
     """
     result = latest_month_result(places, series, params)
-    settings = ProgressSettings(target=params.target, denominator=params.denominator,
-                                until=until)
+    return progress_for_result(result, series, until=until), result
+
+
+def progress_for_result(result: AnalysisResult, series: pd.DataFrame, *,
+                        until: str | None = None) -> ProgressReport:
+    """
+    Compute the progress report on the footing of an analysis already run.
+
+    The analysis gives the villages, the offices and their radius pieces (its own
+    radius, target and denominator); the months come from the store. The share command
+    uses this to add the months to the map of the table it shares.
+
+    Parameters
+    ----------
+    result
+        An analysis result.
+    series
+        The stored months (:func:`geo_outreach.store.snapshots.monthly_series`).
+    until
+        The target month; December of the latest month's year when None.
+
+    Returns
+    -------
+    ProgressReport
+        The report.
+    """
+    if series.empty:
+        raise no_month_error()
+    settings = ProgressSettings(target=result.params.target,
+                                denominator=result.params.denominator, until=until)
     villages = pd.DataFrame(result.villages.drop(columns="geometry"))
     offices = pd.DataFrame(result.offices[["office_id", "name"]])
-    report = progress_report(series, villages, result.office_pieces, offices, settings)
-    return report, result
+    return progress_report(series, villages, result.office_pieces, offices, settings)

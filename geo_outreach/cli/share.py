@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 from geo_outreach._errors import InputError, OutputError, Problem
 from geo_outreach.cli import options
 from geo_outreach.cli.options import (
+    add_database_option,
     add_export_log_option,
     add_force_option,
     add_input_options,
@@ -26,6 +27,7 @@ from geo_outreach.publish.outputs import staged_outputs
 if TYPE_CHECKING:
     import argparse
 
+    from geo_outreach.analysis.progress import ProgressReport
     from geo_outreach.analysis.result import AnalysisResult
 
 SUFFIXES: Final = {".html": "html", ".htm": "html", ".png": "png", ".pdf": "pdf"}
@@ -70,6 +72,14 @@ def add_share_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
                             "they need the internet)")
     share.add_argument("--dpi", type=int, default=200,
                        help="resolution of a PNG (default 200)")
+    share.add_argument("--progress", nargs="?", const="store", choices=("store", "demo"),
+                       help="add the months of the progress store to the HTML map: a month "
+                            "slider and a trend layer (aggregates only); 'demo' for the DEMO "
+                            "months")
+    share.add_argument("--until", metavar="YYYY-MM",
+                       help="with --progress: the target month of the trend "
+                            "(default: December of the latest month's year)")
+    add_database_option(share)
     add_force_option(share)
     add_export_log_option(share)
     return share
@@ -104,6 +114,7 @@ def run_share(args: argparse.Namespace) -> int:
         policy.check([args.out])  # before the work, not after
     result, _ = options.analyse_from_args(args)
     print_warnings(result.problems)
+    args.progress_report = _progress(args, result)
     if every_regency:
         names = file_names(regency_names(result), f".{args.share_format}")
         folder = args.out
@@ -119,6 +130,26 @@ def run_share(args: argparse.Namespace) -> int:
                         via="cli share", log_file=args.export_log)
         print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
     return 0
+
+
+def _progress(args: argparse.Namespace, result: AnalysisResult) -> ProgressReport | None:
+    """Read the stored months and compute their report on this analysis, when asked."""
+    if not args.progress:
+        return None
+    from geo_outreach.analysis.progress_run import progress_for_result  # noqa: PLC0415
+    from geo_outreach.store.database import open_store  # noqa: PLC0415
+    from geo_outreach.store.demo import open_demo_store  # noqa: PLC0415
+    from geo_outreach.store.months import check_month  # noqa: PLC0415
+    from geo_outreach.store.snapshots import monthly_series  # noqa: PLC0415
+
+    until = None if args.until is None else check_month(args.until, source="--until",
+                                                         future=True)
+    store = open_demo_store() if args.progress == "demo" else open_store(args.database)
+    try:
+        series = monthly_series(store)
+    finally:
+        store.close()
+    return progress_for_result(result, series, until=until)
 
 
 def file_names(regions: list[str], suffix: str) -> list[tuple[str, str]]:
@@ -167,5 +198,5 @@ def _write(result: AnalysisResult, regency: str, path: Path,
                                  "end it in .html (interactive map), .png or .pdf"))
     if kind == "html":
         return share.write_share_map(result, regency, path, lang=args.lang,
-                                     basemap=args.basemap)
+                                     basemap=args.basemap, progress=args.progress_report)
     return static_map.write_static_map(result, regency, path, lang=args.lang, dpi=args.dpi)
