@@ -143,7 +143,8 @@ def test_share_files_carry_the_months_within_the_size_budget(tmp_path: Path,
     assert len(files) == 5
     for path in files:
         html = path.read_text(encoding="utf-8")
-        assert "Okt 2024" in html and "Jan 2024" in html, path.name
+        assert "Okt 2024" in html, path.name
+        assert "Jan 2024" in html, path.name
         assert path.stat().st_size <= 2_000_000, path.name
 
 
@@ -153,3 +154,16 @@ def test_share_progress_from_an_empty_store_says_how_to_fill_it(
                  str(tmp_path / "empty.db"), "--out", str(tmp_path / "sleman.html")]) == 1
     assert "snapshot import" in capsys.readouterr().err
     assert not (tmp_path / "sleman.html").exists()
+
+
+def test_names_that_look_like_formulas_stay_text_in_the_workbook(tmp_path: Path):
+    from openpyxl import Workbook, load_workbook  # noqa: PLC0415
+
+    from geo_outreach.publish.progress_outputs import sheet_table  # noqa: PLC0415
+
+    book = Workbook()
+    sheet_table(book.active, pd.DataFrame({"unit_name": ['=HYPERLINK("x")', "Sleman"]}), "id")
+    book.save(tmp_path / "t.xlsx")
+    cell = load_workbook(tmp_path / "t.xlsx").active["A2"]
+    assert cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("x")'

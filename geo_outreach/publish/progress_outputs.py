@@ -25,6 +25,8 @@ from geo_outreach.inputs.bundled import DEMO_LABEL
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from geo_outreach.analysis.progress import ProgressReport
     from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.config import Language
@@ -106,17 +108,30 @@ def progress_manifest(report: ProgressReport, result: AnalysisResult, imports: p
     }
 
 
-def _xlsx_table(sheet, table: pd.DataFrame, lang: Language) -> None:  # noqa: ANN001 - openpyxl
+def sheet_table(sheet: Worksheet, table: pd.DataFrame, lang: Language) -> None:
+    """
+    Write a table on a worksheet: headers in ``lang``, text that looks like a formula kept text.
+
+    Parameters
+    ----------
+    sheet
+        An empty openpyxl worksheet.
+    table
+        The table.
+    lang
+        ``"id"`` or ``"en"``: the headers' language.
+    """
     sheet.append([i18n.t(f"progress.column.{column}", lang) if
                   f"progress.column.{column}" in i18n.LABELS else column
                   for column in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in table.itertuples(index=False):
-        sheet.append([_plain(value) for value in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                cell.data_type = "s"  # text, never a formula
+    for number, row in enumerate(table.itertuples(index=False), start=2):
+        values = [_plain(value) for value in row]
+        sheet.append(values)
+        for column, value in enumerate(values, start=1):
+            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                sheet.cell(row=number, column=column).data_type = "s"  # text, not a formula
     sheet.freeze_panes = "A2"
     for index, column in enumerate(table.columns, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
@@ -132,7 +147,7 @@ def _write_xlsx(path: Path, report: ProgressReport, imports: pd.DataFrame,
     for sheet, key, table in sheets:
         target = sheet or book.create_sheet()
         target.title = i18n.t(key, lang)[:31]
-        _xlsx_table(target, table, lang)
+        sheet_table(target, table, lang)
     notes = book.create_sheet(i18n.t("progress.sheet.notes", lang)[:31])
     for line in progress_notes(report, lang):
         notes.append([line])
