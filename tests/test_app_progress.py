@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import pytest
 
+from geo_outreach.cli import main
+from geo_outreach.i18n import format_number, format_percent
 from geo_outreach.store.location import DATABASE_ENV
 from tests.app_driver import show, started_app
 from tests.store_builders import month_table
@@ -65,3 +68,21 @@ def test_the_share_page_offers_the_months(own_store_app):
     at.checkbox(key="share_progress").check().run()
     assert not at.exception
     assert any("bulan-bulan DEMO" in caption.value for caption in at.caption)
+
+
+def test_the_page_shows_the_command_lines_numbers(own_store_app, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]):
+    at = own_store_app
+    show(at, "progress")
+    cards = {metric.label: metric.value for metric in at.metric}
+    assert main(["progress", "--demo", "--out", str(tmp_path / "kemajuan")]) == 0
+    capsys.readouterr()
+    manifest = json.loads((tmp_path / "kemajuan" / "run.json").read_text(encoding="utf-8"))
+    [area] = manifest["area_summary"]
+    assert cards == {
+        "Cakupan Okt 2024": format_percent(area["coverage_latest"], "id"),
+        "Laju (peserta baru per bulan)": format_number(area["pace_per_month"], "id"),
+        "Peserta yang masih dibutuhkan": format_number(area["needed_by_target"], "id"),
+        "Dibutuhkan per bulan sampai Des 2024": format_number(area["needed_per_month"], "id"),
+        "Proyeksi cakupan Des 2024": format_percent(area["projected_coverage"], "id"),
+    }

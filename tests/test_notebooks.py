@@ -30,3 +30,12 @@ def test_notebook_runs_top_to_bottom(path, tmp_path):
 
         assert json.loads(written.read_text(encoding="utf-8")) == headline(
             run_analysis()).as_dict()
+    progress = tmp_path / "progress_area.json"
+    if progress.exists():  # the notebook's progress figures are the command line's
+        from geo_outreach.cli import main  # noqa: PLC0415
+
+        assert main(["progress", "--demo", "--out", str(tmp_path / "kemajuan")]) == 0
+        manifest = json.loads((tmp_path / "kemajuan" / "run.json").read_text(encoding="utf-8"))
+        [area] = manifest["area_summary"]
+        for key, value in json.loads(progress.read_text(encoding="utf-8")).items():
+            assert value == pytest.approx(area[key]), key
