@@ -72,7 +72,8 @@ def show_metrics(row: pd.Series, report: ProgressReport, lang: Language) -> None
     """Show the chosen unit's coverage, pace, what is still needed and the projection."""
     name = (i18n.t("app.region_all", lang) if row["level"] == "area"
             else str(row["unit_name"]))
-    state = i18n.t("progress.page.on_track" if row["on_track"] is True
+    state = i18n.t("progress.page.no_pace" if pd.isna(row["on_track"])
+                   else "progress.page.on_track" if bool(row["on_track"])
                    else "progress.page.off_track", lang)
     st.markdown(f"**{escape_markdown(name)}** · {state}")
     cells = st.columns(5)

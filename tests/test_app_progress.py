@@ -37,6 +37,7 @@ def test_the_progress_page_shows_the_demo_months_until_a_month_is_stored(
     assert labels[0] == "Cakupan Okt 2024"
     assert at.metric[0].value == "27,7%"
     assert at.dataframe, "the summary table is shown"
+    assert any("tidak sesuai jalur" in text.value for text in at.markdown)
 
     show(at, "data")
     table = month_table(tmp_path, "peserta_november.csv", extra_participants=30)

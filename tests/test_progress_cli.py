@@ -167,3 +167,22 @@ def test_names_that_look_like_formulas_stay_text_in_the_workbook(tmp_path: Path)
     cell = load_workbook(tmp_path / "t.xlsx").active["A2"]
     assert cell.data_type == "s"
     assert cell.value == '=HYPERLINK("x")'
+
+
+def test_one_month_gives_no_pace_yet(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    database = f"sqlite:///{tmp_path / 'one.db'}"
+    assert main(["snapshot", "import", "--month", "2024-10",
+                 str(month_table(tmp_path, "oktober.csv")), "--database", database]) == 0
+    assert main(["progress", "--database", database, "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert "pace n/a participants a month" in printed
+    assert "too few months to tell the pace" in printed
+    assert "KC Yogyakarta: coverage 47.9%, needed 0 a month, on track" in printed
+
+
+def test_the_demo_months_say_which_office_is_on_track(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]):
+    assert main(["progress", "--demo", "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert "projected 27.9%: not on track" in printed
+    assert "KC Yogyakarta: coverage 47.9%, needed 0 a month, on track" in printed

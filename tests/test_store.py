@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from geo_outreach._errors import InputError, StoreError
+from geo_outreach.inputs.file_kinds import file_sha256
 from geo_outreach.inputs.prepare import InputPaths
 from geo_outreach.store import snapshots as snapshot_module
 from geo_outreach.store.database import head_revision, migrate, open_store, schema_revision
@@ -254,3 +255,31 @@ def test_an_unreachable_server_is_one_clear_error(tmp_path: Path):
     with pytest.raises(StoreError, match="cannot be opened") as error:
         open_store(f"postgresql+psycopg://nobody@/none?host={tmp_path}")
     assert "--database" in error.value.fix
+
+
+def test_the_demo_store_is_loaded_once_and_reloaded_when_the_tables_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from geo_outreach.store import demo  # noqa: PLC0415
+
+    path = tmp_path / "demo.db"
+    first = demo.open_demo_store(path)
+    assert list(stored_months(first)["month"]) == [f"2024-{m:02d}" for m in range(1, 11)]
+    assert stored_months(first)["is_demo"].all()
+    first.close()
+    again = demo.open_demo_store(path)
+    assert len(import_history(again)) == 10  # nothing imported twice
+    again.close()
+
+    changed = tmp_path / "demo_months"
+    changed.mkdir()
+    for file in demo.demo_month_files().values():
+        (changed / file.name).write_bytes(file.read_bytes())
+    october = changed / "demo_participation_2024-10.csv"
+    october.write_text(month_table(tmp_path, "x.csv", extra_participants=1).read_text())
+    monkeypatch.setattr(demo, "DEMO_FOLDER", changed)
+    reloaded = demo.open_demo_store(path)
+    history = import_history(reloaded)
+    assert len(history) == 11  # only October came in again
+    in_force = history[history["in_force"] & (history["month"] == "2024-10")]
+    assert list(in_force["file_sha256"]) == [file_sha256(october)]
+    reloaded.close()

@@ -15,6 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from geo_outreach._errors import InputError
 from geo_outreach.analysis.progress_run import run_progress
 from geo_outreach.analysis.progress_scope import narrowed_report
@@ -136,22 +138,35 @@ def _target_month(text: str) -> str:
     return check_month(text, source="--until", future=True)
 
 
+def _track(on_track: object) -> str:
+    """Say whether a unit is on track; with one month there is no pace to tell."""
+    if pd.isna(on_track):
+        return "too few months to tell the pace"
+    return "on track" if bool(on_track) else "not on track"
+
+
+def _shown(value: object, form: str) -> str:
+    """Format a number for the terminal; ``n/a`` where there is none (one month: no pace)."""
+    return "n/a" if pd.isna(value) else format(value, form)
+
+
 def _summary(report: ProgressReport, out: Path) -> str:
     area = report.level("area").iloc[0]
     label = f"[{DEMO_LABEL}: synthetic monthly tables] " if report.is_demo else ""
-    on_track = "on track" if area["on_track"] else "not on track"
+    on_track = _track(area["on_track"])
     lines = [
         (f"{label}{len(report.months)} months {report.months[0]} to {report.months[-1]}; "
          f"target {report.settings.target:.0%} by {report.until}"),
-        (f"whole area: coverage {area['coverage_latest']:.1%} "
-         f"({area['change_pp']:+.2f} points since {report.months[0]}); pace "
-         f"{area['pace_per_month']:,.0f} participants a month; still needed "
-         f"{area['needed_by_target']:,.0f} ({area['needed_per_month']:,.0f} a month); "
-         f"projected {area['projected_coverage']:.1%}: {on_track}"),
+        (f"whole area: coverage {_shown(area['coverage_latest'], '.1%')} "
+         f"({_shown(area['change_pp'], '+.2f')} points since {report.months[0]}); pace "
+         f"{_shown(area['pace_per_month'], ',.0f')} participants a month; still needed "
+         f"{_shown(area['needed_by_target'], ',.0f')} "
+         f"({_shown(area['needed_per_month'], ',.0f')} a month); "
+         f"projected {_shown(area['projected_coverage'], '.1%')}: {on_track}"),
     ]
     for office in report.level("office").itertuples():
-        state = "on track" if office.on_track else "not on track"
-        lines.append(f"  {office.unit_name}: coverage {office.coverage_latest:.1%}, needed "
-                     f"{office.needed_per_month:,.0f} a month, {state}")
+        state = _track(office.on_track)
+        lines.append(f"  {office.unit_name}: coverage {_shown(office.coverage_latest, '.1%')}, "
+                     f"needed {_shown(office.needed_per_month, ',.0f')} a month, {state}")
     lines.append(f"written to {out}")
     return "\n".join(lines)

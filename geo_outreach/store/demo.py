@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from geo_outreach.inputs import bundled
+from geo_outreach.inputs.file_kinds import file_sha256
 from geo_outreach.inputs.prepare import InputPaths
 from geo_outreach.store.database import Store, open_store
 from geo_outreach.store.location import default_database_path
@@ -80,8 +81,9 @@ def open_demo_store(path: Path | None = None) -> Store:
     """
     path = path or default_database_path().with_name(DEMO_DATABASE)
     store = open_store(f"sqlite:///{path}")
-    months = stored_months(store)
-    files = demo_month_files()
-    if list(months["month"]) != list(files) or not months["is_demo"].all():
+    stored = dict(zip(stored_months(store)["month"], stored_months(store)["file_sha256"],
+                      strict=True))
+    bundled_files = {month: file_sha256(path) for month, path in demo_month_files().items()}
+    if stored != bundled_files:  # first use, or the bundled DEMO tables changed
         load_demo_months(store, replace=True)
     return store
