@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import STATIC_URL, result_frame
+from app_pages.common import STATIC_URL, display, result_frame
 from app_pages.store_panel import load_months
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError
@@ -29,7 +29,7 @@ from geo_outreach.config import AnalysisParams
 from geo_outreach.escape import escape_markdown
 from geo_outreach.i18n.problem_text import describe_error
 from geo_outreach.publish.progress_outputs import write_progress_tables
-from geo_outreach.render.progress_charts import office_progress_chart
+from geo_outreach.render.progress_charts import progress_chart
 from geo_outreach.render.progress_data import month_label
 from geo_outreach.render.progress_map import progress_map
 
@@ -43,7 +43,6 @@ LEVELS: Final = ("village", "office", "district", "regency")
 SHOWN_COLUMNS: Final = ("unit_name", "regency", "coverage_latest", "change_pp",
                         "pace_per_month", "needed_by_target", "needed_per_month",
                         "projected_coverage", "on_track", "trend")
-FRACTIONS: Final = ("coverage_latest", "projected_coverage")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -55,6 +54,15 @@ def _report(_places: PreparedInputs, _series_table: pd.DataFrame, key: tuple[obj
     params = AnalysisParams(radius_km=radius_km, target=target,
                             denominator=denominator)  # type: ignore[arg-type]
     return run_progress(_places, _series_table, params, until=until)
+
+
+def chart_unit(report: ProgressReport, office: str | None, regency: str | None,
+               lang: Language) -> tuple[str, str, str]:
+    """Choose the chart's unit: the one the figures above it describe (level, id, name)."""
+    row = _unit(report, office, regency)
+    name = (i18n.t("app.region_all", lang) if row["level"] == "area"
+            else str(row["unit_name"]))
+    return str(row["level"]), str(row["unit_id"]), name
 
 
 def _unit(report: ProgressReport, office: str | None, regency: str | None) -> pd.Series:
@@ -95,18 +103,26 @@ def show_metrics(row: pd.Series, report: ProgressReport, lang: Language) -> None
 
 
 def summary_table(report: ProgressReport, level: str, lang: Language) -> pd.DataFrame:
-    """Give the summary rows of one level, coverage as percentages, headers in ``lang``."""
-    rows = report.level(level)[list(SHOWN_COLUMNS)].copy()
-    for column in FRACTIONS:
-        rows[column] = (rows[column] * 100).round(2)
-    rows["on_track"] = [i18n.value_label("on_track", value, lang) if pd.notna(value) else ""
-                        for value in rows["on_track"]]
+    """
+    Give the summary rows of one level as the screen shows them, most needed first.
+
+    Coverage as percentages and its change in points, in the reader's number format;
+    counts whole (they stay numbers, so they sort); on-track and trend in words.
+    """
+    rows = report.level(level)[list(SHOWN_COLUMNS)]
+    rows = rows.sort_values("needed_by_target", ascending=False).rename(
+        columns={"projected_coverage": "coverage_projected"})  # shown as a percentage
+    rows["change_pp"] = [
+        "" if pd.isna(value) else i18n.t("unit.percentage_points", lang, value=(
+            ("+" if value > 0 else "") + i18n.format_number(value, lang, decimals=2)))
+        for value in rows["change_pp"]]
     rows["trend"] = [i18n.t(f"progress.page.trend.{value}", lang) if isinstance(value, str)
                      else "" for value in rows["trend"]]
-    headers = {column: i18n.t(f"progress.column.{column}", lang) for column in rows.columns}
-    for column in FRACTIONS:
-        headers[column] = i18n.t("download.percent_header", lang, header=headers[column])
-    return rows.sort_values("needed_by_target", ascending=False).rename(columns=headers)
+    rows["on_track"] = [i18n.value_label("on_track", bool(value), lang) if pd.notna(value)
+                        else "" for value in rows["on_track"]]
+    headers = {column: i18n.t(f"progress.page.column.{column}", lang)
+               for column in rows.columns}
+    return display(rows, lang, table_name="progress", headers=headers)
 
 
 def _workbook(report: ProgressReport, result: AnalysisResult, imports: pd.DataFrame,
@@ -132,6 +148,7 @@ def show_progress(places: PreparedInputs, params: AnalysisParams, lang: Language
     default = f"{latest[:4]}-12"
     until = st.select_slider(i18n.t("progress.page.until", lang), choices,
                              value=default if default in choices else choices[0],
+                             format_func=lambda month: month_label(month, lang),
                              key="progress_until")
     key = (where, tuple(imports["import_id"]),
            tuple(record.get("sha256", "") for record in places.inputs.values()))
@@ -143,15 +160,10 @@ def show_progress(places: PreparedInputs, params: AnalysisParams, lang: Language
         st.error(escape_markdown(describe_error(err, lang)))
         return
     show_metrics(_unit(report, office, regency), report, lang)
-    offices = report.level("office")
-    names = dict(zip(offices["unit_id"].astype(str), offices["unit_name"], strict=True))
-    if names:
-        chosen = st.selectbox(i18n.t("progress.page.chart_office", lang), list(names),
-                              index=list(names).index(office) if office in names else 0,
-                              format_func=names.__getitem__, key="progress_chart_office")
-        figure = office_progress_chart(report, chosen, lang=lang, demo=report.is_demo)
-        st.pyplot(figure, clear_figure=True)
-        plt.close(figure)
+    level, unit_id, name = chart_unit(report, office, regency, lang)
+    figure = progress_chart(report, level, unit_id, name=name, lang=lang, demo=report.is_demo)
+    st.pyplot(figure, clear_figure=True)
+    plt.close(figure)
     st.subheader(i18n.t("progress.page.map", lang))
     st_folium(progress_map(result, report, lang=lang, regency=regency, inline_assets=False,
                            asset_base_url=STATIC_URL),
@@ -159,7 +171,10 @@ def show_progress(places: PreparedInputs, params: AnalysisParams, lang: Language
     level = st.radio(i18n.t("progress.page.level", lang), LEVELS, horizontal=True,
                      format_func=lambda value: i18n.t(f"progress.page.level.{value}", lang),
                      key="progress_level")
-    st.dataframe(summary_table(report, level, lang), hide_index=True, width="stretch")
+    shown = summary_table(report, level, lang)
+    counts = {str(column): st.column_config.NumberColumn(format="localized")
+              for column in shown.columns if pd.api.types.is_integer_dtype(shown[column])}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=counts)
     st.download_button(i18n.t("progress.page.download", lang),
                        data=lambda: _workbook(report, result, imports, where, lang),
                        file_name="kemajuan.xlsx", on_click="ignore",

@@ -82,8 +82,8 @@ def test_the_page_shows_the_command_lines_numbers(own_store_app, tmp_path: Path,
     [area] = manifest["area_summary"]
     assert cards == {
         "Cakupan Okt 2024": format_percent(area["coverage_latest"], "id"),
-        "Laju (peserta baru per bulan)": format_number(area["pace_per_month"], "id"),
-        "Peserta yang masih dibutuhkan": format_number(area["needed_by_target"], "id"),
-        "Dibutuhkan per bulan sampai Des 2024": format_number(area["needed_per_month"], "id"),
+        "Laju per bulan": format_number(area["pace_per_month"], "id"),
+        "Masih dibutuhkan": format_number(area["needed_by_target"], "id"),
+        "Per bulan s.d. Des 2024": format_number(area["needed_per_month"], "id"),
         "Proyeksi cakupan Des 2024": format_percent(area["projected_coverage"], "id"),
     }

@@ -28,6 +28,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from geo_outreach import __version__
 from geo_outreach._errors import InputError, OutputError, Problem
+from geo_outreach.analysis.progress_months import months_between
 from geo_outreach.atomic import atomic_write
 from geo_outreach.i18n import format_number, t
 from geo_outreach.render.map_data import select_regency
@@ -90,6 +91,39 @@ def office_progress_chart(report: ProgressReport, office_id: str, *, lang: Langu
     Returns
     -------
     Figure
+        See :func:`progress_chart`.
+
+    Raises
+    ------
+    InputError
+        When the report has no month for this office; the message lists those it has.
+    """
+    return progress_chart(report, "office", office_id, lang=lang, demo=demo)
+
+
+def progress_chart(report: ProgressReport, level: str, unit_id: str, *,
+                   lang: Language = "id", demo: bool = False,
+                   name: str | None = None) -> Figure:
+    """
+    Draw one unit's coverage by month (an office, a kabupaten, the whole area ...).
+
+    Parameters
+    ----------
+    report
+        The progress report.
+    level, unit_id
+        The unit: a ``level`` of the report and its ``unit_id`` (``"area"``, ``"all"``
+        for the whole area).
+    lang
+        ``"id"`` (Bahasa Indonesia) or ``"en"``.
+    demo
+        Label the chart DEMO (synthetic data).
+    name
+        The unit's name in the title; the report's ``unit_name`` when None.
+
+    Returns
+    -------
+    Figure
         Coverage in percent per month (a line with points), the target as a horizontal
         line labelled "Target 40%", and, when the report's target month (``report.until``,
         else ``report.settings.until``) comes after the latest one, the projection at the
@@ -98,15 +132,15 @@ def office_progress_chart(report: ProgressReport, office_id: str, *, lang: Langu
     Raises
     ------
     InputError
-        When the report has no month for this office; the message lists those it has.
+        When the report has no month for this unit; the message lists those it has.
     """
-    rows = _unit_rows(report, "office", office_id)
+    rows = _unit_rows(report, level, unit_id)
     months = [str(month) for month in report.months]
     position = {month: i for i, month in enumerate(months)}
     x = np.array([position[month] for month in rows["month"].astype(str)], dtype=float)
     coverage = pd.to_numeric(rows["coverage"], errors="coerce").to_numpy(dtype=float) * 100
     target = float(report.settings.target)
-    name = str(rows["unit_name"].iloc[-1])
+    name = name or str(rows["unit_name"].iloc[-1])
 
     figure = Figure(figsize=CHART_INCHES, facecolor="white")
     ax = figure.add_axes((0.08, 0.2, 0.72, 0.66))
@@ -116,7 +150,7 @@ def office_progress_chart(report: ProgressReport, office_id: str, *, lang: Langu
     ax.axhline(target * 100, color=REGENCY_COLOUR, linewidth=1.2, linestyle=(0, (6, 3)),
                label=target_text, gid="target", zorder=2)
     last = len(months) - 1
-    projection = _projection(report, office_id, x[-1], coverage[-1])
+    projection = _projection(report, level, unit_id, x[-1], coverage[-1])
     if projection is not None:
         end_x, end_y, until = projection
         ax.plot([x[-1], end_x], [coverage[-1], end_y], color=OFFICE_COLOUR, linewidth=1.6,
@@ -162,23 +196,26 @@ def _unit_rows(report: ProgressReport, level: str, unit_id: str) -> pd.DataFrame
                     & of_level["month"].astype(str).isin([str(m) for m in report.months])]
     if rows.empty:
         known = ", ".join(sorted(of_level["unit_id"].astype(str).unique())) or "none"
-        raise InputError(Problem("parameters", None, "office", str(unit_id),
-                                 "the progress report has no month for this office",
+        raise InputError(Problem("parameters", None, level, str(unit_id),
+                                 f"the progress report has no month for this {level}",
                                  f"use one of: {known}"))
     return rows.sort_values("month")
 
 
-def _projection(report: ProgressReport, office_id: str, latest_x: float,
+def _projection(report: ProgressReport, level: str, unit_id: str, latest_x: float,
                 latest_y: float) -> tuple[float, float, str] | None:
     """Where the current pace leads by ``until``: (x, coverage in %, month), or None."""
     until = getattr(report, "until", None) or report.settings.until  # the month used, if told
-    summary = report.level("office")
-    row = summary[summary["unit_id"].astype(str) == str(office_id)]
+    summary = report.level(level)
+    row = summary[summary["unit_id"].astype(str) == str(unit_id)]
     if until is None or row.empty:
         return None
     latest = str(row["latest_month"].iloc[0])
-    left = _months_between(latest, str(until))
-    if left is None or left <= 0:
+    try:
+        left = months_between(latest, str(until))
+    except ValueError:
+        return None
+    if left <= 0:
         return None
     projected = pd.to_numeric(row["projected_coverage"], errors="coerce").iloc[0]
     if not np.isfinite(projected):
@@ -187,15 +224,6 @@ def _projection(report: ProgressReport, office_id: str, latest_x: float,
             return None
         projected = (latest_y + pace * left) / 100
     return latest_x + left, float(projected) * 100, str(until)
-
-
-def _months_between(first: str, last: str) -> int | None:
-    """Months from ``first`` to ``last`` (both ``YYYY-MM``); None if either is not a month."""
-    try:
-        (y0, m0), (y1, m1) = ((int(part) for part in value.split("-")) for value in (first, last))
-    except ValueError:
-        return None
-    return (y1 - y0) * 12 + (m1 - m0)
 
 
 def _month_axis(ax: Axes, months: list[str], last: int, lang: Language) -> None:
