@@ -23,11 +23,11 @@ from app_pages.common import STATIC_URL, display, result_frame
 from app_pages.store_panel import load_months
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError
-from geo_outreach.analysis.progress_months import shift_month
 from geo_outreach.analysis.progress_run import run_progress
 from geo_outreach.config import AnalysisParams
 from geo_outreach.escape import escape_markdown
 from geo_outreach.i18n.problem_text import describe_error
+from geo_outreach.months import shift_month
 from geo_outreach.publish.progress_outputs import write_progress_tables
 from geo_outreach.render.progress_charts import progress_chart
 from geo_outreach.render.progress_data import month_label

@@ -21,6 +21,7 @@ from geo_outreach.i18n.problem_text import describe_error
 from geo_outreach.inputs import uploads
 from geo_outreach.inputs.prepare import InputPaths
 from geo_outreach.inputs.uploads import UPLOAD_RULES, Upload, UploadError
+from geo_outreach.months import shift_month
 from geo_outreach.store.database import Store, open_store
 from geo_outreach.store.demo import open_demo_store
 from geo_outreach.store.location import database_url
@@ -70,9 +71,7 @@ def demo_store() -> Store:
 
 
 def _previous_month() -> str:
-    year, month = (int(part) for part in this_month().split("-"))
-    year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return f"{year:04d}-{month:02d}"
+    return shift_month(this_month(), -1)
 
 
 def _boundaries_upload() -> tuple[Upload, object] | None:

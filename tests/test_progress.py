@@ -388,3 +388,30 @@ def test_the_levels_add_up_on_random_series(case):
     assert (table["coverage"].dropna() <= 1 + 1e-12).all()
     assert (got.summary["projected_coverage"].dropna() >= 0).all()
     assert (got.summary["needed_by_target"].dropna() >= 0).all()
+
+
+# --- like for like: months that hold different villages ---------------------------------------
+
+def test_a_month_missing_a_village_changes_nothing_by_itself(report):
+    """C has no July snapshot: July's area total drops by C's 1,700, but no participant left."""
+    area = monthly(report, "area", AREA_ID)
+    assert area.loc["2024-07", "participants"] == 310 + 690  # only A and B that month
+    # June → July over A and B only: +10 − 10
+    assert area.loc["2024-07", "change_participants"] == 0
+    # July → August over A and B again (C is back but was not there in July)
+    assert area.loc["2024-08", "change_participants"] == (330 - 310) + (680 - 690)
+    kota = monthly(report, "regency", "34.71")
+    assert kota.loc["2024-07", "change_participants"] == 0  # C is not in Kota: unchanged rule
+
+
+def test_pace_and_trend_compare_the_same_villages():
+    """A province's file next to one kabupaten's: no jump from counting more villages."""
+    series = tiny_series()
+    series = series[~((series["month"] == "2024-06") & (series["code"] == C))]
+    series = series[~(series["month"] == "2024-07")]  # June holds A and B, Aug-Sep all
+    area = progress_report(series, VILLAGES, PIECES, OFFICES).level("area").iloc[0]
+    # the pace window June → September compares A and B only (C has no June)
+    assert area["pace_per_month"] == pytest.approx(((360 - 300) + (670 - 700)) / 3)
+    before, after = (300 + 700) / 3000, (360 + 670) / 3000
+    assert area["coverage_pace_pp"] == pytest.approx((after - before) * 100 / 3)
+    assert area["change_pp"] == pytest.approx((after - before) * 100)

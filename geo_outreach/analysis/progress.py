@@ -23,15 +23,15 @@ from geo_outreach.analysis.progress_levels import (
     monthly_levels,
     village_counts,
 )
-from geo_outreach.analysis.progress_months import (
+from geo_outreach.analysis.progress_summary import SUMMARY_COLUMNS, TRENDS, summarise
+from geo_outreach.config import PARAMETERS, Denominator
+from geo_outreach.inputs import wording
+from geo_outreach.months import (
     is_month,
     month_range,
     months_between,
     shift_month,
 )
-from geo_outreach.analysis.progress_summary import SUMMARY_COLUMNS, TRENDS, summarise
-from geo_outreach.config import PARAMETERS, Denominator
-from geo_outreach.inputs import wording
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -321,10 +321,11 @@ def progress_report(
     known = _known_snapshots(series, villages, settings.denominator)
     months: Sequence[str] = sorted(known["month"].unique())
     until = settings.until or f"{months[-1][:4]}-12"
-    monthly, units = monthly_levels(village_counts(known, settings.denominator),
-                                    villages.assign(code=villages["code"].astype(str)),
-                                    pieces, offices, months)
-    summary = summarise(monthly, units, months, target=settings.target, until=until,
+    counts = village_counts(known, settings.denominator)
+    monthly, units, membership = monthly_levels(
+        counts, villages.assign(code=villages["code"].astype(str)), pieces, offices, months)
+    summary = summarise(monthly, units, months, counts, membership,
+                        target=settings.target, until=until,
                         pace_months=settings.pace_months,
                         trend_threshold_pp=settings.trend_threshold_pp)
     return ProgressReport(months=tuple(months), monthly=monthly, summary=summary,

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
+from geo_outreach.analysis.progress_matched import paired_changes
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -33,7 +35,6 @@ MONTHLY_COLUMNS: Final = ("level", "unit_id", "unit_name", "month", "denominator
                           "change_coverage_pp", "villages_with_data")
 """The columns of :attr:`geo_outreach.analysis.progress.ProgressReport.monthly`."""
 
-PERCENTAGE_POINTS: Final = 100.0
 
 
 def village_counts(series: pd.DataFrame, denominator: str) -> pd.DataFrame:
@@ -137,21 +138,23 @@ def _memberships(villages: pd.DataFrame, pieces: pd.DataFrame, offices: pd.DataF
     return membership, units
 
 
-def _with_changes(totals: pd.DataFrame, months: Sequence[str]) -> pd.DataFrame:
-    """Add coverage, and each month's change against the previous month of the series."""
+def _with_changes(totals: pd.DataFrame, months: Sequence[str], counts: pd.DataFrame,
+                  membership: pd.DataFrame) -> pd.DataFrame:
+    """Add coverage, and each month's change against the series' previous month, like for like."""
     denominator = totals["denominator"]
     with np.errstate(divide="ignore", invalid="ignore"):
         totals["coverage"] = totals["participants"] / denominator.where(denominator > 0)
-    following = dict(itertools.pairwise(months))
-    previous = totals[["level", "unit_id", "month", "participants", "coverage"]].copy()
-    previous["month"] = previous["month"].map(following)
-    previous = previous.dropna(subset=["month"])
-    joined = totals.merge(previous, on=["level", "unit_id", "month"], how="left",
-                          suffixes=("", "_before"), validate="1:1")
-    joined["change_participants"] = joined["participants"] - joined["participants_before"]
-    joined["change_coverage_pp"] = (joined["coverage"]
-                                    - joined["coverage_before"]) * PERCENTAGE_POINTS
-    return joined
+    previous = dict(itertools.pairwise(months))
+    previous = {after: before for before, after in previous.items()}
+    pairs = totals[["level", "unit_id", "month"]].rename(columns={"month": "after"})
+    pairs["before"] = pairs["after"].map(previous)
+    pairs = pairs.dropna(subset=["before"])
+    changes = paired_changes(counts, membership, pairs).rename(columns={
+        "after": "month", "participants_change": "change_participants",
+        "coverage_change_pp": "change_coverage_pp"})
+    return totals.merge(changes[["level", "unit_id", "month", "change_participants",
+                                 "change_coverage_pp"]],
+                        on=["level", "unit_id", "month"], how="left", validate="1:1")
 
 
 def monthly_levels(
@@ -160,7 +163,7 @@ def monthly_levels(
     pieces: pd.DataFrame,
     offices: pd.DataFrame,
     months: Sequence[str],
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """
     Sum the villages' monthly counts into every level.
 
@@ -182,11 +185,13 @@ def monthly_levels(
     -------
     monthly
         One row per unit and month with data: :data:`MONTHLY_COLUMNS`, sorted by level
-        (as in :data:`LEVELS`), unit and month. ``change_*`` are NaN where the unit has
-        no row in the series' previous month.
+        (as in :data:`LEVELS`), unit and month. ``change_*`` compare with the series'
+        previous month over the villages both months hold; NaN where there is none.
     units
         Every unit with at least one month of data: ``level``, ``unit_id``,
         ``unit_name`` and ``regency``.
+    membership
+        ``level``, ``unit_id``, ``code`` and ``weight``: the villages of each unit.
     """
     membership, units = _memberships(villages, pieces, offices)
     joined = counts.merge(membership, on="code", how="inner")
@@ -198,7 +203,7 @@ def monthly_levels(
         "participants": grouped["participants"].sum(min_count=1),
         "villages_with_data": grouped["code"].nunique(),
     }).reset_index()
-    totals = _with_changes(totals, months)
+    totals = _with_changes(totals, months, counts, membership)
     totals = totals.merge(units[["level", "unit_id", "unit_name"]], on=["level", "unit_id"],
                           how="left", validate="m:1")
     totals["level_rank"] = totals["level"].map({level: i for i, level in enumerate(LEVELS)})
@@ -207,4 +212,4 @@ def monthly_levels(
     monthly["villages_with_data"] = monthly["villages_with_data"].astype("int64")
     present = monthly[["level", "unit_id"]].drop_duplicates()
     units = units.merge(present, on=["level", "unit_id"], how="right", validate="1:1")
-    return monthly, units.reset_index(drop=True)
+    return monthly, units.reset_index(drop=True), membership

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from geo_outreach.analysis.coverage import workers_to_target
-from geo_outreach.analysis.progress_levels import PERCENTAGE_POINTS
-from geo_outreach.analysis.progress_months import months_between
+from geo_outreach.analysis.progress_matched import paired_changes
+from geo_outreach.months import months_between
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -62,10 +62,20 @@ def _pace_base(ordered: pd.DataFrame, month_number: pd.Series, first: pd.DataFra
     return pd.concat([base, first.loc[missing]]).reindex(first.index)
 
 
+def _compared(counts: pd.DataFrame, membership: pd.DataFrame, before: pd.Series,
+              after: pd.Series) -> pd.DataFrame:
+    """Each unit's like-for-like change from its ``before`` to its ``after`` month."""
+    pairs = pd.DataFrame({"before": before, "after": after}).reset_index()
+    changes = paired_changes(counts, membership, pairs)
+    return changes.set_index(KEYS).reindex(before.index)
+
+
 def summarise(
     monthly: pd.DataFrame,
     units: pd.DataFrame,
     months: Sequence[str],
+    counts: pd.DataFrame,
+    membership: pd.DataFrame,
     *,
     target: float,
     until: str,
@@ -83,6 +93,10 @@ def summarise(
         ``level``, ``unit_id``, ``unit_name``, ``regency`` of every unit in ``monthly``.
     months
         The series' months, sorted.
+    counts, membership
+        The villages' monthly counts and the villages of each unit: changes, the pace and
+        the trend compare two months over the villages both hold
+        (:func:`geo_outreach.analysis.progress_matched.paired_changes`).
     target
         The coverage target as a fraction.
     until
@@ -109,8 +123,10 @@ def summarise(
     latest_number = latest["month"].map(lambda month: months_between(origin, month))
     window = latest_number - base["month"].map(lambda month: months_between(origin, month))
     window = window.where(window > 0).astype("float64")
-    pace = (latest["participants"] - base["participants"]) / window
-    coverage_pace_pp = (latest["coverage"] - base["coverage"]) * PERCENTAGE_POINTS / window
+    paced = _compared(counts, membership, base["month"], latest["month"])
+    pace = paced["participants_change"] / window
+    coverage_pace_pp = paced["coverage_change_pp"] / window
+    since_first = _compared(counts, membership, first["month"], latest["month"])
 
     denominator = latest["denominator"]
     participants = latest["participants"]
@@ -136,7 +152,7 @@ def summarise(
         "months_with_data": counted.astype("int64"),
         "coverage_first": first["coverage"],
         "coverage_latest": latest["coverage"],
-        "change_pp": (latest["coverage"] - first["coverage"]) * PERCENTAGE_POINTS,
+        "change_pp": since_first["coverage_change_pp"],
         "pace_per_month": pace,
         "coverage_pace_pp": coverage_pace_pp,
         "trend": _trend(coverage_pace_pp, counted, trend_threshold_pp),

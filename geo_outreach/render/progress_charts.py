@@ -28,9 +28,9 @@ from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from geo_outreach import __version__
 from geo_outreach._errors import InputError, OutputError, Problem
-from geo_outreach.analysis.progress_months import months_between
 from geo_outreach.atomic import atomic_write
 from geo_outreach.i18n import format_number, t
+from geo_outreach.months import months_between
 from geo_outreach.render.map_data import select_regency
 from geo_outreach.render.map_style import (
     CLASS_COLOURS,

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from geo_outreach._errors import InputError, Problem
+from geo_outreach.analysis.progress_summary import TRENDS
 from geo_outreach.i18n import format_number, format_percent, t
 from geo_outreach.privacy import shareable
 from geo_outreach.render.map_style import coverage_classes
@@ -33,9 +34,6 @@ COVERAGE_DECIMALS: Final = 4
 
 NO_DATA_MARK: Final = "."
 """A month without a row, in a village's string of class characters."""
-
-TRENDS: Final = ("improving", "flat", "declining")
-"""The trend classes of a progress report's summary, in legend order."""
 
 HIDDEN_CHANGE: Final = False
 """A change in participants that would disclose a hidden month (JSON ``false``)."""

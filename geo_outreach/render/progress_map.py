@@ -307,7 +307,7 @@ def _trend_text(klass: int, pace: float, lang: Language, *, hidden: bool) -> str
     name = TRENDS[klass] if klass >= 0 else "none"
     text = t(f"progress_map.trend.short.{name}", lang)
     if klass >= 0 and not hidden and not is_missing(pace) and np.isfinite(pace):
-        text += f" ({t('progress_map.pace', lang, pace=signed(pace, lang, decimals=1))})"
+        text += f" ({t('progress_map.pace', lang, pace=signed(pace, lang, decimals=2))})"
     return map_text(text)
 
 

@@ -10,14 +10,13 @@ BPJS Ketenagakerjaan began.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from geo_outreach._errors import InputError, Problem, Translatable
+from geo_outreach.months import is_month
 
-MONTH_PATTERN: Final = re.compile(r"^(\d{4})-(\d{2})$")
 WIB: Final = ZoneInfo("Asia/Jakarta")
 
 BUNDLED_CODES_SINCE: Final = "2022-01"
@@ -87,8 +86,7 @@ def check_month(text: str, *, source: str = "--month", earliest: str = BPJS_SINC
         If the month is malformed, in the future, or before ``earliest``.
     """
     value = str(text).strip()
-    match = MONTH_PATTERN.match(value)
-    if not match or not 1 <= int(match.group(2)) <= 12:  # noqa: PLR2004 - months of a year
+    if not is_month(value):
         raise InputError(Problem(source, None, None, value,
                                  "a month must be written YYYY-MM",
                                  "write the month of the table, e.g. 2024-10 for October 2024",

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from geo_outreach import __version__
 from geo_outreach._errors import StoreError
+from geo_outreach.months import months_between
 from geo_outreach.store.tables import (
     COUNT_COLUMNS,
     current_snapshots,
@@ -153,6 +154,21 @@ def _month_stored(store: Store, month: str) -> bool:
         return conn.execute(query).first() is not None
 
 
+def _fewer_villages(conn: Connection, month: str, villages: int) -> list[str]:
+    """Say when the month holds other villages than the months beside it."""
+    notes = []
+    for other_month, other_villages in conn.execute(
+            select(current_snapshots.c.month, snapshot_imports.c.villages)
+            .join(snapshot_imports, current_snapshots.c.import_id == snapshot_imports.c.id)
+            .where(current_snapshots.c.month != month)):
+        if other_villages != villages:
+            notes.append((other_month, other_villages))
+    nearest = sorted(notes, key=lambda item: abs(months_between(month, item[0])))[:1]
+    return [f"{month} holds {villages} villages, {other} holds {count}: changes, the pace and "
+            "the trend compare only the villages both months hold"
+            for other, count in nearest]
+
+
 def _same_file_elsewhere(conn: Connection, month: str, sha256: str) -> list[str]:
     query = (select(current_snapshots.c.month)
              .join(snapshot_imports, current_snapshots.c.import_id == snapshot_imports.c.id)
@@ -181,8 +197,9 @@ def _store(conn: Connection, month: str, counts: pd.DataFrame, source: SnapshotS
     rows = _village_rows(import_id, counts)
     for start in range(0, len(rows), INSERT_BATCH):
         conn.execute(insert(snapshot_villages), rows[start:start + INSERT_BATCH])
-    notes = tuple(f"the same file is also stored for {other}: check the month"
-                  for other in _same_file_elsewhere(conn, month, source.file_sha256))
+    notes = (*(f"the same file is also stored for {other}: check the month"
+               for other in _same_file_elsewhere(conn, month, source.file_sha256)),
+             *_fewer_villages(conn, month, len(counts)))
     if current is None:
         conn.execute(insert(current_snapshots).values(month=month, import_id=import_id))
         _log(conn, month, source, by, outcome="stored", import_id=import_id)
