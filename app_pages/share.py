@@ -19,7 +19,7 @@ from app_pages.store_panel import load_months
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError
 from geo_outreach.analysis.headline import office_regency
-from geo_outreach.analysis.progress_run import progress_for_result
+from geo_outreach.analysis.progress_run import run_progress
 from geo_outreach.escape import escape_markdown
 from geo_outreach.i18n.problem_text import describe_error
 from geo_outreach.privacy import DEFAULT_K
@@ -34,13 +34,14 @@ if TYPE_CHECKING:
     from geo_outreach.analysis.progress import ProgressReport
     from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.config import Language
+    from geo_outreach.inputs.prepare import PreparedInputs
 
 FORMATS: Final = ("html", "png", "pdf")
 MIME: Final = {"html": "text/html", "png": "image/png", "pdf": "application/pdf"}
 
 
 def show_share(result: AnalysisResult, lang: Language, regency_names: Sequence[str],
-               my_office: str | None = None) -> None:
+               my_office: str | None = None, places: PreparedInputs | None = None) -> None:
     """
     Draw the share page: kabupaten/kota, format, and a download button.
 
@@ -56,6 +57,8 @@ def show_share(result: AnalysisResult, lang: Language, regency_names: Sequence[s
         radius lies).
     my_office
         The office chosen in the sidebar (None: none).
+    places
+        The prepared inputs: with them the page offers to map the stored months.
     """
     st.caption(i18n.t("share.intro", lang))
     names = list(regency_names)
@@ -78,10 +81,10 @@ def show_share(result: AnalysisResult, lang: Language, regency_names: Sequence[s
     k = int(summary.get("min_cell_households", DEFAULT_K))  # type: ignore[call-overload]
     st.caption(i18n.t("share.privacy", lang, k=k))
     progress = None
-    if file_format == "html" and st.checkbox(i18n.t("share.progress", lang),
+    if places is not None and file_format == "html" and st.checkbox(i18n.t("share.progress", lang),
                                              key="share_progress",
                                              help=i18n.t("share.progress_help", lang)):
-        progress = share_progress(result, lang)
+        result, progress = share_progress(result, places, lang)
     st.download_button(
         i18n.t("share.download", lang),
         data=logged_download(result, _maker(result, region, file_format, lang, progress),
@@ -95,19 +98,25 @@ def show_share(result: AnalysisResult, lang: Language, regency_names: Sequence[s
     )
 
 
-def share_progress(result: AnalysisResult, lang: Language) -> ProgressReport | None:
-    """Give the stored months' report on this analysis (DEMO while none); None on error."""
+def share_progress(result: AnalysisResult, places: PreparedInputs, lang: Language
+                   ) -> tuple[AnalysisResult, ProgressReport | None]:
+    """
+    Map the stored months instead: the latest as the table, the slider over all of them.
+
+    One source for the whole file: the store (its DEMO months, labelled DEMO on the map,
+    while it holds none). On an error, say why and share the analysis as it is.
+    """
     loaded = load_months(lang)
     if loaded is None:
-        return None
+        return result, None
     series, _, _, is_demo = loaded
-    if is_demo:
-        st.caption(i18n.t("share.progress_demo", lang))
+    st.caption(i18n.t("share.progress_demo" if is_demo else "share.progress_store", lang))
     try:
-        return progress_for_result(result, series)
+        report, latest = run_progress(places, series, result.params)
     except GeoOutreachError as err:
         st.error(escape_markdown(describe_error(err, lang)))
-        return None
+        return result, None
+    return latest, report
 
 
 def _maker(result: AnalysisResult, region: str, file_format: str, lang: Language,
@@ -124,4 +133,4 @@ def _maker(result: AnalysisResult, region: str, file_format: str, lang: Language
 
 if __name__ == "__main__":
     frame = result_frame()
-    show_share(frame.result, frame.lang, frame.regencies, frame.office)
+    show_share(frame.result, frame.lang, frame.regencies, frame.office, frame.prepared)

@@ -186,3 +186,15 @@ def test_the_demo_months_say_which_office_is_on_track(tmp_path: Path,
     printed = capsys.readouterr().out
     assert "projected 27.9%: not on track" in printed
     assert "KC Yogyakarta: coverage 47.9%, needed 0 a month, on track" in printed
+
+
+def test_a_shared_map_of_the_months_takes_its_table_from_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    own = month_table(tmp_path, "peserta.csv", extra_participants=5)
+    assert main(["share", "--regency", "Sleman", "--progress", "demo", "--participation",
+                 str(own), "--out", str(tmp_path / "sleman.html")]) == 1
+    assert "leave --participation out" in capsys.readouterr().err
+    assert main(["share", "--regency", "Sleman", "--progress", "demo",
+                 "--out", str(tmp_path / "sleman.html")]) == 0
+    html = (tmp_path / "sleman.html").read_text(encoding="utf-8")
+    assert "DEMO" in html  # the DEMO months are labelled DEMO on the map

@@ -107,8 +107,7 @@ def progress_for_result(result: AnalysisResult, series: pd.DataFrame, *,
     Compute the progress report on the footing of an analysis already run.
 
     The analysis gives the villages, the offices and their radius pieces (its own
-    radius, target and denominator); the months come from the store. The share command
-    uses this to add the months to the map of the table it shares.
+    radius, target and denominator); the months come from the store.
 
     Parameters
     ----------

@@ -22,6 +22,7 @@ from geo_outreach.cli.options import (
     output_policy,
     print_warnings,
 )
+from geo_outreach.inputs.prepare import prepare_inputs
 from geo_outreach.publish.outputs import staged_outputs
 
 if TYPE_CHECKING:
@@ -73,9 +74,9 @@ def add_share_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     share.add_argument("--dpi", type=int, default=200,
                        help="resolution of a PNG (default 200)")
     share.add_argument("--progress", nargs="?", const="store", choices=("store", "demo"),
-                       help="add the months of the progress store to the HTML map: a month "
-                            "slider and a trend layer (aggregates only); 'demo' for the DEMO "
-                            "months")
+                       help="map the months of the progress store: the latest as the map's "
+                            "table, a month slider and a trend layer (aggregates only); 'demo' "
+                            "for the DEMO months (labelled DEMO)")
     share.add_argument("--until", metavar="YYYY-MM",
                        help="with --progress: the target month of the trend "
                             "(default: December of the latest month's year)")
@@ -112,9 +113,12 @@ def run_share(args: argparse.Namespace) -> int:
     every_regency = args.regency.strip().lower() in ALL_REGENCIES
     if not every_regency:
         policy.check([args.out])  # before the work, not after
-    result, _ = options.analyse_from_args(args)
+    if args.progress:
+        result, args.progress_report = _progress(args)
+    else:
+        result, _ = options.analyse_from_args(args)
+        args.progress_report = None
     print_warnings(result.problems)
-    args.progress_report = _progress(args, result)
     if every_regency:
         names = file_names(regency_names(result), f".{args.share_format}")
         folder = args.out
@@ -132,16 +136,26 @@ def run_share(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress(args: argparse.Namespace, result: AnalysisResult) -> ProgressReport | None:
-    """Read the stored months and compute their report on this analysis, when asked."""
-    if not args.progress:
-        return None
-    from geo_outreach.analysis.progress_run import progress_for_result  # noqa: PLC0415
+def _progress(args: argparse.Namespace) -> tuple[AnalysisResult, ProgressReport]:
+    """
+    Analyse the latest stored month and report every month, for a map with the months.
+
+    The map's numbers and its month slider then come from one source, the store (DEMO
+    months are labelled DEMO on the map like any DEMO table).
+    """
+    from geo_outreach.analysis.progress_run import run_progress  # noqa: PLC0415
     from geo_outreach.store.database import open_store  # noqa: PLC0415
     from geo_outreach.store.demo import open_demo_store  # noqa: PLC0415
     from geo_outreach.store.months import check_month  # noqa: PLC0415
     from geo_outreach.store.snapshots import monthly_series  # noqa: PLC0415
 
+    mixed = [option for option in ("participation", "households", "roads")
+             if getattr(args, option, None)]
+    if mixed:
+        raise InputError(Problem(
+            "parameters", None, f"--{mixed[0]}", str(getattr(args, mixed[0])),
+            "with --progress the map shows the months of the progress store, the latest "
+            "one as its table", f"leave --{mixed[0]} out, or share without --progress"))
     until = None if args.until is None else check_month(args.until, source="--until",
                                                          future=True)
     store = open_demo_store() if args.progress == "demo" else open_store(args.database)
@@ -149,7 +163,13 @@ def _progress(args: argparse.Namespace, result: AnalysisResult) -> ProgressRepor
         series = monthly_series(store)
     finally:
         store.close()
-    return progress_for_result(result, series, until=until)
+    params = options.analysis_params(args)
+    places = prepare_inputs(options.input_paths(args), radius_km=params.radius_km,
+                            with_participation=False)
+    if places.errors:
+        raise InputError(places.errors)
+    report, result = run_progress(places, series, params, until=until)
+    return result, report
 
 
 def file_names(regions: list[str], suffix: str) -> list[tuple[str, str]]:
