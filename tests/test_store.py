@@ -283,3 +283,58 @@ def test_the_demo_store_is_loaded_once_and_reloaded_when_the_tables_change(
     in_force = history[history["in_force"] & (history["month"] == "2024-10")]
     assert list(in_force["file_sha256"]) == [file_sha256(october)]
     reloaded.close()
+
+
+# ---- what an operator meets -------------------------------------------------------------
+
+@pytest.mark.postgresql
+def test_a_user_who_may_not_create_tables_is_told_what_to_ask_for(postgres_server):
+    with postgres_server.fresh_database() as url, postgres_server.connect() as conn:
+        conn.execute("DROP ROLE IF EXISTS pembaca")
+        conn.execute("CREATE ROLE pembaca LOGIN")
+        try:
+            reader = url.replace("postgres@", "pembaca@", 1)
+            with pytest.raises(StoreError, match="GRANT CREATE") as error:
+                open_store(reader)
+            assert error.value.label == "no_rights"
+        finally:
+            conn.execute("DROP OWNED BY pembaca")
+            conn.execute("DROP ROLE pembaca")
+
+
+def test_a_writer_waiting_too_long_is_told_to_try_again(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch):
+    import sqlite3  # noqa: PLC0415
+
+    from geo_outreach.store import database  # noqa: PLC0415
+
+    path = tmp_path / "sibuk.db"
+    open_store(str(path)).close()
+    monkeypatch.setattr(database, "SQLITE_BUSY_MS", 200)
+    store = open_store(str(path))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another import holds the write lock
+    try:
+        with pytest.raises(StoreError, match="busy") as error:
+            _import(store, "2024-10")
+        assert error.value.label == "busy"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        store.close()
+    assert _counts(open_store(str(path))) == {"snapshot_imports": 0, "snapshot_villages": 0,
+                                              "current_snapshots": 0}
+
+
+@pytest.mark.parametrize(("given", "says"), [
+    ("sqlite:///", "in-memory"), ("sqlite:///:memory:", "in-memory"),
+    ("::", "neither a database URL"), ("postgresql://u:rahasia@host:port/db", "cannot be read"),
+])
+def test_addresses_that_would_lose_data_or_cannot_be_read_are_refused(given: str, says: str):
+    with pytest.raises(StoreError, match=says) as error:
+        database_url(given)
+    assert "rahasia" not in str(error.value)
+
+
+def test_postgres_urls_as_some_servers_write_them_are_accepted():
+    assert database_url("postgres://u@db/progress") == "postgresql+psycopg://u@db/progress"

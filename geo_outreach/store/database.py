@@ -21,7 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from geo_outreach._errors import StoreError
 from geo_outreach.store.location import database_url, shown_url
@@ -222,15 +222,33 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
             migrate(store)
     except OperationalError as err:
         store.close()
-        reason = str(err.orig).strip().splitlines()[0] if err.orig else str(err)
+        reason = _reason(err)
         raise StoreError(f"the database {store.shown_url} cannot be opened ({reason})",
                          "check the URL, that the server runs and accepts this user, and "
                          "that the folder is writable; or give --database sqlite:///FILE.db",
                          label="open", args={"url": store.shown_url, "reason": reason}) from None
-    except SQLAlchemyError:
+    except ProgrammingError as err:
         store.close()
-        raise
+        reason = _reason(err)
+        raise StoreError(f"the database {store.shown_url} refuses to create the store's tables "
+                         f"({reason})", "ask the database's owner to let this user create "
+                         "tables (GRANT CREATE ON SCHEMA public TO the user), or have the owner "
+                         "run any geo-outreach snapshot command once", label="no_rights",
+                         args={"url": store.shown_url, "reason": reason}) from None
+    except SQLAlchemyError as err:
+        store.close()
+        reason = _reason(err)
+        raise StoreError(f"the database {store.shown_url} cannot be opened ({reason})",
+                         "check the URL and the server", label="open",
+                         args={"url": store.shown_url, "reason": reason}) from None
     return store
+
+
+def _reason(err: SQLAlchemyError) -> str:
+    """Give the database's own words, first line only."""
+    orig = getattr(err, "orig", None)
+    text = str(orig if orig is not None else err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
 
 
 def _refuse_newer(store: Store, current: str | None) -> None:

@@ -24,6 +24,8 @@ DATABASE_FILE: Final = "progress.db"
 """The default SQLite file's name, in the user's data folder."""
 
 SUPPORTED_BACKENDS: Final = ("sqlite", "postgresql")
+SQLITE_SUFFIXES: Final = (".db", ".sqlite", ".sqlite3")
+"""What a plain path given for the store must end in (a guard against a typo)."""
 
 
 def default_database_path() -> Path:
@@ -59,17 +61,30 @@ def database_url(option: str | None = None) -> str:
     StoreError
         If the URL cannot be read or names a database the store does not support.
     """
-    chosen = option or os.environ.get(DATABASE_ENV) or ""
+    chosen = (option or os.environ.get(DATABASE_ENV) or "").strip()
     if not chosen:
         return f"sqlite:///{default_database_path()}"
     if "://" not in chosen:  # a plain path to a SQLite file
-        return f"sqlite:///{Path(chosen).expanduser().resolve()}"
+        path = Path(chosen).expanduser()
+        if path.suffix.lower() not in SQLITE_SUFFIXES:
+            raise StoreError(f"{chosen!r} is neither a database URL nor a SQLite file name",
+                             "give a file ending in .db (e.g. progress.db) or a URL such as "
+                             "postgresql+psycopg://user@host/database", label="not_a_file",
+                             args={"value": chosen})
+        return f"sqlite:///{path.resolve()}"
+    if chosen.startswith("postgres://"):  # as Heroku and some servers write it
+        chosen = "postgresql://" + chosen.removeprefix("postgres://")
     try:
         url = make_url(chosen)
-    except ArgumentError as err:
-        raise StoreError(f"the database URL {chosen!r} cannot be read ({err})",
+        url.port  # noqa: B018 - reading it checks that the port is a number
+    except (ArgumentError, ValueError) as err:
+        raise StoreError(f"the database URL {shown_text(chosen)!r} cannot be read ({err})",
                          "write it as sqlite:///path/to/progress.db or "
-                         "postgresql+psycopg://user@host:5432/database") from None
+                         "postgresql+psycopg://user@host:5432/database", label="unreadable",
+                         args={"value": shown_text(chosen)}) from None
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        raise StoreError("an in-memory SQLite database keeps nothing once the command ends",
+                         "give a file: sqlite:///path/to/progress.db", label="in_memory")
     if url.get_backend_name() not in SUPPORTED_BACKENDS:
         raise StoreError(f"the database {url.get_backend_name()!r} is not supported",
                          "use SQLite (sqlite:///path.db) or PostgreSQL "
@@ -94,3 +109,25 @@ def shown_url(url: str) -> str:
         The URL with ``***`` for its password.
     """
     return make_url(url).render_as_string(hide_password=True)
+
+
+def shown_text(text: str) -> str:
+    """
+    Hide the password in a database URL that may not parse.
+
+    Parameters
+    ----------
+    text
+        What the user gave.
+
+    Returns
+    -------
+    str
+        ``user:***@host`` for ``user:secret@host``; the text as it is without one.
+    """
+    head, sep, rest = text.partition("://")
+    if not sep or "@" not in rest:
+        return text
+    credentials, at, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{head}://{user}:***{at}{host}" if ":" in credentials else text

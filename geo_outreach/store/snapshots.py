@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import pandas as pd
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from geo_outreach import __version__
 from geo_outreach._errors import StoreError
 from geo_outreach.months import months_between
+from geo_outreach.store.database import SQLITE_BUSY_MS
 from geo_outreach.store.tables import (
     COUNT_COLUMNS,
     current_snapshots,
@@ -277,6 +278,13 @@ def import_snapshot(
                 _log(conn, month, source, by, outcome="refused", import_id=None,
                      detail="the month holds another file")
             raise
+        except OperationalError as err:
+            if "locked" not in str(err.orig).lower():
+                raise
+            raise StoreError(
+                f"the database is busy: another import has been writing for over "
+                f"{SQLITE_BUSY_MS // 1000} s", "try again in a minute; nothing was stored",
+                label="busy", args={"seconds": SQLITE_BUSY_MS // 1000}) from None
         except IntegrityError:
             # another import may have stored this month between our look and our write:
             # then look again; any other broken rule is a real error
