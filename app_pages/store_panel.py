@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from app_pages.common import kept_files, upload_check
+from app_pages.common import kept_files, problems_frame, upload_check
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError, InputError
 from geo_outreach.escape import escape_markdown
@@ -96,15 +96,19 @@ def _import(store: Store, file: object, month: str, *, replace: bool, by: str,
         try:
             outcome, prepared = import_table(
                 store, month, InputPaths(boundaries=boundary_path, participation=table),
-                replace=replace, imported_by=by or None, file_label=upload.display_name)
+                replace=replace, imported_by=by.strip(), file_label=upload.display_name)
         except InputError as err:
             raise InputError(uploads.relabel(err.problems, names)) from None
     key = f"store.import.{outcome.status}"
     st.success(i18n.t(key, lang, month=outcome.month,
                       villages=i18n.format_number(outcome.villages, lang)))
+    for note in outcome.notes:
+        st.info(escape_markdown(note))
     if prepared.warnings:
         st.warning(i18n.t("store.import.warnings", lang,
                           count=i18n.format_number(len(prepared.warnings), lang)))
+        st.dataframe(problems_frame(uploads.relabel(prepared.warnings, names), lang),
+                     hide_index=True, width="stretch")
 
 
 def draw_snapshot_import(lang: Language) -> None:
@@ -138,6 +142,8 @@ def draw_snapshot_import(lang: Language) -> None:
     if submitted:
         if file is None:
             st.error(i18n.t("store.no_file", lang))
+        elif not by.strip():
+            st.error(i18n.t("store.no_name", lang))
         else:
             try:
                 with st.spinner(i18n.t("msg.reading", lang)):

@@ -44,6 +44,7 @@ def test_the_progress_page_shows_the_demo_months_until_a_month_is_stored(
     _uploader(at, "snapshot_file").set_value(("peserta_november.csv", table.read_bytes(),
                                               "text/csv"))
     at.text_input(key="snapshot_month").set_value("2024-11")
+    at.text_input(key="snapshot_by").set_value("Kasi Kepesertaan KC Yogyakarta")
     next(button for button in at.button if button.label == "Simpan bulan ini").click().run()
     assert not at.exception
     assert any("2024-11 tersimpan: 438 kalurahan" in s.value for s in at.success)
@@ -59,6 +60,7 @@ def test_a_month_in_the_future_is_refused_in_indonesian(own_store_app, tmp_path:
     table = month_table(tmp_path, "peserta.csv")
     _uploader(at, "snapshot_file").set_value(("peserta.csv", table.read_bytes(), "text/csv"))
     at.text_input(key="snapshot_month").set_value("2099-01")
+    at.text_input(key="snapshot_by").set_value("Kasi Kepesertaan")
     next(button for button in at.button if button.label == "Simpan bulan ini").click().run()
     assert any("bulan itu belum tiba" in error.value for error in at.error)
 
@@ -87,3 +89,14 @@ def test_the_page_shows_the_command_lines_numbers(own_store_app, tmp_path: Path,
         "Per bulan s.d. Des 2024": format_number(area["needed_per_month"], "id"),
         "Proyeksi cakupan Des 2024": format_percent(area["projected_coverage"], "id"),
     }
+
+
+def test_the_import_asks_who_imports(own_store_app, tmp_path: Path):
+    at = own_store_app
+    show(at, "data")
+    table = month_table(tmp_path, "peserta.csv")
+    _uploader(at, "snapshot_file").set_value(("peserta.csv", table.read_bytes(), "text/csv"))
+    at.text_input(key="snapshot_month").set_value("2024-10")
+    next(button for button in at.button if button.label == "Simpan bulan ini").click().run()
+    assert any("Isi siapa yang mengimpor" in error.value for error in at.error)
+    assert not any("tersimpan" in success.value for success in at.success)

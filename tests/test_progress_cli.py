@@ -198,3 +198,53 @@ def test_a_shared_map_of_the_months_takes_its_table_from_them(
                  "--out", str(tmp_path / "sleman.html")]) == 0
     html = (tmp_path / "sleman.html").read_text(encoding="utf-8")
     assert "DEMO" in html  # the DEMO months are labelled DEMO on the map
+
+
+def test_the_import_log_lists_every_attempt(two_months: tuple[str, Path], tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]):
+    database, october = two_months
+    assert main(["snapshot", "import", "--month", "2024-10", str(october),
+                 "--database", database]) == 0
+    capsys.readouterr()
+    assert main(["snapshot", "list", "--log", "--database", database]) == 0
+    log = capsys.readouterr().out
+    assert log.count(" stored ") == 2
+    assert " unchanged " in log
+    assert " UTC " in log
+
+
+def test_demo_months_never_go_into_a_store_with_real_ones(two_months: tuple[str, Path],
+                                                          capsys: pytest.CaptureFixture[str]):
+    database, _ = two_months
+    assert main(["snapshot", "demo", "--database", database]) == 1
+    assert "DEMO months would mix" in capsys.readouterr().err
+    assert main(["snapshot", "list", "--history", "--database", database]) == 0
+    assert "demo_participation" not in capsys.readouterr().out  # no DEMO import came in
+
+
+def test_a_wrong_month_is_said_before_the_database_is_opened(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["snapshot", "import", "--month", "Okt-2024", str(tmp_path / "x.csv"),
+                 "--database", "postgresql+psycopg://nobody@/x?host=/nonexistent"]) == 1
+    assert "YYYY-MM" in capsys.readouterr().err
+
+
+def test_a_target_month_already_past_is_refused(two_months: tuple[str, Path], tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]):
+    database, _ = two_months
+    assert main(["progress", "--database", database, "--until", "2024-06",
+                 "--out", str(tmp_path / "out")]) == 1
+    assert "the target month has passed" in capsys.readouterr().err
+
+
+def test_the_workbook_speaks_the_readers_language(two_months: tuple[str, Path],
+                                                  tmp_path: Path):
+    database, _ = two_months
+    assert main(["progress", "--database", database, "--out", str(tmp_path / "id")]) == 0
+    summary = pd.read_excel(tmp_path / "id" / "progress.xlsx", sheet_name="Ringkasan")
+    assert set(summary["Tingkat"]) == {"kalurahan", "kantor", "kapanewon", "kabupaten/kota",
+                                       "seluruh wilayah"}
+    assert set(summary["Sesuai jalur"].dropna()) <= {"Ya", "Tidak"}
+    assert set(summary["Tren"].dropna()) <= {"naik", "datar", "turun"}
+    csv = pd.read_csv(tmp_path / "id" / "progress_summary.csv")
+    assert set(csv["level"]) == {"village", "office", "district", "regency", "area"}

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from geo_outreach._errors import InputError
+from geo_outreach._errors import InputError, Problem
 from geo_outreach.analysis.progress_run import run_progress
 from geo_outreach.analysis.progress_scope import narrowed_report
 from geo_outreach.cli.options import (
@@ -27,7 +27,7 @@ from geo_outreach.cli.options import (
     output_policy,
     print_warnings,
 )
-from geo_outreach.config import ColumnMapping
+from geo_outreach.config import PARAMETERS, ColumnMapping
 from geo_outreach.inputs.bundled import DEMO_LABEL
 from geo_outreach.inputs.prepare import InputPaths, prepare_inputs
 from geo_outreach.inputs.schema import DENOMINATORS
@@ -118,6 +118,11 @@ def run_progress_command(args: argparse.Namespace) -> int:
     if places.errors:
         raise InputError(places.errors)
     print_warnings(places.warnings)
+    if until is not None and not series.empty and until < (latest := series["month"].max()):
+        raise InputError(Problem(PARAMETERS, None, "--until", until,
+                                 f"the target month has passed: the latest stored month is "
+                                 f"{latest}", f"give a target month after {latest}, e.g. "
+                                 f"{latest[:4]}-12"))
     report, result = run_progress(places, series, params, until=until)
     shown = narrowed_report(report, result.office_pieces, office=args.office,
                             regency=args.regency)

@@ -36,7 +36,8 @@ PROGRESS_FILES: Final = ("progress_summary.csv", "progress_monthly.csv", "progre
 """What :func:`write_progress_tables` writes."""
 
 IMPORT_COLUMNS: Final = ("month", "file_name", "file_sha256", "villages", "imported_by",
-                         "imported_at", "boundaries_name", "code_list", "is_demo")
+                         "imported_at", "boundaries_name", "boundaries_sha256", "code_list",
+                         "tool_version", "is_demo")
 FORMULA_STARTS: Final = ("=", "+", "-", "@")
 """How a spreadsheet formula begins: text cells starting so are stored as text."""
 MANIFEST_LEVELS: Final = ("area", "regency", "office")
@@ -108,6 +109,37 @@ def progress_manifest(report: ProgressReport, result: AnalysisResult, imports: p
     }
 
 
+def worded(table: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """
+    Put a report table's coded cells into words: level, trend, yes/no, the area's name.
+
+    Parameters
+    ----------
+    table
+        A summary, monthly or imports table (machine values, as in the CSV files).
+    lang
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    pd.DataFrame
+        A copy with words where the CSV has codes; numbers untouched.
+    """
+    out = table.copy()
+    if "unit_name" in out.columns and "level" in out.columns:
+        out.loc[out["level"] == "area", "unit_name"] = i18n.t("progress.area_name", lang)
+    if "level" in out.columns:
+        out["level"] = [i18n.t(f"progress.page.level.{value}", lang) for value in out["level"]]
+    if "trend" in out.columns:
+        out["trend"] = [i18n.t(f"progress.page.trend.{value}", lang) if isinstance(value, str)
+                        else None for value in out["trend"]]
+    for column in ("on_track", "is_demo"):
+        if column in out.columns:
+            out[column] = [None if pd.isna(value) else i18n.value_label(column, bool(value), lang)
+                           for value in out[column]]
+    return out
+
+
 def sheet_table(sheet: Worksheet, table: pd.DataFrame, lang: Language) -> None:
     """
     Write a table on a worksheet: headers in ``lang``, text that looks like a formula kept text.
@@ -121,6 +153,7 @@ def sheet_table(sheet: Worksheet, table: pd.DataFrame, lang: Language) -> None:
     lang
         ``"id"`` or ``"en"``: the headers' language.
     """
+    table = worded(table, lang)
     sheet.append([i18n.t(f"progress.column.{column}", lang) if
                   f"progress.column.{column}" in i18n.LABELS else column
                   for column in table.columns])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
+from geo_outreach._errors import StoreError
 from geo_outreach.inputs import bundled
 from geo_outreach.inputs.file_kinds import file_sha256
 from geo_outreach.inputs.prepare import InputPaths
@@ -48,6 +49,9 @@ def load_demo_months(store: Store, *, replace: bool = False) -> list[ImportOutco
     """
     Import every DEMO month into a store (a month already holding it is left as it is).
 
+    A store that holds real months is refused before anything is stored: DEMO months
+    never mix with real ones.
+
     Parameters
     ----------
     store
@@ -59,7 +63,20 @@ def load_demo_months(store: Store, *, replace: bool = False) -> list[ImportOutco
     -------
     list of ImportOutcome
         One per month, in month order.
+
+    Raises
+    ------
+    StoreError
+        If the store holds any month that is not DEMO.
     """
+    real = stored_months(store)
+    real = real[~real["is_demo"].astype(bool)]
+    if len(real):
+        raise StoreError(
+            f"the store holds real months ({', '.join(real['month'])}): DEMO months would "
+            "mix with them", "load the DEMO months into an empty store "
+            "(--database sqlite:///demo.db), or use progress --demo", label="demo_mix",
+            args={"months": ", ".join(real["month"])})
     return [import_table(store, month, InputPaths(participation=path), replace=replace,
                          imported_by=DEMO_IMPORTER)[0]
             for month, path in demo_month_files().items()]
@@ -81,8 +98,8 @@ def open_demo_store(path: Path | None = None) -> Store:
     """
     path = path or default_database_path().with_name(DEMO_DATABASE)
     store = open_store(f"sqlite:///{path}")
-    stored = dict(zip(stored_months(store)["month"], stored_months(store)["file_sha256"],
-                      strict=True))
+    months = stored_months(store)
+    stored = dict(zip(months["month"], months["file_sha256"], strict=True))
     bundled_files = {month: file_sha256(path) for month, path in demo_month_files().items()}
     if stored != bundled_files:  # first use, or the bundled DEMO tables changed
         load_demo_months(store, replace=True)

@@ -22,8 +22,8 @@ WIB: Final = ZoneInfo("Asia/Jakarta")
 BUNDLED_CODES_SINCE: Final = "2022-01"
 """The first month the bundled boundaries' codes are known to be in force."""
 
-BUNDLED_CODE_LIST: Final = ("Kepmendagri No 100.1.1-6117 Tahun 2022 "
-                            "(= No 300.2.2-2138 Tahun 2025 for DIY)")
+BUNDLED_CODE_LIST: Final = ("Kepmendagri No 100.1.1-6117 Tahun 2022 / "
+                            "No 300.2.2-2138 Tahun 2025")
 """The code list the bundled boundaries follow, recorded with every import matched to them."""
 
 BPJS_SINCE: Final = "2014-01"

@@ -84,8 +84,8 @@ def is_demo_table(prepared: PreparedInputs) -> bool:
 def _file_label(path: str) -> str:
     """Name a bundled file by its place in the package, not by this machine's folders."""
     with suppress(ValueError):
-        inside = Path(path).resolve().relative_to(bundled.BUNDLED_DIR.parent)
-        return f"bundled:{inside.as_posix()}"
+        inside = Path(path).resolve().relative_to(bundled.BUNDLED_DIR.resolve())
+        return f"bundled:{bundled.BUNDLED_DIR.name}/{inside.as_posix()}"
     return path
 
 

@@ -349,19 +349,28 @@ def stored_months(store: Store) -> pd.DataFrame:
     -------
     pd.DataFrame
         ``month``, ``import_id``, ``file_name``, ``file_sha256``, ``villages``,
-        ``imported_by``, ``imported_at``, ``boundaries_name``, ``code_list``, ``is_demo``,
-        sorted by month.
+        ``imported_by``, ``imported_at`` (UTC), ``boundaries_name``,
+        ``boundaries_sha256``, ``code_list``, ``tool_version``, ``is_demo``, sorted by month.
     """
-    query = (select(current_snapshots.c.month, snapshot_imports.c.id.label("import_id"),
-                    snapshot_imports.c.file_name, snapshot_imports.c.file_sha256,
-                    snapshot_imports.c.villages, snapshot_imports.c.imported_by,
-                    snapshot_imports.c.imported_at, snapshot_imports.c.boundaries_name,
-                    snapshot_imports.c.code_list, snapshot_imports.c.is_demo)
-             .join(snapshot_imports, snapshot_imports.c.id == current_snapshots.c.import_id)
+    imports = snapshot_imports.c
+    query = (select(current_snapshots.c.month, imports.id.label("import_id"),
+                    imports.file_name, imports.file_sha256, imports.villages,
+                    imports.imported_by, imports.imported_at, imports.boundaries_name,
+                    imports.boundaries_sha256, imports.code_list, imports.tool_version,
+                    imports.is_demo)
+             .join(snapshot_imports, imports.id == current_snapshots.c.import_id)
              .order_by(current_snapshots.c.month))
     with store.reading() as conn:
         result = conn.execute(query)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        return _in_utc(pd.DataFrame(result.fetchall(), columns=list(result.keys())))
+
+
+def _in_utc(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give every time column in UTC, whichever database read it (SQLite drops the zone)."""
+    for column in ("imported_at", "replaced_at", "at"):
+        if column in frame.columns:
+            frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
 
 
 def import_history(store: Store, month: str | None = None) -> pd.DataFrame:
@@ -389,6 +398,31 @@ def import_history(store: Store, month: str | None = None) -> pd.DataFrame:
     with store.reading() as conn:
         result = conn.execute(query)
         frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    frame = _in_utc(frame)
     frame["in_force"] = frame["replaced_at"].isna().astype(bool)
     frame["replaced_by"] = frame["replaced_by"].astype("Int64")
     return frame
+
+
+def import_attempts(store: Store) -> pd.DataFrame:
+    """
+    List the import log: every attempt to import a month, whatever came of it.
+
+    Parameters
+    ----------
+    store
+        The open store.
+
+    Returns
+    -------
+    pd.DataFrame
+        ``at`` (UTC), ``month``, ``file_name``, ``file_sha256``, ``imported_by``,
+        ``outcome`` (``stored``, ``replaced``, ``unchanged``, ``refused``), ``import_id``
+        and ``detail``, oldest first.
+    """
+    query = select(import_log).order_by(import_log.c.id)
+    with store.reading() as conn:
+        result = conn.execute(query)
+        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    frame["import_id"] = frame["import_id"].astype("Int64")
+    return _in_utc(frame.drop(columns="id"))
