@@ -248,3 +248,18 @@ def test_the_workbook_speaks_the_readers_language(two_months: tuple[str, Path],
     assert set(summary["Tren"].dropna()) <= {"naik", "datar", "turun"}
     csv = pd.read_csv(tmp_path / "id" / "progress_summary.csv")
     assert set(csv["level"]) == {"village", "office", "district", "regency", "area"}
+
+
+def test_notes_say_what_the_months_hold_that_the_report_reads_partly(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    database = f"sqlite:///{tmp_path / 'part.db'}"
+    partial = month_table(tmp_path, "sebagian.csv", rows=slice(0, 100))
+    assert main(["snapshot", "import", "--month", "2024-10", str(partial),
+                 "--database", database]) == 0
+    out = tmp_path / "out"
+    assert main(["progress", "--database", database, "--out", str(out)]) == 0
+    assert "2024-10 (100 of 438)" in capsys.readouterr().err
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert any("100 of 438" in note for note in manifest["notes"])
+    assert main(["progress", "--database", database, "--out", str(out)]) == 1
+    assert f"already exist in {out}:" in capsys.readouterr().err  # the folder asked for

@@ -130,3 +130,45 @@ def progress_for_result(result: AnalysisResult, series: pd.DataFrame, *,
     villages = pd.DataFrame(result.villages.drop(columns="geometry"))
     offices = pd.DataFrame(result.offices[["office_id", "name"]])
     return progress_report(series, villages, result.office_pieces, offices, settings)
+
+
+def store_notes(places: PreparedInputs, series: pd.DataFrame, imports: pd.DataFrame
+                ) -> list[str]:
+    """
+    Say what in the stored months the report cannot use, or uses on another footing.
+
+    Parameters
+    ----------
+    places
+        The boundaries and offices the report is computed on.
+    series
+        The stored months.
+    imports
+        The imports in force (:func:`geo_outreach.store.snapshots.stored_months`).
+
+    Returns
+    -------
+    list of str
+        One sentence each: village codes the boundaries do not hold (left out), months
+        matched against other boundaries, months holding fewer villages than the
+        boundaries.
+    """
+    notes = []
+    known = set(places.villages["code"].astype(str))
+    unknown = sorted(set(series["code"].astype(str)) - known)
+    if unknown:
+        notes.append(f"{len(unknown)} village code(s) of the stored months are not in the "
+                     f"boundaries and are left out (e.g. {', '.join(unknown[:3])})")
+    sha = places.inputs.get("boundaries", {}).get("sha256", "")
+    if "boundaries_sha256" in imports.columns and sha:
+        other = sorted(imports.loc[imports["boundaries_sha256"] != sha, "month"])
+        if other:
+            notes.append(f"{', '.join(other)} were matched against other boundaries than "
+                         "these: check that the codes are the same")
+    held = series.groupby("month")["code"].nunique()
+    partial = [f"{month} ({count} of {len(known)})" for month, count in held.items()
+               if count < len(known)]
+    if partial:
+        notes.append("months holding fewer villages than the boundaries: "
+                     f"{', '.join(partial)}; their totals are of those villages only")
+    return notes

@@ -12,13 +12,14 @@ a trend layer, a chart per office and one small map per month.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from geo_outreach._errors import InputError, Problem
-from geo_outreach.analysis.progress_run import run_progress
+from geo_outreach.analysis.progress_run import run_progress, store_notes
 from geo_outreach.analysis.progress_scope import narrowed_report
 from geo_outreach.cli.options import (
     add_database_option,
@@ -124,6 +125,9 @@ def run_progress_command(args: argparse.Namespace) -> int:
                                  f"{latest}", f"give a target month after {latest}, e.g. "
                                  f"{latest[:4]}-12"))
     report, result = run_progress(places, series, params, until=until)
+    notes = store_notes(places, series, imports)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     shown = narrowed_report(report, result.office_pieces, office=args.office,
                             regency=args.regency)
     scope = {"office": args.office, "regency": args.regency}
@@ -132,7 +136,7 @@ def run_progress_command(args: argparse.Namespace) -> int:
 
     with staged_outputs(args.out, output_policy(args)) as staging:
         write_progress_tables(shown, result, imports, staging, store=where, scope=scope,
-                              lang=args.lang)
+                              lang=args.lang, notes=notes)
         write_progress_figures(shown, result, staging, lang=args.lang, regency=args.regency)
     print(_summary(shown, args.out))
     return 0

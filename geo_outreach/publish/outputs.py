@@ -76,7 +76,7 @@ class OutputPolicy:
             names = ", ".join(path.name for path in existing[:MAX_LISTED])
             more = len(existing) - MAX_LISTED
             listed = f"{names} and {more} more" if more > 0 else names
-            where = existing[0].parent
+            where = Path(os.path.commonpath([path.parent for path in existing]))
             msg = (f"{len(existing)} output file(s) already exist in {where}: {listed}. "
                    "They were left untouched; add --force to replace them, "
                    "or choose another --out")

@@ -23,6 +23,7 @@ from geo_outreach.atomic import atomic_write
 from geo_outreach.inputs.bundled import DEMO_LABEL
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from openpyxl.worksheet.worksheet import Worksheet
@@ -60,7 +61,8 @@ def _rows(table: pd.DataFrame) -> list[dict[str, object]]:
 
 
 def progress_manifest(report: ProgressReport, result: AnalysisResult, imports: pd.DataFrame,
-                      *, store: str, scope: dict[str, str | None]) -> dict[str, object]:
+                      *, store: str, scope: dict[str, str | None],
+                      notes: Sequence[str] = ()) -> dict[str, object]:
     """
     Describe a progress run: where the months came from, the settings and the numbers.
 
@@ -76,6 +78,8 @@ def progress_manifest(report: ProgressReport, result: AnalysisResult, imports: p
         The store's URL, password hidden.
     scope
         ``{"office": ..., "regency": ...}`` as asked.
+    notes
+        What the stored months hold that the report leaves out or reads differently.
 
     Returns
     -------
@@ -104,6 +108,7 @@ def progress_manifest(report: ProgressReport, result: AnalysisResult, imports: p
                             "inside its radius and nearest to it, as in analyze",
         },
         "scope": scope,
+        "notes": list(notes),
         **{f"{level}_summary": _rows(summary[summary["level"] == level])
            for level in MANIFEST_LEVELS},
     }
@@ -221,7 +226,8 @@ def progress_notes(report: ProgressReport, lang: Language) -> list[str]:
 
 def write_progress_tables(report: ProgressReport, result: AnalysisResult,
                           imports: pd.DataFrame, out_dir: Path, *, store: str,
-                          scope: dict[str, str | None], lang: Language = "id") -> list[Path]:
+                          scope: dict[str, str | None], lang: Language = "id",
+                          notes: Sequence[str] = ()) -> list[Path]:
     """
     Write the report's tables and manifest into a folder, each file atomically.
 
@@ -241,6 +247,8 @@ def write_progress_tables(report: ProgressReport, result: AnalysisResult,
         ``{"office": ..., "regency": ...}`` as asked.
     lang
         The workbook's language.
+    notes
+        What the stored months hold that the report leaves out (``run.json``).
 
     Returns
     -------
@@ -251,7 +259,8 @@ def write_progress_tables(report: ProgressReport, result: AnalysisResult,
     summary = report.summary.assign(data_label=label)
     monthly = report.monthly.assign(data_label=label)
     used = imports[imports["month"].isin(report.months)].reset_index(drop=True)
-    manifest = progress_manifest(report, result, imports, store=store, scope=scope)
+    manifest = progress_manifest(report, result, imports, store=store, scope=scope,
+                                 notes=notes)
     writers = {
         "progress_summary.csv": lambda p: summary.to_csv(p, index=False),
         "progress_monthly.csv": lambda p: monthly.to_csv(p, index=False),
