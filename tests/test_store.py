@@ -338,3 +338,13 @@ def test_addresses_that_would_lose_data_or_cannot_be_read_are_refused(given: str
 
 def test_postgres_urls_as_some_servers_write_them_are_accepted():
     assert database_url("postgres://u@db/progress") == "postgresql+psycopg://u@db/progress"
+
+
+def test_the_same_file_matched_against_other_boundaries_is_another_table(store: Store):
+    _import(store, "2024-10")
+    other = SnapshotSource("bundled:boundaries/demo_participation.csv",
+                           str(import_history(store)["file_sha256"].iloc[0]), 438,
+                           "own.gpkg", "ab" * 32, "the user's boundary file")
+    counts = monthly_series(store)[["code", "participants"]]
+    with pytest.raises(StoreError, match="--replace"):
+        import_snapshot(store, "2024-10", counts, other)

@@ -182,7 +182,8 @@ def _store(conn: Connection, month: str, counts: pd.DataFrame, source: SnapshotS
            by: str, *, replace: bool) -> ImportOutcome:
     """One attempt, inside the caller's transaction."""
     current = _current(conn, month)
-    if current is not None and current["file_sha256"] == source.file_sha256:
+    if current is not None and (current["file_sha256"], current["boundaries_sha256"]) == (
+            source.file_sha256, source.boundaries_sha256):  # same file, matched the same way
         _log(conn, month, source, by, outcome="unchanged", import_id=int(current["id"]))
         return ImportOutcome("unchanged", month, int(current["id"]), int(current["villages"]))
     if current is not None and not replace:
@@ -238,6 +239,9 @@ def import_snapshot(
 ) -> ImportOutcome:
     """
     Store one month's participation, matched to village codes, in one transaction.
+
+    The month is left unchanged when it already holds the same file matched against the
+    same boundaries; the same file matched against other boundaries is another table.
 
     Parameters
     ----------
