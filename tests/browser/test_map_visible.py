@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import io
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -26,11 +25,12 @@ from PIL import Image
 from geo_outreach import i18n
 from geo_outreach.inputs.prepare import InputPaths, prepare_inputs
 from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.page_watch import watch
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from playwright.sync_api import ConsoleMessage, Page, Route
+    from playwright.sync_api import Page
 
     from geo_outreach.config import Language
 
@@ -54,8 +54,6 @@ POLL_S = 0.25
 OFFICE = "KC Yogyakarta"
 REGENCY = "Kabupaten Sleman"
 UPLOADED_NAME = "kepesertaan.csv"
-LOCAL_HOST = "127.0.0.1"
-TILE_HOSTS = ("tile.openstreetmap.org",)
 """Tile servers of the map's optional OpenStreetMap layer (off by default): the network is
 cut, so a tile it asks for fails, and that failure is the only console error let through."""
 
@@ -82,14 +80,6 @@ lacks the mark :data:`MARK_SEEN` left on the one before."""
 MARK_SEEN = "(frame) => { frame.contentWindow.__geoOutreachSeen = true; }"
 
 
-@dataclass
-class Watch:
-    """Everything the page logged or threw that would tell the user something broke."""
-
-    problems: list[str] = field(default_factory=list)
-    outside: list[str] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class MapSeen:
     """What the map looked like once it settled."""
@@ -101,42 +91,6 @@ class MapSeen:
     paths: int
     drawn: int
     coloured_share: float
-
-
-def is_tile_failure(message: ConsoleMessage) -> bool:
-    """True for the console's note that a map tile could not be loaded (no network)."""
-    host = urlsplit(message.location.get("url", "")).hostname or ""
-    return message.text.startswith("Failed to load resource") and host.endswith(TILE_HOSTS)
-
-
-def watch(page: Page) -> Watch:
-    """
-    Record console errors and uncaught exceptions of the page and its frames; cut the network.
-
-    Playwright reports the console and errors of every frame of the page (the map's iframe
-    too) on the page. Requests to anything but the app's server are aborted, and recorded
-    unless they ask a tile server for tiles.
-    """
-    seen = Watch()
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not is_tile_failure(message):
-            seen.problems.append(f"console error: {message.text} "
-                                 f"(at {message.location.get('url')})")
-
-    def local_only(route: Route) -> None:
-        host = urlsplit(route.request.url).hostname or ""
-        if host == LOCAL_HOST:
-            route.continue_()
-            return
-        if not host.endswith(TILE_HOSTS):
-            seen.outside.append(route.request.url)
-        route.abort()
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: seen.problems.append(f"page error: {error}"))
-    page.route("**/*", local_only)
-    return seen
 
 
 def coloured_share(png: bytes) -> float:

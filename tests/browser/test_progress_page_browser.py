@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -28,11 +28,12 @@ from geo_outreach import i18n
 from geo_outreach.render.map_style import BACKGROUND_COLOUR, CLASS_COLOURS, village_style
 from geo_outreach.render.progress_data import month_label
 from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.page_watch import LOCAL_HOST, TILE_HOSTS, Watch, watch
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from playwright.sync_api import ConsoleMessage, Locator, Page, Route
+    from playwright.sync_api import ConsoleMessage, Locator, Page
 
     from geo_outreach.config import Language
 
@@ -71,8 +72,6 @@ WITHOUT_CONTROLS = ".leaflet-control-container { visibility: hidden !important; 
 """Screenshot style (it reaches into the iframe): the slider, legend and buttons hidden,
 so the legend's swatches cannot pass for villages."""
 POLL_S = 0.25
-LOCAL_HOST = "127.0.0.1"
-TILE_HOSTS = ("tile.openstreetmap.org",)
 """The optional OpenStreetMap layer's servers (off by default; the network is cut)."""
 STREAMLIT_PROBES = ("_stcore/health", "_stcore/host-config")
 """Opened at a page's address, Streamlit's frontend first asks for these under that address
@@ -103,14 +102,6 @@ MOVE_SLIDER = """(frame, index) => {
     input.dispatchEvent(new Event("input", {bubbles: true}));
     input.dispatchEvent(new Event("change", {bubbles: true}));
 }"""
-
-
-@dataclass
-class Watch:
-    """Everything the page logged or threw that would tell the user something broke."""
-
-    problems: list[str] = field(default_factory=list)
-    outside: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -145,30 +136,6 @@ def is_expected_failure(message: ConsoleMessage) -> bool:
     return host.endswith(TILE_HOSTS) or (
         host == LOCAL_HOST and url.path.strip("/") in {f"{ADDRESS}/{probe}"
                                                        for probe in STREAMLIT_PROBES})
-
-
-def watch(page: Page) -> Watch:
-    """Record console errors and uncaught exceptions of the page and its frames; cut the net."""
-    seen = Watch()
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not is_expected_failure(message):
-            seen.problems.append(f"console error: {message.text} "
-                                 f"(at {message.location.get('url')})")
-
-    def local_only(route: Route) -> None:
-        host = urlsplit(route.request.url).hostname or ""
-        if host == LOCAL_HOST:
-            route.continue_()
-            return
-        if not host.endswith(TILE_HOSTS):
-            seen.outside.append(route.request.url)
-        route.abort()
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: seen.problems.append(f"page error: {error}"))
-    page.route("**/*", local_only)
-    return seen
 
 
 def drawn_colours() -> np.ndarray:
@@ -282,7 +249,7 @@ def test_progress_map_is_visible_and_follows_the_month_slider(
         page: Page, streamlit_url: str, artifacts: Path):
     from playwright.sync_api import expect  # noqa: PLC0415 - only with playwright installed
 
-    seen = watch(page)
+    seen = watch(page, expected=is_expected_failure)
     open_progress(page, streamlit_url)
     expect(page.get_by_text(i18n.t("progress.page.demo", "id"))).to_be_visible()
     latest = wait_for_map(page, "open", artifacts, month=month_label(LATEST_MONTH, "id"))
@@ -311,7 +278,7 @@ def test_progress_map_stays_visible_when_the_page_runs_again(
         page: Page, streamlit_url: str, artifacts: Path):
     from playwright.sync_api import expect  # noqa: PLC0415 - only with playwright installed
 
-    seen = watch(page)
+    seen = watch(page, expected=is_expected_failure)
     open_progress(page, streamlit_url)
     assert_visible(wait_for_map(page, "rerun-open", artifacts), "open", seen)
 
@@ -340,7 +307,7 @@ def test_progress_page_in_english_shows_its_map(page: Page, streamlit_url: str,
                                                 artifacts: Path):
     from playwright.sync_api import expect  # noqa: PLC0415 - only with playwright installed
 
-    seen = watch(page)
+    seen = watch(page, expected=is_expected_failure)
     open_progress(page, streamlit_url)
     assert_visible(wait_for_map(page, "lang-open", artifacts), "open", seen)
 
