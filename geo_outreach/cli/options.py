@@ -65,6 +65,11 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     points.add_argument("--dask-scheduler", nargs="?", const="local", metavar="ADDRESS",
                         help="classify the households on a Dask cluster (tcp://host:8786); "
                              "without an address, on a local cluster")
+    add_analysis_options(parser)
+
+
+def add_analysis_options(parser: argparse.ArgumentParser) -> None:
+    """Add the radius, target and denominator (see :func:`analysis_params`)."""
     analysis = parser.add_argument_group("analysis")
     analysis.add_argument("--radius-km", type=float, default=5.0,
                           help="radius around each office in km (default 5)")
@@ -72,6 +77,22 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
                           help="coverage target as a fraction (default 0.40)")
     analysis.add_argument("--denominator", choices=DENOMINATORS, default="labour_force",
                           help="what coverage is measured against (default labour_force)")
+
+
+def add_place_options(parser: argparse.ArgumentParser, *, offices: bool = True) -> None:
+    """Add the boundaries (and offices) with their column mappings, for the store's commands."""
+    places = parser.add_argument_group("places (default: the bundled DIY data)")
+    places.add_argument("--boundaries", type=Path, metavar="FILE",
+                        help="village polygons the months are matched against")
+    places.add_argument("--boundary-columns", metavar="MAP",
+                        help="your headers for the boundary columns, "
+                             "e.g. code=KDEPUM,name=NAMOBJ,district=WADMKC,regency=WADMKK")
+    if offices:
+        places.add_argument("--offices", type=Path, metavar="FILE",
+                            help="offices: CSV/XLSX (name, office_type, lat, lon) or a point "
+                                 "file")
+        places.add_argument("--office-columns", metavar="MAP",
+                            help="your headers for the office columns, e.g. lat=LINTANG")
 
 
 HOUSEHOLD_DETAILS_FILE = "households_classified.parquet"

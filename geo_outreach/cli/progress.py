@@ -22,8 +22,10 @@ from geo_outreach._errors import InputError, Problem
 from geo_outreach.analysis.progress_run import run_progress, store_notes
 from geo_outreach.analysis.progress_scope import narrowed_report
 from geo_outreach.cli.options import (
+    add_analysis_options,
     add_database_option,
     add_force_option,
+    add_place_options,
     analysis_params,
     output_policy,
     print_warnings,
@@ -31,7 +33,6 @@ from geo_outreach.cli.options import (
 from geo_outreach.config import PARAMETERS, ColumnMapping
 from geo_outreach.inputs.bundled import DEMO_LABEL
 from geo_outreach.inputs.prepare import InputPaths, prepare_inputs
-from geo_outreach.inputs.schema import DENOMINATORS
 from geo_outreach.publish.outputs import staged_outputs
 from geo_outreach.publish.progress_outputs import write_progress_tables
 from geo_outreach.store.database import open_store
@@ -70,21 +71,8 @@ def add_progress_command(commands: argparse._SubParsersAction) -> None:
                                "of the store")
     progress.add_argument("--lang", choices=("id", "en"), default="id",
                           help="language of the workbook, map and charts (default id)")
-    inputs = progress.add_argument_group("places (default: the bundled DIY data)")
-    inputs.add_argument("--boundaries", type=Path, metavar="FILE",
-                        help="village polygons the months were matched against")
-    inputs.add_argument("--offices", type=Path, metavar="FILE", help="offices")
-    inputs.add_argument("--boundary-columns", metavar="MAP",
-                        help="your headers for the boundary columns")
-    inputs.add_argument("--office-columns", metavar="MAP",
-                        help="your headers for the office columns")
-    analysis = progress.add_argument_group("analysis")
-    analysis.add_argument("--radius-km", type=float, default=5.0,
-                          help="radius around each office in km (default 5)")
-    analysis.add_argument("--target", type=float, default=0.40,
-                          help="coverage target as a fraction (default 0.40)")
-    analysis.add_argument("--denominator", choices=DENOMINATORS, default="labour_force",
-                          help="what coverage is measured against (default labour_force)")
+    add_place_options(progress)
+    add_analysis_options(progress)
     add_database_option(progress)
     add_force_option(progress)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geo_outreach.cli.options import add_database_option, print_warnings
+from geo_outreach.cli.options import add_database_option, add_place_options, print_warnings
 from geo_outreach.config import ColumnMapping
 from geo_outreach.inputs.prepare import InputPaths
 from geo_outreach.store.database import open_store
@@ -53,11 +53,7 @@ def add_snapshot_command(commands: argparse._SubParsersAction) -> None:
                                 "in the history)")
     importing.add_argument("--by", metavar="NAME",
                            help="who imports, for the record (default: user@host)")
-    importing.add_argument("--boundaries", type=Path, metavar="FILE",
-                           help="village polygons to match against (default: the bundled DIY "
-                                "layer)")
-    importing.add_argument("--boundary-columns", metavar="MAP",
-                           help="your headers for the boundary columns")
+    add_place_options(importing, offices=False)
     importing.add_argument("--participation-columns", metavar="MAP",
                            help="your headers for the participation columns, "
                                 "e.g. code=KODE,labour_force=AK,participants=PESERTA")
