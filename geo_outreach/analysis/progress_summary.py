@@ -114,14 +114,15 @@ def summarise(
     """
     ordered = monthly.sort_values([*KEYS, "month"], kind="stable")
     origin = months[0]
-    month_number = ordered["month"].map(lambda month: months_between(origin, month))
+    numbers = {month: months_between(origin, month) for month in months}
+    month_number = ordered["month"].map(numbers)
     first = ordered.drop_duplicates(KEYS, keep="first").set_index(KEYS)
     latest = ordered.drop_duplicates(KEYS, keep="last").set_index(KEYS)
     base = _pace_base(ordered, month_number, first, pace_months)
     counted = ordered.groupby(KEYS, sort=False)["month"].count().reindex(first.index)
 
-    latest_number = latest["month"].map(lambda month: months_between(origin, month))
-    window = latest_number - base["month"].map(lambda month: months_between(origin, month))
+    latest_number = latest["month"].map(numbers)
+    window = latest_number - base["month"].map(numbers)
     window = window.where(window > 0).astype("float64")
     paced = _compared(counts, membership, base["month"], latest["month"])
     pace = paced["participants_change"] / window

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final, Literal
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -329,15 +330,18 @@ def monthly_series(store: Store, *, since: str | None = None, until: str | None 
         query = query.where(snapshot_villages.c.code.in_(list(codes)))
     with store.reading() as conn:
         result = conn.execute(query)
-        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    frame = frame.drop(columns="import_id")
-    for column in COUNT_COLUMNS:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    frame["is_demo"] = frame["is_demo"].astype(bool)
-    frame["month"] = frame["month"].astype(str)
-    frame["code"] = frame["code"].astype(str)
-    return frame.sort_values(["month", "code"], ignore_index=True)[
-        ["month", "code", *COUNT_COLUMNS, "is_demo"]]
+        names = list(result.keys())
+        rows = result.cursor.fetchall() if result.cursor is not None else []
+    # plain tuples into typed columns: far faster than a frame of row objects (2 M rows)
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    values = dict(zip(names, columns, strict=True))
+    frame = pd.DataFrame({
+        "month": pd.Series(values["month"], dtype=str),
+        "code": pd.Series(values["code"], dtype=str),
+        **{column: np.array(values[column], dtype="float64") for column in COUNT_COLUMNS},
+        "is_demo": np.array(values["is_demo"], dtype=bool),
+    })
+    return frame.sort_values(["month", "code"], ignore_index=True)
 
 
 def stored_months(store: Store) -> pd.DataFrame:
