@@ -20,15 +20,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages.common import STATIC_URL, display, result_frame
-from app_pages.store_panel import load_months
+from app_pages.store_panel import load_months, progress_cached
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError
-from geo_outreach.analysis.progress_run import run_progress
-from geo_outreach.config import AnalysisParams
 from geo_outreach.escape import escape_markdown
 from geo_outreach.i18n.problem_text import describe_error
 from geo_outreach.months import shift_month
-from geo_outreach.publish.progress_outputs import write_progress_tables
+from geo_outreach.publish.progress_outputs import worded, write_progress_tables
 from geo_outreach.render.progress_charts import progress_chart
 from geo_outreach.render.progress_data import month_label
 from geo_outreach.render.progress_map import progress_map
@@ -36,24 +34,13 @@ from geo_outreach.render.progress_map import progress_map
 if TYPE_CHECKING:
     from geo_outreach.analysis.progress import ProgressReport
     from geo_outreach.analysis.result import AnalysisResult
-    from geo_outreach.config import Language
+    from geo_outreach.config import AnalysisParams, Language
     from geo_outreach.inputs.prepare import PreparedInputs
 
 LEVELS: Final = ("village", "office", "district", "regency")
 SHOWN_COLUMNS: Final = ("unit_name", "regency", "coverage_latest", "change_pp",
                         "pace_per_month", "needed_by_target", "needed_per_month",
                         "projected_coverage", "on_track", "trend")
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _report(_places: PreparedInputs, _series_table: pd.DataFrame, key: tuple[object, ...],
-            radius_km: float, target: float, denominator: str, until: str | None
-            ) -> tuple[ProgressReport, AnalysisResult]:
-    """Compute the report once per inputs, months and settings."""
-    del key
-    params = AnalysisParams(radius_km=radius_km, target=target,
-                            denominator=denominator)  # type: ignore[arg-type]
-    return run_progress(_places, _series_table, params, until=until)
 
 
 def chart_unit(report: ProgressReport, office: str | None, regency: str | None,
@@ -116,10 +103,7 @@ def summary_table(report: ProgressReport, level: str, lang: Language) -> pd.Data
         "" if pd.isna(value) else i18n.t("unit.percentage_points", lang, value=(
             ("+" if value > 0 else "") + i18n.format_number(value, lang, decimals=2)))
         for value in rows["change_pp"]]
-    rows["trend"] = [i18n.t(f"progress.page.trend.{value}", lang) if isinstance(value, str)
-                     else "" for value in rows["trend"]]
-    rows["on_track"] = [i18n.value_label("on_track", bool(value), lang) if pd.notna(value)
-                        else "" for value in rows["on_track"]]
+    rows = worded(rows, lang)  # trend and on-track in words, as in the workbook
     headers = {column: i18n.t(f"progress.page.column.{column}", lang)
                for column in rows.columns}
     return display(rows, lang, table_name="progress", headers=headers)
@@ -150,12 +134,10 @@ def show_progress(places: PreparedInputs, params: AnalysisParams, lang: Language
                              value=default if default in choices else choices[0],
                              format_func=lambda month: month_label(month, lang),
                              key="progress_until")
-    key = (where, tuple(imports["import_id"]),
-           tuple(record.get("sha256", "") for record in places.inputs.values()))
     try:
         with st.spinner(i18n.t("msg.reading", lang)):
-            report, result = _report(places, series, key, params.radius_km, params.target,
-                                     params.denominator, until)
+            report, result = progress_cached(places, series, imports, where, params,
+                                             until=until)
     except GeoOutreachError as err:
         st.error(escape_markdown(describe_error(err, lang)))
         return

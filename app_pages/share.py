@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Final
 import streamlit as st
 
 from app_pages.common import result_frame
-from app_pages.store_panel import load_months
+from app_pages.store_panel import load_months, progress_cached
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError
 from geo_outreach.analysis.headline import office_regency
-from geo_outreach.analysis.progress_run import run_progress
 from geo_outreach.escape import escape_markdown
 from geo_outreach.i18n.problem_text import describe_error
 from geo_outreach.privacy import DEFAULT_K
@@ -109,10 +108,10 @@ def share_progress(result: AnalysisResult, places: PreparedInputs, lang: Languag
     loaded = load_months(lang)
     if loaded is None:
         return result, None
-    series, _, _, is_demo = loaded
+    series, imports, where, is_demo = loaded
     st.caption(i18n.t("share.progress_demo" if is_demo else "share.progress_store", lang))
     try:
-        report, latest = run_progress(places, series, result.params)
+        report, latest = progress_cached(places, series, imports, where, result.params)
     except GeoOutreachError as err:
         st.error(escape_markdown(describe_error(err, lang)))
         return result, None

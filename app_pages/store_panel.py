@@ -16,6 +16,8 @@ import streamlit as st
 from app_pages.common import kept_files, problems_frame, upload_check
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError, InputError
+from geo_outreach.analysis.progress_run import run_progress
+from geo_outreach.config import AnalysisParams
 from geo_outreach.escape import escape_markdown
 from geo_outreach.i18n.problem_text import describe_error
 from geo_outreach.inputs import uploads
@@ -32,7 +34,10 @@ from geo_outreach.store.snapshots import monthly_series, stored_months
 if TYPE_CHECKING:
     import pandas as pd
 
+    from geo_outreach.analysis.progress import ProgressReport
+    from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.config import Language
+    from geo_outreach.inputs.prepare import PreparedInputs
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -188,3 +193,29 @@ def load_months(lang: Language) -> tuple[pd.DataFrame, pd.DataFrame, str, bool] 
         st.error(escape_markdown(describe_error(err, lang)))
         return None
     return series, imports, where, False
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _progress(_places: PreparedInputs, _series: pd.DataFrame, key: tuple[object, ...],
+              radius_km: float, target: float, denominator: str, until: str | None
+              ) -> tuple[ProgressReport, AnalysisResult]:
+    """Compute the report once per inputs, imports and settings."""
+    del key  # the store, its imports and the inputs' content: part of the cache key only
+    params = AnalysisParams(radius_km=radius_km, target=target,
+                            denominator=denominator)  # type: ignore[arg-type]
+    return run_progress(_places, _series, params, until=until)
+
+
+def progress_cached(places: PreparedInputs, series: pd.DataFrame, imports: pd.DataFrame,
+                    where: str, params: AnalysisParams, *, until: str | None = None
+                    ) -> tuple[ProgressReport, AnalysisResult]:
+    """
+    Give the progress report and the latest month's analysis, computed once per content.
+
+    The Kemajuan and Bagikan pages share this cache, so a rerun (a slider, a checkbox)
+    never recomputes what the months and settings already gave.
+    """
+    key = (where, tuple(imports["import_id"]),
+           tuple(record.get("sha256", "") for record in places.inputs.values()))
+    return _progress(places, series, key, params.radius_km, params.target,
+                     params.denominator, until)
