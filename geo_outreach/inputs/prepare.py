@@ -172,30 +172,26 @@ def prepare_inputs(paths: InputPaths, *, radius_km: float = 5.0,
     participation_path = paths.participation or bundled.DEMO_PARTICIPATION
     offices_path = paths.offices or bundled.OFFICES_CSV
     boundaries_path = paths.boundaries or bundled.BOUNDARIES_GPKG
-    inputs = {
-        "boundaries": _input_record(boundaries_path, is_bundled=paths.boundaries is None),
-        "participation": _input_record(participation_path,
-                                       is_bundled=paths.participation is None,
-                                       max_bytes=tables.MAX_TABLE_BYTES),
-        "offices": _input_record(offices_path, is_bundled=paths.offices is None,
-                                 max_bytes=tables.MAX_TABLE_BYTES),
-    }
+    inputs = {"boundaries": _input_record(boundaries_path, is_bundled=paths.boundaries is None)}
+    if with_participation:
+        inputs["participation"] = _input_record(participation_path,
+                                                is_bundled=paths.participation is None,
+                                                max_bytes=tables.MAX_TABLE_BYTES)
+    if with_offices:
+        inputs["offices"] = _input_record(offices_path, is_bundled=paths.offices is None,
+                                          max_bytes=tables.MAX_TABLE_BYTES)
     # The synthetic table stays DEMO whichever way it comes in (bundled, a copy, an upload).
-    is_demo = inputs["participation"]["sha256"] == file_sha256(bundled.DEMO_PARTICIPATION)
+    is_demo = with_participation and (
+        inputs["participation"]["sha256"] == file_sha256(bundled.DEMO_PARTICIPATION))
 
     participation_table = offices_table = None
-    if not with_participation:
-        inputs.pop("participation")
-        is_demo = False
-    else:
+    if with_participation:
         try:
             participation_table = readers.read_participation(
                 participation_path, mapping=paths.participation_columns)
         except InputError as err:
             problems.extend(err.problems)
-    if not with_offices:
-        inputs.pop("offices")
-    else:
+    if with_offices:
         try:
             offices_table = readers.read_offices(offices_path, mapping=paths.office_columns)
         except InputError as err:
