@@ -36,6 +36,18 @@ BPJS_REASON: Final = Translatable("BPJS Ketenagakerjaan began in January 2014",
                                   "problem.part.store.bpjs_start")
 
 
+def today_in_yogyakarta() -> date:
+    """
+    Give today's date in DIY (WIB).
+
+    Returns
+    -------
+    date
+        Today in Asia/Jakarta.
+    """
+    return datetime.now(WIB).date()
+
+
 def this_month(today: date | None = None) -> str:
     """
     Give the current month in DIY (WIB).
