@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from geo_outreach.config import AnalysisParams
 
 COUNT_COLUMNS = ("labour_force", "employed", "participants", *SEGMENTS)
+PROVISIONAL_COLUMN = "provisional_participants"
+"""Participants counted from field registrations, already inside ``participants``, until
+a monthly snapshot shows them (:mod:`geo_outreach.analysis.provisional`)."""
 """Numeric participation columns carried onto the villages when present."""
 
 
@@ -85,7 +88,7 @@ def compute_coverage(
                                               params.denominator),
                   "other": other},
         ))
-    present = [c for c in COUNT_COLUMNS if c in participation.columns]
+    present = [c for c in (*COUNT_COLUMNS, PROVISIONAL_COLUMN) if c in participation.columns]
     counts = participation[["code", *present]].copy()
     counts[present] = counts[present].astype("float64")
     counts["has_data"] = True
