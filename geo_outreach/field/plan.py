@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Final, Literal, get_args
 
 import pandas as pd
@@ -38,6 +39,36 @@ UNSERVED_REASONS: Final[dict[str, dict[str, str]]] = {
                  "en": "the trip there and back plus the visits take longer than one day"},
 }
 """Why a stop is not served, in Bahasa Indonesia and English."""
+
+
+WORKING_DAYS: Final = frozenset(range(5))
+"""Monday (0) to Friday (4): the days a plan's working days fall on."""
+
+
+def working_day(start: date, day: int) -> date:
+    """
+    Return the date of the ``day``-th working day (from 1) counted from ``start``.
+
+    Parameters
+    ----------
+    start
+        Day 1; a Saturday or Sunday moves to the next Monday.
+    day
+        The working day, from 1.
+
+    Returns
+    -------
+    date
+        Monday to Friday (:data:`WORKING_DAYS`), weekends skipped.
+    """
+    current = start
+    while current.weekday() not in WORKING_DAYS:
+        current += timedelta(days=1)
+    for _ in range(day - 1):
+        current += timedelta(days=1)
+        while current.weekday() not in WORKING_DAYS:
+            current += timedelta(days=1)
+    return current
 
 
 @dataclass(frozen=True)
@@ -154,7 +185,8 @@ class TeamRoute:
         (visited; the same), ``priority``, ``arrival_min`` (minutes after the start),
         ``service_min``, ``leg_km`` (from the previous point), ``leg_estimated`` (True:
         straight line × detour factor, no road network), ``lat``, ``lon`` (the stop, on
-        the road where the network reaches).
+        the road where the network reaches), ``code`` (the village's code, "" for a
+        stop of the planner's own without one).
     distance_km, travel_min, service_min, total_min
         The day's distance, travel time, visiting time and their sum (start to end).
     households
@@ -220,6 +252,12 @@ class RoutePlan:
         Road ÷ straight-line distance used for the estimated legs.
     solver, solve_s
         The solver used and its wall time.
+    plan_id
+        The plan's id in the store (:func:`plan_identifier`), carried by its field form,
+        paper sheets and every outcome that comes back ("" before it is stored).
+    start_date
+        The date of day 1 (None: not dated); the days are working days, Monday to
+        Friday (:meth:`day_date`).
     """
 
     routes: list[TeamRoute]
@@ -237,6 +275,12 @@ class RoutePlan:
     detour_factor: float = 1.0
     solver: str = ""
     solve_s: float = 0.0
+    plan_id: str = ""
+    start_date: date | None = None
+
+    def day_date(self, day: int) -> date | None:
+        """Return the date of working day ``day`` (from 1), or None for an undated plan."""
+        return None if self.start_date is None else working_day(self.start_date, day)
 
     @property
     def days(self) -> int:

@@ -16,16 +16,21 @@ twice, the most urgent stops come first, and what does not fit is listed with th
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
 import shapely
 
 from geo_outreach._errors import InputError, Problem
+from geo_outreach.field.field_history import come_back_stops
 from geo_outreach.field.plan import (
     DEFAULT_DAYS,
     RoutePlan,
     RouteSettings,
     TravelMode,
+    working_day,
 )
 from geo_outreach.field.solver import solve_routes
 from geo_outreach.field.stops import office_row
@@ -34,10 +39,12 @@ from geo_outreach.field.vrp import DEFAULT_SOLVER
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import date
 
     import geopandas as gpd
 
     from geo_outreach.analysis.result import AnalysisResult
+    from geo_outreach.field.field_history import FieldHistory
     from geo_outreach.roads.model import RoadNetwork
 
 
@@ -74,6 +81,8 @@ def plan_routes(
     end: tuple[float, float] | None = None,
     time_limit_s: float | None = None,
     solver: str = DEFAULT_SOLVER,
+    start_date: date | None = None,
+    history: FieldHistory | None = None,
 ) -> RoutePlan:
     """
     Plan the canvassing of an office's field teams over one or more working days.
@@ -104,6 +113,13 @@ def plan_routes(
     start, end
         ``(lat, lon)`` where the teams start and end; the office when None (end: the
         start).
+    start_date
+        The date of day 1 (the days are working days); None for an undated plan.
+    history
+        What the field said before (:func:`geo_outreach.field.field_history.field_history`):
+        refusals, do-not-contact, moved households and come-back visits waiting for their
+        date are not planned; come-back visits due in the plan's days (a dated plan) are
+        planned first, on their day.
 
     Returns
     -------
@@ -121,15 +137,48 @@ def plan_routes(
                              visit_minutes=visit_minutes, days=days,
                              time_limit_s=time_limit_s, solver=solver)
     office = office_row(result, office_id)
+    settled = history.settled() if history is not None else None
     if stops is None:
         stops = visit_stops(result, office_id=office_id,
                             households_per_stop=settings.households_per_stop, codes=codes,
                             top=top, workers_per_household=workers_per_household,
-                            padukuhan=padukuhan)
+                            padukuhan=padukuhan, settled=settled)
     else:
-        stops = split_stops(stops, settings.households_per_stop)
+        stops = split_stops(_less_settled(stops, settled), settings.households_per_stop)
+    if history is not None and start_date is not None:
+        days_planned = [working_day(start_date, day) for day in range(1, days + 1)]
+        stops = _with_come_backs(stops, come_back_stops(history, days_planned,
+                                                        settings.households_per_stop))
     start_point = _point(start, office.geometry, "start")
     end_point = _point(end, start_point, "end")
-    return solve_routes(network, stops, settings, start=start_point, end=end_point,
+    plan = solve_routes(network, stops, settings, start=start_point, end=end_point,
                         office_id=office_id, office_name=str(office["name"]),
                         is_demo=result.is_demo)
+    return dataclasses.replace(plan, start_date=start_date)
+
+
+def _less_settled(stops: gpd.GeoDataFrame, settled: pd.Series | None) -> gpd.GeoDataFrame:
+    """Take the settled households off the planner's own stops (by code, else by stop id)."""
+    if settled is None or settled.empty:
+        return stops
+    stops = stops.copy()
+    code = stops["code"].astype(str) if "code" in stops else pd.Series("", index=stops.index)
+    key = code.where(code != "", stops["stop_id"].astype(str))
+    households = pd.to_numeric(stops["households"], errors="coerce")
+    if households.isna().any():  # prepare_stops names the bad rows
+        return stops
+    # a village's settled households come off its stops in order, never below 0
+    before = households.groupby(key).cumsum() - households
+    owed = settled.reindex(key).fillna(0).to_numpy() - before.to_numpy()
+    stops["households"] = (households - np.clip(owed, 0, households)).astype(np.int64)
+    return stops
+
+
+def _with_come_backs(stops: gpd.GeoDataFrame, come_backs: gpd.GeoDataFrame
+                     ) -> gpd.GeoDataFrame:
+    """Put the come-back visits due in the plan before the other stops."""
+    if come_backs.empty:
+        return stops
+    come_backs = come_backs.assign(part=1, parts=1)
+    both = pd.concat([come_backs, stops.assign(due_day=0)], ignore_index=True)
+    return both.set_geometry("geometry")

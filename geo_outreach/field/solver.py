@@ -42,6 +42,9 @@ POOL_FACTOR: Final = 1.5
 """Candidate stops hold up to this many times the visiting time all teams have."""
 PRIORITY_WEIGHT: Final = 1.0
 """The highest-priority stop's households are worth this much more than the lowest's."""
+COME_BACK_WEIGHT: Final = 10.0
+"""A come-back visit due in the days planned is worth this many times a household: the
+household asked for it, so it is left out only when no day can reach it."""
 
 
 def default_time_limit(stops: int, vehicles: int) -> float:
@@ -119,6 +122,7 @@ def _team_route(
         "leg_km": legs[:-1] / 1000 if sequence else np.array([]),
         "leg_estimated": estimated[:-1] if sequence else np.array([], dtype=bool),
         "lat": np.round(lat, 6), "lon": np.round(lon, 6),
+        "code": rows["code"].to_numpy() if "code" in rows else np.full(len(rows), ""),
     })
     path, estimated_legs = None, ()
     if sequence:
@@ -162,7 +166,10 @@ def _in_priority_order(stops: gpd.GeoDataFrame, start_xy: np.ndarray, crs: str
     if "priority" not in table:
         table["priority"] = np.arange(1, len(table) + 1)
     group = (table["code"] if "code" in table else table["stop_id"]).astype(str).to_numpy()
+    due = _due_days(table)
+    group = np.where(due > 0, "due:" + table["stop_id"].astype(str).to_numpy(), group)
     first_priority = pd.Series(table["priority"].to_numpy()).groupby(group).transform("min")
+    first_priority[due > 0] = 0  # come-back visits on their date come first
     group_rank = pd.factorize(first_priority.rank(method="dense").to_numpy(), sort=True)[0]
     xy = shapely.get_coordinates(table.to_crs(crs).geometry.to_numpy())
     distance = np.hypot(xy[:, 0] - start_xy[0], xy[:, 1] - start_xy[1])
@@ -176,13 +183,48 @@ def _pool(service_s: np.ndarray, settings: RouteSettings) -> np.ndarray:
     return np.cumsum(service_s) - service_s < capacity_s
 
 
-def _days_by_priority(routes: list[list[int]], priority: np.ndarray, teams: int
+def _prize_weights(rank: np.ndarray, worst_rank: float, due: np.ndarray) -> np.ndarray:
+    """Weigh each location's households: 2 for the most urgent to 1, come-back visits more."""
+    weight = 1 + PRIORITY_WEIGHT * (1 - rank / max(worst_rank + 1, 1.0))
+    weight[due > 0] = COME_BACK_WEIGHT
+    return weight
+
+
+def _due_days(table: pd.DataFrame) -> np.ndarray:
+    """Each stop's due day (a come-back visit's date in the plan), 0 for any day."""
+    if "due_day" not in table:
+        return np.zeros(len(table), dtype=np.int64)
+    return pd.to_numeric(table["due_day"], errors="coerce").fillna(0).to_numpy(np.int64)
+
+
+def _days_by_priority(routes: list[list[int]], priority: np.ndarray, teams: int,
+                      due: np.ndarray | None = None, days: int | None = None
                       ) -> list[tuple[int, int, list[int]]]:
-    """Give the routes with the most urgent stops the first days: (day, team, route)."""
+    """
+    Give each route its day and team: (day, team, route).
+
+    A route holding come-back visits goes on the day they are due (the earliest, when
+    it holds several; the next day with a free team when that day is full); the others
+    fill the free slots, the routes with the most urgent stops first.
+    """
     used = [route for route in routes if route]
     used.sort(key=lambda route: (float(np.mean(priority[route])), min(route)))
-    return [(number // teams + 1, number % teams + 1, route)
-            for number, route in enumerate(used)]
+    days = days if days is not None else -(-len(used) // teams)
+    slots = [(day, team) for day in range(1, days + 1) for team in range(1, teams + 1)]
+    free = dict.fromkeys(slots, True)
+    placed: list[tuple[int, int, list[int]]] = []
+    rest = []
+    for route in used:
+        wanted = [int(d) for d in (due[route] if due is not None else []) if d > 0]
+        slot = next((s for s in slots if wanted and s[0] >= min(wanted) and free[s]), None)
+        if slot is None:
+            rest.append(route)
+            continue
+        free[slot] = False
+        placed.append((*slot, route))
+    open_slots = iter(s for s in slots if free[s])
+    placed += [(*next(open_slots), route) for route in rest]
+    return sorted(placed)
 
 
 def _unserved_table(table: pd.DataFrame, reason: np.ndarray, stops_xy: np.ndarray, crs: str
@@ -294,8 +336,8 @@ def solve_routes(
     keep = np.concatenate([np.arange(first), first + candidates])
     households = np.concatenate([np.zeros(first), table["households"].to_numpy(float)[pool]])
     rank = np.concatenate([np.zeros(first), group_rank[pool].astype(float)])
-    weight = 1 + PRIORITY_WEIGHT * (1 - rank / max(float(group_rank[pool].max(initial=0)) + 1,
-                                                   1.0))
+    due = np.concatenate([np.zeros(first, dtype=np.int64), _due_days(table)[pool]])
+    weight = _prize_weights(rank, float(group_rank[pool].max(initial=0)), due)
     vehicles = settings.teams * settings.days
     instance = routing_instance(
         travel.distance_m[np.ix_(keep, keep)], service_s=service_s[keep],
@@ -323,7 +365,8 @@ def solve_routes(
     for location, count in partial.items():
         service_s[location] = count * per_household_s
     by_slot = {(day, team): route for day, team, route in _days_by_priority(
-        routes, np.concatenate([np.zeros(first), rank[first:]]), settings.teams)}
+        routes, np.concatenate([np.zeros(first), rank[first:]]), settings.teams,
+        due=due, days=settings.days)}
     team_routes = [
         _team_route((day, team), by_slot.get((day, team), []), travel, network, located,
                     crs=crs, end_index=end_index, speed_mps=speed_mps, service_s=service_s,

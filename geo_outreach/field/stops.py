@@ -22,10 +22,11 @@ if TYPE_CHECKING:
 
 STOP_COLUMNS: Final = ("stop_id", "label", "village", "households")
 """Required columns of a stops table (besides point geometry); ``district`` is optional."""
-STOP_EXTRA_COLUMNS: Final = ("code", "priority", "part", "parts", "placed_by")
+STOP_EXTRA_COLUMNS: Final = ("code", "priority", "part", "parts", "placed_by", "due_day")
 """Optional columns a stops table keeps when it has them: the village ``code``, the
-``priority`` (1 = first), ``part`` of ``parts`` of the village, and what ``placed_by``
-(:data:`geo_outreach.field.visit_stops.PLACED_BY`)."""
+``priority`` (1 = first), ``part`` of ``parts`` of the village, what ``placed_by``
+(:data:`geo_outreach.field.visit_stops.PLACED_BY`), and the ``due_day`` of a come-back
+visit (the plan's working day it is due on, 0 for any day)."""
 STOP_RANKS: Final = ("priority", "part", "parts")
 """Optional columns that hold whole numbers of 1 or more."""
 
@@ -115,6 +116,9 @@ def prepare_stops(stops: gpd.GeoDataFrame, *, source: str = "stops",
     for column in (c for c in STOP_EXTRA_COLUMNS if c in stops.columns):
         if column in ranks:
             values = ranks[column].astype(np.int64).to_numpy()
+        elif column == "due_day":
+            values = pd.to_numeric(stops[column], errors="coerce").fillna(0).clip(lower=0).astype(
+                np.int64).to_numpy()
         elif pd.api.types.is_numeric_dtype(stops[column]):  # e.g. codes read as numbers
             values = np.array([cell_text(v) or "" for v in stops[column]], dtype=object)
         else:

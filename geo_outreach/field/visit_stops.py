@@ -26,6 +26,7 @@ from scipy.spatial import cKDTree
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.analysis.household_cells import hexagons
 from geo_outreach.config import PARAMETERS
+from geo_outreach.field.apportion import apportion
 from geo_outreach.field.stop_files import locate_padukuhan
 from geo_outreach.field.stops import (
     STOP_COLUMNS,
@@ -67,6 +68,7 @@ def visit_stops(
     workers_per_household: float = 1.0,
     padukuhan: gpd.GeoDataFrame | None = None,
     cell_resolution: int = 9,
+    settled: pd.Series | None = None,
 ) -> gpd.GeoDataFrame:
     """
     Make stops a team can visit in one sitting, where the villages' uncovered households are.
@@ -87,6 +89,10 @@ def visit_stops(
         without any keep their cells.
     cell_resolution
         H3 resolution of the area cells (:data:`CELL_RESOLUTIONS`).
+    settled
+        Households not to plan, per village code: refused, do not contact, come-back
+        visits waiting for their date (``FieldHistory.settled`` in
+        :mod:`geo_outreach.field.field_history`).
 
     Returns
     -------
@@ -110,6 +116,10 @@ def visit_stops(
     picked = choose_villages(result, office_id=office_id, codes=codes, top=top)
     households, parts, register = village_households(
         result, picked, office_id=office_id, workers_per_household=workers_per_household)
+    if settled is not None:
+        codes_chosen = picked.villages["code"].astype(str).to_numpy()[picked.chosen]
+        households = np.maximum(households - settled.reindex(codes_chosen).fillna(0).to_numpy(
+            np.int64), 0)
     wanted = households > 0
     pieces = _household_pieces(result, parts, households, np.flatnonzero(register & wanted))
     rest = np.flatnonzero(wanted & ~_has_pieces(pieces, len(parts)))
@@ -189,45 +199,6 @@ def split_stops(stops: gpd.GeoDataFrame, households_per_stop: int) -> gpd.GeoDat
                                  "end), or allow more households per stop"))
     return prepare_stops(out[[*OUTPUT_COLUMNS, "geometry"]], source="stops")
 
-
-def apportion(totals: np.ndarray, group: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """
-    Share whole totals out over the members of each group by weight (largest remainders).
-
-    Parameters
-    ----------
-    totals
-        One whole number per group (groups are ``0 .. len(totals) - 1``).
-    group
-        Each member's group.
-    weight
-        Each member's weight (0 or more); a group with members must have some weight.
-
-    Returns
-    -------
-    np.ndarray
-        Whole numbers (int64) per member, summing exactly to each group's total: each
-        member gets the floor of its quota, and what is left goes one by one to the
-        largest fractions (ties: the earlier member).
-
-    Examples
-    --------
-    >>> apportion(np.array([10]), np.array([0, 0, 0]), np.array([1.0, 1.0, 1.0])).tolist()
-    [4, 3, 3]
-    """
-    totals = np.asarray(totals, dtype=np.int64)
-    weight = np.clip(np.nan_to_num(np.asarray(weight, dtype=float)), 0, None)
-    sums = np.bincount(group, weight, minlength=len(totals))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        quota = np.where(sums[group] > 0, totals[group] * weight / sums[group], 0.0)
-    base = np.floor(quota).astype(np.int64)
-    left = totals - np.bincount(group, base, minlength=len(totals))
-    order = np.lexsort((np.arange(len(group)), -(quota - base), group))
-    members = np.bincount(group, minlength=len(totals))
-    start = np.cumsum(members) - members
-    rank = np.empty(len(group), dtype=np.int64)
-    rank[order] = np.arange(len(group)) - start[group[order]]
-    return base + (rank < left[group])
 
 
 def _check_settings(households_per_stop: int, *, workers_per_household: float = 1.0,
