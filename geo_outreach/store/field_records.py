@@ -45,9 +45,11 @@ STOP_COLUMNS: Final = ("stop_id", "team", "day", "visit_order", "planned_on", "c
 """A stored plan's stops (:func:`save_plan`, :func:`plan_stops`)."""
 ROUTE_COLUMNS: Final = ("day", "team", "stops", "households", "planned_min", "distance_km")
 """A stored plan's team days."""
-CONTENT_COLUMNS: Final = tuple(c for c in RECORD_COLUMNS
-                               if c not in {"submission_id", "source_row"})
-"""What a submission's content is, for telling a repeat from a changed submission."""
+CONTENT_COLUMNS: Final = tuple(c for c in RECORD_COLUMNS if c not in {
+    "submission_id", "source_row", "accuracy_m", "started_at", "ended_at"})
+"""What a submission's content is, for telling a repeat from a changed submission: the
+answers and the point, not what some exports leave out (the point's accuracy, the form's
+times: e.g. KoboToolbox's GeoJSON)."""
 STORED_EXTRA: Final = ("code", "gps_distance_m", "gps_status")
 """Columns a stored outcome has beyond :data:`RECORD_COLUMNS`: the stop's village code
 and the GPS check."""
