@@ -349,7 +349,7 @@ def store_outcomes(store: Store, records: pd.DataFrame, *, file_name: str, file_
                     field_outcomes.c.submission_id.in_(ids[start:start + BATCH]))
                 held.update(dict(conn.execute(query).all()))
             is_held = records["submission_id"].astype(str).isin(held).to_numpy()
-            same = np.array([held.get(i) == s for i, s in zip(ids, sha, strict=True)])
+            same = np.array([held.get(i) == s for i, s in zip(ids, sha, strict=True)], dtype=bool)
             new = records[~is_held]
             changed = records[is_held & ~same][["submission_id", "source_row"]]
             import_id = conn.execute(insert(outcome_imports).values(
