@@ -36,6 +36,7 @@ from geo_outreach.store.tables import (
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from sqlalchemy import Table
     from sqlalchemy.engine import Connection
 
     from geo_outreach.store.database import Store
@@ -211,6 +212,15 @@ def stored_plans(store: Store, *, office_id: str | None = None) -> pd.DataFrame:
     return frame
 
 
+def _plan_rows(store: Store, table: Table, plan_ids: Iterable[str], columns: tuple[str, ...]
+               ) -> pd.DataFrame:
+    """Read a plan table's rows for some plans, with its columns even when there are none."""
+    query = select(table).where(table.c.plan_id.in_(sorted(set(plan_ids))))
+    with store.reading() as conn:
+        frame = _frame(conn, query)
+    return frame.reindex(columns=["plan_id", *columns])
+
+
 def plan_stops(store: Store, plan_ids: Iterable[str]) -> pd.DataFrame:
     """
     Read the stops of stored plans.
@@ -227,11 +237,7 @@ def plan_stops(store: Store, plan_ids: Iterable[str]) -> pd.DataFrame:
     pd.DataFrame
         ``plan_id`` and :data:`STOP_COLUMNS`, one row per stop (none for unknown plans).
     """
-    wanted = sorted(set(plan_ids))
-    query = select(field_plan_stops).where(field_plan_stops.c.plan_id.in_(wanted))
-    with store.reading() as conn:
-        frame = _frame(conn, query)
-    return frame.reindex(columns=["plan_id", *STOP_COLUMNS])
+    return _plan_rows(store, field_plan_stops, plan_ids, STOP_COLUMNS)
 
 
 def plan_routes(store: Store, plan_ids: Iterable[str]) -> pd.DataFrame:
@@ -250,11 +256,7 @@ def plan_routes(store: Store, plan_ids: Iterable[str]) -> pd.DataFrame:
     pd.DataFrame
         ``plan_id`` and :data:`ROUTE_COLUMNS`.
     """
-    wanted = sorted(set(plan_ids))
-    query = select(field_plan_routes).where(field_plan_routes.c.plan_id.in_(wanted))
-    with store.reading() as conn:
-        frame = _frame(conn, query)
-    return frame.reindex(columns=["plan_id", *ROUTE_COLUMNS])
+    return _plan_rows(store, field_plan_routes, plan_ids, ROUTE_COLUMNS)
 
 
 def content_sha256(records: pd.DataFrame) -> list[str]:
