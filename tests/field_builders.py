@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from geo_outreach.outcome_codes import REGISTERED, RECORD_COLUMNS
+from geo_outreach.outcome_codes import RECORD_COLUMNS, REGISTERED
 from geo_outreach.store.field_records import PlanRecord, save_plan
 
 if TYPE_CHECKING:
