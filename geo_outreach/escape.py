@@ -1,4 +1,4 @@
-"""Escaping user text: for the maps' HTML, and for the app's Markdown messages."""
+"""Escaping user text: for the maps' HTML, the app's Markdown messages, and spreadsheets."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from typing import Final
 _BEYOND_HTML: Final = str.maketrans({"\\": "&#92;", "`": "&#96;", "$": "&#36;",
                                      "{": "&#123;", "}": "&#125;"})
 """What else becomes a character reference: JavaScript template and Jinja syntax."""
+
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+"""How a spreadsheet formula can begin: such text cells get a leading apostrophe."""
 
 
 def escape_html(value: object) -> str:
@@ -50,3 +53,23 @@ def escape_markdown(text: str) -> str:
         The text with Markdown's special characters backslash-escaped, so it shows as typed.
     """
     return re.sub(r"([\\`*_\[\]<>#~$|])", r"\\\1", text)
+
+
+def spreadsheet_safe(value: object) -> object:
+    """
+    Keep a text cell from being read as a formula (the OWASP CSV injection rule).
+
+    Parameters
+    ----------
+    value
+        A cell.
+
+    Returns
+    -------
+    object
+        Text beginning with ``= + - @``, a tab or a carriage return, with an apostrophe
+        in front; anything else unchanged.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

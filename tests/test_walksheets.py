@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from geo_outreach._errors import OutputError
 from geo_outreach.field import plan as field_plan
 from geo_outreach.field import solver, walksheets
+from geo_outreach.field.sheet_text import outcome_headers
 from geo_outreach.render import route_layers
 from tests.road_builders import grid_network, grid_stops, lonlat
 
@@ -54,7 +55,8 @@ def test_walk_sheet_lists_the_stops_in_order_with_indonesian_headers(plan):
         assert list(sheet.columns) == [
             "Urutan", "Kode titik", "Kalurahan", "Kapanewon", "Rumah tangga dikunjungi",
             "Perkiraan tiba (menit dari mulai)", "Jarak dari titik sebelumnya (km)", *note,
-            "Lintang", "Bujur", "Tautan Google Maps"]
+            "Lintang", "Bujur", "Tautan Google Maps", *outcome_headers("id")]
+        assert (sheet[outcome_headers("id")] == "").all().all()  # filled in on paper
         assert list(sheet["Urutan"]) == list(range(1, len(route.stops) + 1))
         assert list(sheet["Kalurahan"]) == list(route.stops["village"])
         assert sheet["Perkiraan tiba (menit dari mulai)"].is_monotonic_increasing
@@ -84,7 +86,7 @@ def test_csv_and_xlsx_hold_the_same_rows(plan, written):
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == list(expected.columns)
     assert [row[2] for row in rows[1:]] == list(expected["Kalurahan"])
-    link = sheet.cell(row=2, column=len(expected.columns))
+    link = sheet.cell(row=2, column=list(expected.columns).index("Tautan Google Maps") + 1)
     assert link.hyperlink.target == expected["Tautan Google Maps"].iloc[0]
     info = {row[0]: row[1] for row in book.worksheets[1].iter_rows(values_only=True)}
     assert info["DEMO"].startswith("DEMO")
@@ -107,7 +109,9 @@ def test_html_escapes_names_and_loads_nothing_from_elsewhere(plan, written):
                for link in links)
     assert "@media print" in page
     assert "DEMO" in page
-    assert page.count("<tr>") == len(route.stops) + 2  # header, stops, the way back
+    assert page.count("<tr>") == 2  # the header and the way back
+    assert page.count("<tr class='stop'>") == len(route.stops)
+    assert page.count("<tr class='outcome'>") == len(route.stops)  # boxes to fill in
 
 
 def test_gpx_has_the_road_track_and_a_waypoint_per_stop(plan, written):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Final
 
 from geo_outreach.field.plan import ESTIMATED_LABEL
 from geo_outreach.i18n import format_km, format_number, t, words
+from geo_outreach.outcome_codes import OUTCOME_LABELS, OUTCOMES, PAPER_COLUMNS
 
 if TYPE_CHECKING:
     from geo_outreach.config import Language
@@ -35,6 +36,47 @@ SHEET_COLUMNS: Final[dict[str, dict[Language, str]]] = {
     "maps": {"id": "Tautan Google Maps", "en": "Google Maps link"},
 }
 """Walk-sheet headers, in sheet order (``label`` only when it differs from the village)."""
+
+OUTCOME_KEYS: Final = ("visited_on", *OUTCOMES[:1], "workers_registered", "segment",
+                       *OUTCOMES[1:4], "come_back_on", *OUTCOMES[4:], "note")
+"""The blank outcome columns every walk sheet ends with, in the paper template's order
+(:data:`~geo_outreach.outcome_codes.PAPER_COLUMNS`): the date, households per outcome,
+workers registered and their segment, the come-back date, a note."""
+
+
+def outcome_headers(lang: Language) -> list[str]:
+    """
+    Name the blank outcome columns of a walk sheet, as the paper template names them.
+
+    Parameters
+    ----------
+    lang
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    list of str
+        One header per :data:`OUTCOME_KEYS`.
+    """
+    return [PAPER_COLUMNS[key][lang] for key in OUTCOME_KEYS]
+
+
+def outcome_legend(lang: Language) -> str:
+    """
+    Say what the outcome columns mean, for a sheet's header lines.
+
+    Parameters
+    ----------
+    lang
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The outcomes in words and how to fill them in.
+    """
+    names = "; ".join(OUTCOME_LABELS[code][lang] for code in OUTCOMES)
+    return t("sheet.outcome_legend", lang, outcomes=names)
 
 def maps_link(lat: float, lon: float) -> str:
     """
@@ -93,4 +135,10 @@ def header_lines(plan: RoutePlan, route: TeamRoute, lang: Language) -> list[tupl
     ]
     if route.is_estimated:
         lines.append((t("sheet.estimated", lang), estimate_note(plan, lang)))
+    if plan.plan_id:
+        day = plan.day_date(route.day)
+        lines.insert(0, (t("sheet.plan", lang), plan.plan_id))
+        if day is not None:
+            lines.insert(2, (t("sheet.day_date", lang), f"{day:%d/%m/%Y}"))
+    lines.append((t("sheet.outcomes", lang), outcome_legend(lang)))
     return lines

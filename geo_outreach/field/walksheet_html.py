@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 from geo_outreach import __version__
 from geo_outreach.field.plan import ESTIMATED_LABEL
-from geo_outreach.field.sheet_text import SHEET_COLUMNS, header_lines, maps_link
+from geo_outreach.field.sheet_text import SHEET_COLUMNS, header_lines, maps_link, outcome_headers
 from geo_outreach.i18n import format_number, t, words
 
 if TYPE_CHECKING:
@@ -33,17 +33,28 @@ table { border-collapse: collapse; width: 100%; margin-top: 8px; }
 th, td { border: 1px solid #777; padding: 4px 6px; vertical-align: top; text-align: left; }
 th { background: #e8e8e8; }
 td.num { text-align: right; }
-td.box { width: 2.2em; } td.notes { width: 22%; }
+tr.stop td { border-bottom: none; }
+tr.outcome td { border-top: 1px dashed #aaa; font-size: 8pt; padding: 2px 6px 6px; }
+.field { display: inline-block; margin: 2px 10px 2px 0; white-space: nowrap; }
+.field i { display: inline-block; border-bottom: 1px solid #555; width: 3.2em;
+           margin-left: 4px; }
 tfoot td { font-style: italic; }
 footer { margin-top: 10px; font-size: 9pt; color: #333; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
   body { margin: 0; }
   a { color: #000; text-decoration: none; }
-  tr { page-break-inside: avoid; }
+  tr { page-break-inside: avoid; } tr.stop { page-break-after: avoid; }
   thead { display: table-header-group; }
 }
 """
+
+
+def _outcome_row(columns: int, lang: Language) -> str:
+    """Draw a row of blank boxes under a stop: the paper template's outcome columns."""
+    boxes = "".join(f"<span class='field'>{html.escape(header)}<i></i></span>"
+                    for header in outcome_headers(lang))
+    return f"<tr class='outcome'><td colspan='{columns}'>{boxes}</td></tr>"
 
 
 def walk_sheet_html(plan: RoutePlan, route: TeamRoute, *, lang: Language = "id") -> str:
@@ -79,7 +90,7 @@ def walk_sheet_html(plan: RoutePlan, route: TeamRoute, *, lang: Language = "id")
     show_label = not (route.stops["label"] == route.stops["village"]).all()
     if show_label:
         head_cells.insert(1, SHEET_COLUMNS["label"][lang])
-    head_cells += [SHEET_COLUMNS["maps"][lang], t("sheet.done", lang), t("sheet.notes", lang)]
+    head_cells += [SHEET_COLUMNS["maps"][lang]]
     header = "".join(f"<th>{esc(cell)}</th>" for cell in head_cells)
     rows = []
     for stop in route.stops.itertuples(index=False):
@@ -97,10 +108,9 @@ def walk_sheet_html(plan: RoutePlan, route: TeamRoute, *, lang: Language = "id")
                 if bool(getattr(stop, "leg_estimated", False)) else "") + "</td>"),
             (f"<td><a href=\"{esc(link)}\">{esc(t('sheet.open_map', lang))}</a><br>"
              f"<small>{float(stop.lat):.6f}, {float(stop.lon):.6f}</small></td>"),
-            "<td class='box'>&#9744;</td>",
-            "<td class='notes'></td>",
         ]
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+        rows.append("<tr class='stop'>" + "".join(cells) + "</tr>"
+                    + _outcome_row(len(head_cells), lang))
     back = (f"{t('sheet.back', lang)}: {route.total_min:.0f} "
             f"{t('sheet.minutes_after_start', lang)}")
     footer_row = f"<tr><td colspan='{len(head_cells)}'>{esc(back)}</td></tr>"

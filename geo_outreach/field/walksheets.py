@@ -23,12 +23,14 @@ from openpyxl.styles import Font
 from geo_outreach import __version__
 from geo_outreach._errors import OutputError
 from geo_outreach.atomic import atomic_write
+from geo_outreach.escape import spreadsheet_safe
 from geo_outreach.field.gpx import gpx_document
 from geo_outreach.field.plan import ESTIMATED_LABEL, UNSERVED_REASONS
 from geo_outreach.field.sheet_text import (
     SHEET_COLUMNS,
     header_lines,
     maps_link,
+    outcome_headers,
 )
 from geo_outreach.field.walksheet_html import walk_sheet_html
 from geo_outreach.i18n import t
@@ -130,7 +132,8 @@ def walk_sheet(route: TeamRoute, *, lang: Language = "id") -> pd.DataFrame:
         One row per stop: order, code, (stop,) village, district, households to visit,
         expected arrival in whole minutes from the start, km from the previous point
         (and "perkiraan, tanpa jaringan jalan" where it is estimated), latitude,
-        longitude, Google Maps link.
+        longitude, Google Maps link; then the blank outcome columns of the paper
+        template (:func:`geo_outreach.field.sheet_text.outcome_headers`).
     """
     stops = route.stops
     estimated = stops["leg_estimated"].to_numpy(bool) if "leg_estimated" in stops else (
@@ -154,7 +157,13 @@ def walk_sheet(route: TeamRoute, *, lang: Language = "id") -> pd.DataFrame:
         table = table.drop(columns="label")
     if not estimated.any():
         table = table.drop(columns="leg_note")
-    return table.rename(columns={key: SHEET_COLUMNS[key][lang] for key in table.columns})
+    for column in ("stop_id", "label", "village", "district"):  # names may start like formulas
+        if column in table:
+            table[column] = table[column].map(spreadsheet_safe)
+    table = table.rename(columns={key: SHEET_COLUMNS[key][lang] for key in table.columns})
+    for header in outcome_headers(lang):  # filled in by hand, typed into hasil_kertas.csv
+        table[header] = ""
+    return table
 
 
 def summary_table(plan: RoutePlan, *, lang: Language = "id") -> pd.DataFrame:
