@@ -127,6 +127,8 @@ class FieldHistory:
             stops without a code).
         """
         outcomes = self.outcomes
+        if outcomes.empty:
+            return pd.Series(dtype=np.int64)
         since = (self.on - timedelta(days=self.refusal_rest_days)).isoformat()
         resting = (outcomes["outcome"] == REFUSED) & (outcomes["visited_on"] >= since)
         never = outcomes["outcome"].isin([DO_NOT_CONTACT, INELIGIBLE])
@@ -142,6 +144,8 @@ class FieldHistory:
     def never_again(self) -> pd.Series:
         """Count the do-not-contact households per village code (or stop id)."""
         outcomes = self.outcomes[self.outcomes["outcome"] == DO_NOT_CONTACT]
+        if outcomes.empty:
+            return pd.Series(dtype=np.int64)
         key = outcomes["code"].where(outcomes["code"] != "", outcomes["stop_id"])
         return outcomes["households"].groupby(key).sum().astype(np.int64)
 

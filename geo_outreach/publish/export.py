@@ -263,6 +263,9 @@ def run_manifest(result: AnalysisResult) -> dict[str, object]:
             "participants": float(villages["participants"].sum()),
             "uncovered": float(villages["uncovered"].sum()),
             "uncovered_within_radius": round(float(villages["uncovered_within_radius"].sum()), 1),
+            "provisional_participants": (
+                int(villages["provisional_participants"].fillna(0).sum())
+                if "provisional_participants" in villages else 0),
         },
         "headline": headline(result).as_dict(),
         "warnings": [str(p) for p in result.problems],

@@ -23,6 +23,7 @@ from geo_outreach.i18n import (
     has_label,
     t,
 )
+from geo_outreach.privacy import DEFAULT_K
 from geo_outreach.render.map_data import (
     COORDINATE_DECIMALS,
     MapData,
@@ -183,7 +184,7 @@ def _village_properties(villages: gpd.GeoDataFrame, result: AnalysisResult, lang
             "regency": map_text(row_value(row, "regency")),
             "code": map_text(row_value(row, "code")),
             "denominator": format_number(row_value(row, "denominator_value"), lang),
-            "participants": format_number(row_value(row, "participants"), lang),
+            "participants": _participants(row, lang),
             "coverage": format_percent(row_value(row, "coverage"), lang) if klass >= 0 else no_data,
             "gap": format_gap(row_value(row, "gap_to_target"), lang),
             "uncovered": format_number(row_value(row, "uncovered"), lang),
@@ -194,6 +195,17 @@ def _village_properties(villages: gpd.GeoDataFrame, result: AnalysisResult, lang
         }
         properties.append({"k": int(klass), **{key: values[key] for key in fields}})
     return properties
+
+
+def _participants(row: object, lang: Language) -> str:
+    """Participants, and how many of them the field registered provisionally (few: hidden)."""
+    text = format_number(row_value(row, "participants"), lang)
+    provisional = row_value(row, "provisional_participants")
+    if provisional is None or not provisional > 0:
+        return text
+    count = (format_number(provisional, lang) if provisional >= DEFAULT_K
+             else t("field.provisional_few", lang, k=DEFAULT_K))
+    return f"{text} ({map_text(t('field.provisional_in', lang, count=count))})"
 
 
 def _uncovered_within(row: object, lang: Language) -> str:
