@@ -21,10 +21,12 @@ from geo_outreach.cli.analyze import run_analyze, run_map, run_validate
 from geo_outreach.cli.options import (
     HOUSEHOLD_DETAILS_FILE,
     add_export_log_option,
+    add_field_option,
     add_force_option,
     add_input_options,
     add_road_option,
 )
+from geo_outreach.cli.outcomes import add_outcomes_command, run_outcomes
 from geo_outreach.cli.progress import add_progress_command, run_progress_command
 from geo_outreach.cli.routes import add_routes_command, run_routes
 from geo_outreach.cli.share import add_share_command, run_share
@@ -51,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="output folder")
     add_force_option(analyze)
     add_road_option(analyze)
+    add_field_option(analyze)
     analyze.add_argument("--household-details", action="store_true",
                          help=f"also write {HOUSEHOLD_DETAILS_FILE}: one pseudonymised "
                               "row per household (no ids, no coordinates) for local analysis; "
@@ -65,12 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     map_command.add_argument("--out", type=Path, required=True, metavar="FILE.html")
     add_force_option(map_command)
     add_road_option(map_command)
+    add_field_option(map_command)
     add_export_log_option(map_command)
 
     add_routes_command(commands)
     add_share_command(commands)
     add_snapshot_command(commands)
     add_progress_command(commands)
+    add_outcomes_command(commands)
 
     validate = commands.add_parser("validate", help="check the inputs and report every problem "
                                    "and how each participation row was matched")
@@ -98,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"analyze": run_analyze, "map": run_map, "validate": run_validate,
                 "routes": run_routes, "share": run_share, "snapshot": run_snapshot,
-                "progress": run_progress_command}
+                "progress": run_progress_command, "outcomes": run_outcomes}
     try:
         return commands[args.command](args)
     except GeoOutreachError as err:

@@ -24,9 +24,7 @@ from geo_outreach.publish.outputs import staged_outputs
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
 
-    from geo_outreach._errors import Problem
     from geo_outreach.analysis.result import AnalysisResult
 
 
@@ -73,11 +71,6 @@ def _summary(result: AnalysisResult) -> str:
 
 def _percent(share: float) -> str:
     return "n/a" if pd.isna(share) else f"{share:.1%}"
-
-
-def _problems_table(problems: Sequence[Problem]) -> pd.DataFrame:
-    columns = ["severity", "file", "row", "column", "value", "message", "fix"]
-    return pd.DataFrame([p.to_dict() for p in problems], columns=columns)
 
 
 def run_analyze(args: argparse.Namespace) -> int:
@@ -130,7 +123,7 @@ def run_validate(args: argparse.Namespace) -> int:
         print("match report: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     if args.out is not None:
         with staged_outputs(args.out, output_policy(args)) as staging:
-            _problems_table(prepared.problems).to_csv(staging / "problems.csv", index=False)
+            options.problems_table(prepared.problems).to_csv(staging / "problems.csv", index=False)
             report.to_csv(staging / "match_report.csv", index=False)
         print(f"wrote problems.csv and match_report.csv to {args.out}")
     errors, warnings = len(prepared.errors), len(prepared.warnings)

@@ -10,21 +10,27 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from sqlalchemy.engine import make_url
+
 from geo_outreach._errors import InputError, Problem
 from geo_outreach.analysis.household_reach import HouseholdInputs, prepare_households
 from geo_outreach.analysis.households import DEFAULT_H3_RESOLUTION, HouseholdParams
 from geo_outreach.analysis.pipeline import analyse
+from geo_outreach.analysis.provisional import FieldCount, with_field_registrations
 from geo_outreach.config import AnalysisParams, ColumnMapping
 from geo_outreach.inputs.prepare import InputPaths, PreparedInputs, prepare_inputs
 from geo_outreach.inputs.schema import DENOMINATORS
 from geo_outreach.privacy import DEFAULT_K
 from geo_outreach.publish.export_log import ENV_VAR, default_log_file
 from geo_outreach.publish.outputs import OutputPolicy
-from geo_outreach.store.location import DATABASE_ENV, default_database_path
+from geo_outreach.store.database import open_store
+from geo_outreach.store.location import DATABASE_ENV, database_url, default_database_path
 
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
+
+    import pandas as pd
 
     from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.roads.model import RoadNetwork
@@ -191,6 +197,43 @@ def add_database_option(parser: argparse.ArgumentParser) -> None:
                              f"${DATABASE_ENV}, else {default_database_path()})")
 
 
+def add_field_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--no-field-outcomes`` (and ``--database``, where missing): field registrations."""
+    if "--database" not in parser._option_string_actions:  # noqa: SLF001 - argparse has no API
+        add_database_option(parser)
+    parser.add_argument("--no-field-outcomes", action="store_true",
+                        help="leave out the registrations recorded in the field (by default "
+                             "they count, marked provisional, until the next monthly "
+                             "snapshot shows them)")
+
+
+def field_adjusted(args: argparse.Namespace, prepared: PreparedInputs
+                   ) -> tuple[PreparedInputs, FieldCount | None]:
+    """Count the store's field registrations into the inputs, unless the user said not to."""
+    if getattr(args, "no_field_outcomes", True):
+        return prepared, None
+    url = database_url(args.database)
+    path = make_url(url).database if make_url(url).get_backend_name() == "sqlite" else None
+    if path is not None and not Path(path).exists():  # no store yet: nothing from the field
+        return prepared, None
+    store = open_store(url)
+    try:
+        return with_field_registrations(prepared, store)
+    finally:
+        store.close()
+
+
+def print_field_count(count: FieldCount | None) -> None:
+    """Say on stderr how many field registrations the numbers include."""
+    if count is None or count.workers == 0:
+        return
+    since = (f"after the {count.after_month} snapshot" if count.after_month
+             else "(no monthly snapshot stored)")
+    sys.stderr.write(f"note: {count.workers:,} workers registered in the field {since}, in "
+                     f"{count.villages} villages, are counted as participants, marked "
+                     "provisional (--no-field-outcomes leaves them out)\n")
+
+
 def add_export_log_option(parser: argparse.ArgumentParser) -> None:
     """Add ``--export-log``: where every shared file is recorded."""
     parser.add_argument("--export-log", type=Path, metavar="FILE",
@@ -231,6 +274,14 @@ def analysis_params(args: argparse.Namespace) -> AnalysisParams:
                           denominator=args.denominator)
 
 
+def problems_table(problems: Sequence[Problem]) -> pd.DataFrame:
+    """Tabulate problems as problems.csv holds them: severity, file, row, column ... fix."""
+    import pandas as pd  # noqa: PLC0415 - only for commands that write a table
+
+    columns = ["severity", "file", "row", "column", "value", "message", "fix"]
+    return pd.DataFrame([p.to_dict() for p in problems], columns=columns)
+
+
 def print_warnings(problems: Sequence[Problem]) -> None:
     """Print each warning on standard error, one line each."""
     for problem in problems:
@@ -267,6 +318,8 @@ def analyse_from_args(args: argparse.Namespace, *, network: RoadNetwork | None =
     prepared = prepare_inputs(input_paths(args), radius_km=params.radius_km)
     if prepared.errors:
         raise InputError(prepared.errors)
+    prepared, field_count = field_adjusted(args, prepared)
+    print_field_count(field_count)
     households = household_inputs(args, prepared, params)
     result = with_roads(args, analyse(prepared, params, households=households), households,
                         network=network)

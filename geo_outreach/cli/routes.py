@@ -11,7 +11,9 @@ the summaries, into ``--out``.
 
 from __future__ import annotations
 
+import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -22,21 +24,25 @@ from geo_outreach.cli.options import (
     output_policy,
     print_warnings,
 )
+from geo_outreach.field.field_history import REFUSAL_REST_DAYS, field_history
 from geo_outreach.field.plan import (
     DEFAULT_DAYS,
     DEFAULT_SPEED_KMH,
     DEFAULT_VISIT_MINUTES,
     TRAVEL_MODES,
     UNSERVED_REASONS,
+    working_day,
 )
+from geo_outreach.field.plan_store import record_plan
 from geo_outreach.field.routes import plan_routes
 from geo_outreach.field.stop_files import lat_lon, read_padukuhan, read_stops
 from geo_outreach.field.vrp import DEFAULT_SOLVER, SOLVERS
 from geo_outreach.publish.outputs import staged_outputs
+from geo_outreach.store.database import open_store
+from geo_outreach.store.months import today_in_yogyakarta
+from geo_outreach.store.snapshots import default_importer
 
 if TYPE_CHECKING:
-    import argparse
-
     from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.field.plan import RoutePlan
     from geo_outreach.roads.model import RoadNetwork
@@ -93,6 +99,19 @@ def add_routes_command(
                             "stops, 2-10 s; VROOM usually ends sooner)")
     teams.add_argument("--solver", choices=sorted(SOLVERS), default=DEFAULT_SOLVER,
                        help=f"the routing solver (default {DEFAULT_SOLVER})")
+    teams.add_argument("--start-date", type=_date, metavar="YYYY-MM-DD",
+                       help="the date of day 1; the days are working days, Monday to Friday "
+                            "(default: today in Yogyakarta, or the next Monday at a weekend)")
+    field = routes.add_argument_group(
+        "field outcomes (the plan is kept in the progress store; its form and paper sheets "
+        "bring the outcomes back with 'geo-outreach outcomes import')")
+    options.add_field_option(field)  # type: ignore[arg-type]
+    field.add_argument("--refusal-rest-days", type=int, default=REFUSAL_REST_DAYS,
+                       metavar="DAYS",
+                       help="a household that refused is not planned again for this many "
+                            f"days (default {REFUSAL_REST_DAYS}); do-not-contact: never")
+    field.add_argument("--by", metavar="NAME",
+                       help="who makes the plan, for the record (default: user@host)")
     stops = routes.add_argument_group("stops (default: the top villages in the radius)")
     stops.add_argument("--top", type=int, default=30,
                        help="how many villages, most uncovered workers first (default 30)")
@@ -115,12 +134,39 @@ def add_routes_command(
                         help="download the OpenStreetMap drive network around the office "
                              "(needs internet; kept on disk for next time)")
     options.add_road_attribution_option(roads)
+    options.add_export_log_option(routes)
     routes.add_argument("--lang", choices=("id", "en"), default="id",
                         help="language of the walk sheets (default id: Bahasa Indonesia)")
     routes.add_argument("--out", type=Path, required=True, metavar="DIR",
                         help="output folder")
     add_force_option(routes)
     return routes
+
+
+def _date(text: str) -> date:
+    """Parse ``YYYY-MM-DD`` for argparse."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError as err:
+        msg = f"expected a date such as 2026-12-07, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from err
+
+
+def first_working_day(today: date) -> date:
+    """
+    Give the default day 1 of a plan: today, or the next Monday at a weekend.
+
+    Parameters
+    ----------
+    today
+        Today's date (in Yogyakarta).
+
+    Returns
+    -------
+    date
+        A Monday to Friday.
+    """
+    return working_day(today, 1)
 
 
 def _network(args: argparse.Namespace, result: AnalysisResult,
@@ -187,12 +233,16 @@ def run_routes(args: argparse.Namespace) -> int:
         which :func:`geo_outreach.cli.main` turns into one line and exit code 1).
     """
     from geo_outreach.field.walksheets import output_names, write_route_outputs  # noqa: PLC0415
+    from geo_outreach.field.xlsform import field_form_names, write_field_form  # noqa: PLC0415
+    from geo_outreach.publish.export_log import log_shared_file  # noqa: PLC0415
     from geo_outreach.render import maps  # noqa: PLC0415
     from geo_outreach.render.route_map import route_map  # noqa: PLC0415
 
     policy = output_policy(args)
     policy.check(args.out / name for name in (*output_names(args.teams, args.days),
-                                              ROUTE_MAP_FILE))
+                                              ROUTE_MAP_FILE, *field_form_names()))
+    start_date = args.start_date or first_working_day(today_in_yogyakarta())
+    store = None if args.no_field_outcomes else open_store(args.database)
     given = options.road_network(args)  # read once: the analysis measures along it too
     result, _ = options.analyse_from_args(args, network=given)
     print_warnings(result.problems)
@@ -201,17 +251,32 @@ def run_routes(args: argparse.Namespace) -> int:
     padukuhan = read_padukuhan(args.padukuhan) if args.padukuhan is not None else None
     codes = ([code.strip() for code in args.villages.split(",") if code.strip()]
              if args.villages else None)
+    history = None if store is None else field_history(
+        store, args.office, on=start_date, refusal_rest_days=args.refusal_rest_days)
     plan = plan_routes(
         result, network, office_id=args.office, teams=args.teams, hours=args.hours,
         mode=args.mode, days=args.days, stops=stops, codes=codes, top=args.top,
         workers_per_household=args.workers_per_household, padukuhan=padukuhan,
         speed_kmh=args.speed_kmh, minutes_per_household=args.minutes_per_household,
         visit_minutes=args.visit_minutes, start=args.start, end=args.end,
-        time_limit_s=args.time_limit, solver=args.solver)
+        time_limit_s=args.time_limit, solver=args.solver, start_date=start_date,
+        history=history)
+    if store is not None:
+        plan = record_plan(store, plan, result, created_by=args.by or default_importer())
+        store.close()
     plan_map = route_map(result, plan, lang=args.lang)
     with staged_outputs(args.out, policy) as staging:
         written = write_route_outputs(plan, staging, lang=args.lang)
         written.append(maps.save_map(plan_map, staging / ROUTE_MAP_FILE))
+        form_files, form_notes = write_field_form(plan, staging, lang=args.lang)
+        written += form_files
+    for name in (p.name for p in form_files):  # they go to the teams' phones and servers
+        log_shared_file(result, args.out / name, regency=None, via="cli routes field form",
+                        log_file=args.export_log)
     _report(plan, network, args)
+    print_warnings(form_notes)
+    if plan.plan_id:
+        _say(f"  plan {plan.plan_id} kept in the progress store: import the teams' outcomes "
+             "with 'geo-outreach outcomes import FILE'")
     _say(f"wrote {len(written)} files to {args.out}")
     return 0

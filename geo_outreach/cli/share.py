@@ -81,6 +81,7 @@ def add_share_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
                        help="with --progress: the target month of the trend "
                             "(default: December of the latest month's year)")
     add_database_option(share)
+    options.add_field_option(share)
     add_force_option(share)
     add_export_log_option(share)
     return share
