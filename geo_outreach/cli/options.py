@@ -230,7 +230,7 @@ def print_field_count(count: FieldCount | None) -> None:
     since = (f"after the {count.after_month} snapshot" if count.after_month
              else "(no monthly snapshot stored)")
     sys.stderr.write(f"note: {count.workers:,} workers registered in the field {since}, in "
-                     f"{count.villages} villages, are counted as participants, marked "
+                     f"{count.villages} village(s), are counted as participants, marked "
                      "provisional (--no-field-outcomes leaves them out)\n")
 
 

@@ -163,6 +163,7 @@ def _print_report(report: FieldReport) -> None:
                    "workers_registered", "registered_share", "field_min", "planned_min",
                    "gps_flagged"]].copy()
     shown["registered_share"] = (shown["registered_share"] * 100).round(1)
+    shown[["field_min", "planned_min"]] = shown[["field_min", "planned_min"]].round(0)
     shown = shown.rename(columns={"households_visited": "visited",
                                   "registered_households": "registered",
                                   "workers_registered": "workers",
