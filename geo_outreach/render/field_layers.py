@@ -66,6 +66,31 @@ def _tooltip(stop: pd.Series, lang: Language) -> str:
     return "<br>".join(lines)
 
 
+def field_legend_html(lang: Language = "id") -> str:
+    """
+    Write the field layer's legend: one swatch per stop status.
+
+    Parameters
+    ----------
+    lang
+        Label language.
+
+    Returns
+    -------
+    str
+        HTML (escaped), for a corner box of the map.
+    """
+    title = {"id": "Titik lapangan", "en": "Field stops"}[lang]
+    ring = {"id": "tepi: warna tim", "en": "ring: the team's colour"}[lang]
+    rows = "".join(
+        f"<div><span style='display:inline-block;width:12px;height:12px;border-radius:6px;"
+        f"background:{colour};margin-right:6px'></span>{escape_html(STATUS_LABELS[status][lang])}"
+        "</div>" for status, colour in STATUS_COLOURS.items())
+    return ("<div style='background:rgba(255,255,255,0.92);padding:6px 10px;border-radius:4px;"
+            "box-shadow:0 1px 4px rgba(0,0,0,0.3);font-size:12px'>"
+            f"<b>{escape_html(title)}</b>{rows}<div><i>{escape_html(ring)}</i></div></div>")
+
+
 def field_layers(status: pd.DataFrame, *, lang: Language = "id") -> list[folium.FeatureGroup]:
     """
     Draw the planned stops by what the field said, one layer per week.

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from geo_outreach.render import maps
-from geo_outreach.render.field_layers import field_layers
+from geo_outreach.render.field_layers import field_layers, field_legend_html
 
 if TYPE_CHECKING:
     import folium
@@ -47,5 +47,8 @@ def field_map(result: AnalysisResult, report: FieldReport, *, lang: Language = "
         lat, lon = stops["lat"].to_numpy(float), stops["lon"].to_numpy(float)
         focus = (float(np.nanmin(lon)) - FOCUS_MARGIN_DEG, float(np.nanmin(lat)) - FOCUS_MARGIN_DEG,
                  float(np.nanmax(lon)) + FOCUS_MARGIN_DEG, float(np.nanmax(lat)) + FOCUS_MARGIN_DEG)
-    return maps.coverage_map(result, lang=lang, asset_base_url=asset_base_url,
+    fmap = maps.coverage_map(result, lang=lang, asset_base_url=asset_base_url,
                              extra_layers=field_layers(stops, lang=lang), focus=focus)
+    maps.CornerControl(field_legend_html(lang), position="bottomleft",
+                       css_class="geo-outreach-legend").add_to(fmap)
+    return fmap
