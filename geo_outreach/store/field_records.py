@@ -361,6 +361,9 @@ def store_outcomes(store: Store, records: pd.DataFrame, *, file_name: str, file_
                 rejected=rejected + len(changed), tool_version=__version__)
             ).inserted_primary_key[0]
             _insert_new(conn, store.backend, _outcome_rows(new, int(import_id)))
+            if store.backend == "postgresql" and len(new):
+                # fresh statistics, so the next import looks its ids up by the index
+                conn.exec_driver_sql("ANALYZE field_outcomes")
     except OperationalError as err:
         raise _busy(err) from err
     return OutcomeImport(int(import_id), len(new), int((is_held & same).sum()),
