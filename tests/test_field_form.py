@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import re
 from datetime import date
 
 import pandas as pd
@@ -27,6 +28,7 @@ from geo_outreach.outcome_codes import (
     PAPER_PLAN_LINE,
     SEGMENTS,
 )
+from tests.field_exports import form_question_names, form_question_types
 from tests.road_builders import grid_network, grid_stops, lonlat
 
 PLAN_ID = "KC-TEST-20261207-0800-abcd"
@@ -61,12 +63,24 @@ def test_the_form_converts_with_pyxform_and_asks_every_question(written):
     warnings: list[str] = []
     result = convert(xlsform=str(folder / xlsform.FORM_FILE), warnings=warnings)
     assert "<h:html" in result.xform
+    assert warnings == []
     assert 'instance id="titik" src="jr://file-csv/titik.csv"' in (
         folder / xlsform.XFORM_FILE).read_text(encoding="utf-8")
     survey = _sheet(folder / xlsform.FORM_FILE, "survey")
     assert set(FORM_FIELDS.values()) <= set(survey["name"])
     assert not any(word in " ".join(survey["name"].astype(str)).lower()
                    for word in ("nama_kepala", "nik", "telepon", "phone"))
+
+
+def test_the_questions_read_back_in_order_with_their_types(written):
+    folder, _, _ = written
+    names = form_question_names(folder / xlsform.FORM_FILE)
+    assert sorted(names) == sorted(FORM_FIELDS.values())
+    assert names[:3] == ["start", "end", "plan_id"]
+    types = form_question_types(folder / xlsform.FORM_FILE)
+    assert types[FORM_FIELDS["point"]] == "geopoint"
+    assert types[FORM_FIELDS["stop_id"]] == "select one"
+    assert types[FORM_FIELDS["visited_on"]] == "date"
 
 
 def test_the_choice_lists_hold_the_outcomes_segments_and_teams(written):
@@ -96,6 +110,9 @@ def test_the_stop_list_has_every_served_stop_with_its_team_day_and_point(plan, w
     assert first["geometry"] == f"{float(first['lat']):.6f} {float(first['lon']):.6f} 0 0"
     assert set(listed["tanggal"]) <= {"2026-12-07", "2026-12-08"}
     assert not any(label.startswith("=") for label in listed["label"])
+    # the phone turns each column name into an XML element: no colon, space or bracket
+    assert all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", column) for column in listed.columns)
+    assert listed[xlsform.STOP_LABEL_EN].str.startswith("Day ").all()
 
 
 def test_a_team_list_longer_than_field_apps_handle_is_reported(plan):

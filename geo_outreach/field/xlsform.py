@@ -50,12 +50,19 @@ FORM_FILE: Final = "formulir_hasil.xlsx"
 XFORM_FILE: Final = "formulir_hasil.xml"
 PAPER_FILE: Final = "hasil_kertas.csv"
 MAX_FORM_STOPS_PER_TEAM: Final = 3_000
-"""The most stops one team's list should hold. ODK Collect searches and draws a
-``select_one_from_file`` list of a few thousand choices without lag on an ordinary phone;
-beyond that, opening the question and its map grows slow, so a plan that gives a team
-more is reported (plan fewer days or villages, or more teams)."""
+"""The most stops one team's list should hold. The list is every stop of the team over
+all the plan's days, shown on a map (appearance ``map``, one marker per stop) and in a
+searchable list. ODK Collect keeps plain lists of tens of thousands quick on recent
+phones, but a map of more than a few thousand markers is slow to draw on a cheap phone,
+in KoboToolbox's web forms too, and too crowded to pick a stop from; a plan that gives a
+team more is reported (plan fewer days or villages, or more teams)."""
 MAX_HOUSEHOLDS_PER_RECORD: Final = 500
 """The most households one submission may be about (a whole stop's tally, at most)."""
+
+STOP_LABEL_EN: Final = "label_en"
+"""The English label's column in ``titik.csv``. A data file's column names become XML
+element names on the phone, so ``label::English (en)`` would keep ODK Collect and
+Enketo from loading the form; the choices show ``label``, this column is for reading."""
 
 ID: Final = "label::Bahasa Indonesia (id)"
 EN: Final = "label::English (en)"
@@ -179,30 +186,32 @@ def stop_choices(plan: RoutePlan) -> pd.DataFrame:
     -------
     pd.DataFrame
         One row per served stop: ``name`` (the stop id), ``label`` (day, order, stop and
-        households), ``label::English (en)``, ``tim``, ``hari``, ``tanggal`` (the day's
-        date, "" for an undated plan), ``kalurahan``, ``kode``, ``rumah_tangga``, ``lat``,
-        ``lon`` and ``geometry`` (``lat lon 0 0``, for ODK Collect's map).
+        households), ``label_en`` (the same in English, :data:`STOP_LABEL_EN`), ``tim``,
+        ``hari``, ``tanggal`` (the day's date, "" for an undated plan), ``kalurahan``,
+        ``kode``, ``rumah_tangga``, ``lat``, ``lon`` and ``geometry`` (``lat lon 0 0``, for
+        ODK Collect's map).
     """
     rows = []
     for route in plan.routes:
         day = plan.day_date(route.day)
         for stop in route.stops.itertuples(index=False):
             households = int(stop.households_visit)
+            code = getattr(stop, "code", "")
             rows.append({
                 "name": str(stop.stop_id),
                 "label": f"Hari {route.day} · {int(stop.order):02d} {stop.label} "
                          f"({households} RT) [{stop.stop_id}]",
-                EN: f"Day {route.day} · {int(stop.order):02d} {stop.label} "
-                    f"({households} households) [{stop.stop_id}]",
+                STOP_LABEL_EN: f"Day {route.day} · {int(stop.order):02d} {stop.label} "
+                               f"({households} households) [{stop.stop_id}]",
                 "tim": route.team, "hari": route.day,
                 "tanggal": day.isoformat() if day is not None else "",
-                "kalurahan": str(stop.village), "kode": str(getattr(stop, "code", "")),
+                "kalurahan": str(stop.village), "kode": "" if pd.isna(code) else str(code),
                 "rumah_tangga": households, "lat": float(stop.lat), "lon": float(stop.lon),
                 "geometry": f"{float(stop.lat):.6f} {float(stop.lon):.6f} 0 0",
             })
-    return pd.DataFrame(rows, columns=["name", "label", EN, "tim", "hari", "tanggal",
-                                       "kalurahan", "kode", "rumah_tangga", "lat", "lon",
-                                       "geometry"])
+    return pd.DataFrame(rows, columns=["name", "label", STOP_LABEL_EN, "tim", "hari",
+                                       "tanggal", "kalurahan", "kode", "rumah_tangga", "lat",
+                                       "lon", "geometry"])
 
 
 def list_size_warnings(choices: pd.DataFrame, limit: int = MAX_FORM_STOPS_PER_TEAM
@@ -337,7 +346,7 @@ def write_field_form(plan: RoutePlan, out_dir: Path, *, lang: Language = "id"
     workbook = _workbook(plan, datetime.now(UTC))
     xml = xform(workbook)
     stops = choices.copy()  # text a person reads is kept from being a formula; ids, points not
-    for column in ("label", EN, "kalurahan"):
+    for column in ("label", STOP_LABEL_EN, "kalurahan"):
         stops[column] = stops[column].map(spreadsheet_safe)
     paper = paper_template(plan, lang=lang)
     written = [
