@@ -70,9 +70,9 @@ class OutcomeImportReport:
 
 
 def _problems(source: str, rows: pd.DataFrame, column: str, what: str, fix: str, *,
-              value_column: str) -> list[Problem]:
+              value_column: str, key: str) -> list[Problem]:
     return [Problem(source, int(row.source_row), column, str(getattr(row, value_column)),
-                    what, fix) for row in rows.itertuples(index=False)]
+                    what, fix, key=key) for row in rows.itertuples(index=False)]
 
 
 def _check_plans(records: pd.DataFrame, stops: pd.DataFrame, source: str
@@ -82,13 +82,13 @@ def _check_plans(records: pd.DataFrame, stops: pd.DataFrame, source: str
     problems = _problems(
         source, records[no_plan], "plan_id", "the submission does not say which plan it "
         "belongs to", "give the plan's id with --plan (the app: choose the plan), or use "
-        "the form made with the plan", value_column="plan_id")
+        "the form made with the plan", value_column="plan_id", key="field.no_plan")
     known_plans = set(stops["plan_id"])
     unknown_plan = ~no_plan & ~records["plan_id"].isin(known_plans)
     problems += _problems(
         source, records[unknown_plan], "plan_id", "this plan is not in the store",
         "import into the store the plan was made with (--database), or check the plan id",
-        value_column="plan_id")
+        value_column="plan_id", key="field.unknown_plan")
     keys = set(zip(stops["plan_id"], stops["stop_id"], strict=True))
     known_stop = np.array([(p, s) in keys for p, s in zip(records["plan_id"],
                                                           records["stop_id"], strict=True)])
@@ -96,7 +96,7 @@ def _check_plans(records: pd.DataFrame, stops: pd.DataFrame, source: str
     problems += _problems(
         source, records[unknown_stop], "stop_id", "this stop is not in the plan",
         "correct the stop code (as on the walk sheet), or import it with its own plan",
-        value_column="stop_id")
+        value_column="stop_id", key="field.unknown_stop")
     return records[known_stop].copy(), problems
 
 
@@ -117,14 +117,15 @@ def _check_villages(records: pd.DataFrame, stops: pd.DataFrame, stored: pd.DataF
         f"impossible: the registrations in {row.village or row.code} come to more workers than "
         f"the {int(np.ceil(b)):,} uncovered there when the plan was made",
         "check the number of workers registered on this and the village's other "
-        "submissions, correct it and import the file again")
+        "submissions, correct it and import the file again", key="field.too_many_registered",
+        args={"village": str(row.village or row.code), "uncovered": f"{int(np.ceil(b)):,}"})
         for row, b in zip(records[over].itertuples(index=False), bound[over], strict=True)]
     return records[~over], problems
 
 
 def import_outcomes(store: Store, path: Path, *, imported_by: str, plan_id: str | None = None,
-                    look_m: float = GPS_LOOK_M, flag_m: float = GPS_FLAG_M
-                    ) -> OutcomeImportReport:
+                    look_m: float = GPS_LOOK_M, flag_m: float = GPS_FLAG_M,
+                    file_label: str | None = None) -> OutcomeImportReport:
     """
     Import a field export into the store, each submission once.
 
@@ -141,6 +142,9 @@ def import_outcomes(store: Store, path: Path, *, imported_by: str, plan_id: str 
         The plan, for submissions that do not name one (e.g. a form of your own).
     look_m, flag_m
         The GPS check's thresholds (metres from the stop).
+    file_label
+        The file's name as the user knows it (an upload's), for messages and the log;
+        ``path``'s name when None.
 
     Returns
     -------
@@ -154,7 +158,7 @@ def import_outcomes(store: Store, path: Path, *, imported_by: str, plan_id: str 
     StoreError
         If the store is busy.
     """
-    read = read_outcomes(path)
+    read = read_outcomes(path, source=file_label)
     records = read.records.copy()
     if plan_id is not None:
         records["plan_id"] = records["plan_id"].where(records["plan_id"] != "", plan_id)
@@ -179,7 +183,8 @@ def import_outcomes(store: Store, path: Path, *, imported_by: str, plan_id: str 
                          str(row.submission_id),
                          "this submission is stored already with different answers",
                          "keep the stored one, or correct it in the field app and export "
-                         "it as a new submission") for row in outcome.changed.itertuples()]
+                         "it as a new submission", key="field.changed")
+                 for row in outcome.changed.itertuples()]
     changed = set(outcome.changed["submission_id"])
     new = kept[~kept["submission_id"].isin(known["submission_id"]) &
                ~kept["submission_id"].isin(changed)]

@@ -201,7 +201,7 @@ def stop_status(stops: pd.DataFrame, history: FieldHistory) -> pd.DataFrame:
     waiting = history.open_come_backs()
     soonest = (waiting.assign(base=waiting["stop_id"].str.split(COME_BACK_MARK).str[0])
                .groupby("base")["come_back_on"].min())
-    out["come_back_on"] = out["stop_id"].map(soonest).fillna("")
+    out["come_back_on"] = [str(soonest.get(stop, "")) for stop in out["stop_id"]]
     said_no = out[REFUSED] + out[DO_NOT_CONTACT]
     out["status"] = np.select(
         [out["come_back_on"] != "", visited == 0, said_no == visited],
