@@ -31,7 +31,7 @@ from geo_outreach.field.plan import (
     DEFAULT_VISIT_MINUTES,
     TRAVEL_MODES,
     UNSERVED_REASONS,
-    working_day,
+    first_working_day,
 )
 from geo_outreach.field.plan_store import record_plan
 from geo_outreach.field.routes import plan_routes
@@ -150,23 +150,6 @@ def _date(text: str) -> date:
     except ValueError as err:
         msg = f"expected a date such as 2026-12-07, got {text!r}"
         raise argparse.ArgumentTypeError(msg) from err
-
-
-def first_working_day(today: date) -> date:
-    """
-    Give the default day 1 of a plan: today, or the next Monday at a weekend.
-
-    Parameters
-    ----------
-    today
-        Today's date (in Yogyakarta).
-
-    Returns
-    -------
-    date
-        A Monday to Friday.
-    """
-    return working_day(today, 1)
 
 
 def _network(args: argparse.Namespace, result: AnalysisResult,

@@ -71,6 +71,23 @@ def working_day(start: date, day: int) -> date:
     return current
 
 
+def first_working_day(today: date) -> date:
+    """
+    Give the default day 1 of a plan: today, or the next Monday at a weekend.
+
+    Parameters
+    ----------
+    today
+        Today's date (in Yogyakarta).
+
+    Returns
+    -------
+    date
+        A Monday to Friday.
+    """
+    return working_day(today, 1)
+
+
 @dataclass(frozen=True)
 class RouteSettings:
     """

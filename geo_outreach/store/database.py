@@ -106,7 +106,14 @@ def _sqlite_engine(url: str) -> Engine:
     """Make an engine for a SQLite file: WAL journal, foreign keys on, writers queue."""
     path = make_url(url).database
     if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            shown = shown_url(url)
+            reason = f"its folder cannot be made: {err.strerror or err}"
+            raise StoreError(f"the database {shown} cannot be opened ({reason})",
+                             "give --database a file in a folder you may write to",
+                             label="open", args={"url": shown, "reason": reason}) from None
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
 
     @event.listens_for(engine, "connect")
