@@ -4,9 +4,10 @@ The geo-outreach Streamlit app: a thin shell over the library.
 Run it with ``bash scripts/dev.sh app`` (or ``streamlit run app.py`` from this folder, so
 that ``.streamlit/config.toml`` serves Leaflet from ``static/``). This file is the frame
 shared by every page (Streamlit's ``st.navigation``): language, settings and the cached
-analysis; each page in ``app_pages/`` then draws its part. Widgets become a
-:class:`geo_outreach.config.AnalysisParams` and input files; the library does the rest.
-Nothing here is stored at module level: Streamlit sessions share this process.
+analysis, which counts the registrations recorded in the field as the command line does
+(:mod:`app_pages.field_panel`); each page in ``app_pages/`` then draws its part. Widgets
+become a :class:`geo_outreach.config.AnalysisParams` and input files; the library does the
+rest. Nothing here is stored at module level: Streamlit sessions share this process.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from app_pages.common import (
     remembered,
     upload_check,
 )
+from app_pages.field_panel import field_counted
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError, InputError
 from geo_outreach.analysis.household_reach import HouseholdInputs, prepare_households
@@ -264,6 +266,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("map", "tab.map", "peta"),
     ("priority", "tab.priority", "prioritas"),
     ("routes", "tab.routes", "rute"),
+    ("field", "tab.field", "lapangan"),
     ("progress", "tab.progress", "kemajuan"),
     ("share", "tab.share", "bagikan"),
     ("data", "tab.data", "data"),
@@ -313,23 +316,27 @@ def prepare_frame(lang: Language, banners: DeltaGenerator) -> Frame:
     params, household_choice = sidebar(
         lang, can_use_demo=prepared.is_demo and checked[0] is None,
         has_upload=checked[3] is not None)
-    households = None
-    if not prepared.errors and household_choice != "none":
-        households = load_households(prepared, inputs_key, files[3], checked[3],
-                                     mappings[3], choice=household_choice, lang=lang)
     if prepared.errors:
-        return Frame(lang, prepared=prepared, households=households, regencies=regencies,
-                     blocked=True)
+        return Frame(lang, prepared=prepared, regencies=regencies, blocked=True)
+    # Registrations from the field count as participants, as on the command line; the
+    # store's state (its imports) joins every cache key after this point.
+    counted, field_count, store_state = field_counted(prepared, inputs_key, lang)
+    households = None
+    if household_choice != "none":
+        # DEMO households follow the participants; an uploaded file does not
+        demo_key = store_state if household_choice == "demo" else ()
+        households = load_households(counted, (*inputs_key, *demo_key), files[3], checked[3],
+                                     mappings[3], choice=household_choice, lang=lang)
     network = load_roads(files[4], checked[4])
     household_key = (household_choice, checked[3] if household_choice == "upload" else None,
                      mappings[3])
-    result = run_analysis(prepared, households, (*inputs_key, *household_key), params,
-                          network=network, network_key=checked[4], lang=lang)
+    result = run_analysis(counted, households, (*inputs_key, *store_state, *household_key),
+                          params, network=network, network_key=checked[4], lang=lang)
     if result is not None:
         with banners:
             show_banners(result, lang)
     return Frame(lang, result, prepared, households, network, regency, regencies,
-                 blocked=result is None, office=office)
+                 blocked=result is None, office=office, field_count=field_count)
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
     from geo_outreach.analysis.household_reach import HouseholdInputs
+    from geo_outreach.analysis.provisional import FieldCount
     from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.config import Language
     from geo_outreach.inputs.prepare import PreparedInputs
@@ -69,6 +70,9 @@ class Frame:
     office
         The office id chosen as *my office* in the sidebar (None: all offices); every
         page follows it.
+    field_count
+        The workers registered in the field that the result counts provisionally (None:
+        the store could not be read, or the inputs were not analysed).
     """
 
     lang: Language
@@ -80,6 +84,7 @@ class Frame:
     regencies: list[str] = field(default_factory=list)
     blocked: bool = False
     office: str | None = None
+    field_count: FieldCount | None = None
 
 
 def current_frame() -> Frame:

@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages.common import STATIC_URL, result_frame
+from app_pages.field_panel import show_field_note
 from geo_outreach import i18n
 from geo_outreach.publish.export_log import logged_download
 from geo_outreach.render import map_data, maps
@@ -47,4 +48,5 @@ def show_map(result: AnalysisResult, lang: Language, regency: str | None,
 
 if __name__ == "__main__":
     frame = result_frame()
+    show_field_note(frame.field_count, frame.lang)
     show_map(frame.result, frame.lang, frame.regency, frame.office)

@@ -21,6 +21,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages.common import STATIC_URL, display, result_frame, upload_check
+from app_pages.plan_field import (
+    first_working_day,
+    history_text,
+    offer_field_form,
+    recorded,
+    store_and_history,
+)
 from geo_outreach import i18n
 from geo_outreach._errors import GeoOutreachError, InputError
 from geo_outreach.escape import escape_markdown
@@ -29,6 +36,7 @@ from geo_outreach.field.plan import (
     DEFAULT_VISIT_MINUTES,
     ESTIMATED_LABEL,
     UNSERVED_REASONS,
+    working_day,
 )
 from geo_outreach.field.routes import plan_routes
 from geo_outreach.field.sheet_text import estimate_note
@@ -45,6 +53,8 @@ ONLINE_CHECK_EVERY_S = 60.0
 """How long one answer to "can this machine download?" holds in a session."""
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import pandas as pd
 
     from geo_outreach.analysis.result import AnalysisResult
@@ -172,6 +182,9 @@ def _settings(result: AnalysisResult, lang: Language, my_office: str | None
                          int(DEFAULT_VISIT_MINUTES), 15, key="route_visit")
     right.caption(i18n.t("routes.visit_size", lang,
                          households=max(1, int(visit // float(minutes)))))
+    start_date = right.date_input(i18n.t("routes.field.start_date", lang),
+                                  value=first_working_day(), key="route_start_date",
+                                  help=i18n.t("routes.field.start_date_help", lang))
     mode = left.radio(i18n.t("routes.mode", lang), ["walk", "motorbike"], horizontal=True,
                       format_func=lambda m: i18n.t(f"routes.mode.{m}", lang), key="route_mode")
     kind = middle.radio(i18n.t("routes.stops", lang), ["villages", "selection"],
@@ -196,7 +209,8 @@ def _settings(result: AnalysisResult, lang: Language, my_office: str | None
             "hours": float(hours), "mode": mode, "minutes_per_household": float(minutes),
             "visit_minutes": min(float(visit), float(hours) * 60),
             "time_limit_s": float(time_limit) if time_limit else None,
-            "top": top, "codes": codes, "padukuhan": padukuhan}
+            "top": top, "codes": codes, "padukuhan": padukuhan,
+            "start_date": working_day(start_date, 1)}
 
 
 def _padukuhan_upload(lang: Language) -> pd.DataFrame | None:
@@ -272,7 +286,13 @@ def _network_for(result: AnalysisResult, network: RoadNetwork, office_id: str,
 
 def _show_plan(plan: RoutePlan, result: AnalysisResult, settings: dict[str, object],
                lang: Language) -> None:
-    """Draw a plan: the week, the chosen day's teams and map, what is left over, the ZIP."""
+    """Draw a plan: its id, the week, the chosen day's teams and map, the ZIP and the form."""
+    if plan.plan_id:
+        st.success(i18n.t("routes.field.recorded", lang, plan_id=plan.plan_id))
+    kept = st.session_state.get("planned_routes_history")
+    said = history_text(kept[1] if kept is not None and kept[0] == plan.plan_id else None, lang)
+    if said is not None:
+        st.info(said)
     if plan.has_estimates:
         st.info(estimate_note(plan, lang))
     st.subheader(i18n.t("routes.week", lang))
@@ -291,6 +311,7 @@ def _show_plan(plan: RoutePlan, result: AnalysisResult, settings: dict[str, obje
     st.download_button(i18n.t("routes.download", lang), logged_download(
         result, lambda: _zip_outputs(plan, lang), file_name=zip_name, regency=None,
         via="app routes"), file_name=zip_name, mime="application/zip", on_click="ignore")
+    offer_field_form(plan, result, lang)
 
 
 def show_routes(result: AnalysisResult, network: RoadNetwork, lang: Language,
@@ -315,14 +336,22 @@ def show_routes(result: AnalysisResult, network: RoadNetwork, lang: Language,
     used = _network_for(result, network, office_id, lang)
     key = (repr(sorted((k, v) for k, v in settings.items() if k != "padukuhan")),
            id(settings["padukuhan"]), result.params, id(used))
+    by = st.text_input(i18n.t("routes.field.by", lang), key="route_by",
+                       placeholder=i18n.t("routes.field.by_placeholder", lang),
+                       help=i18n.t("routes.field.by_help", lang))
     if st.button(i18n.t("routes.plan", lang), type="primary", key="route_plan"):
+        start_date: date = settings["start_date"]  # type: ignore[assignment]
+        store, history = store_and_history(office_id, start_date, lang)
         try:
             with st.spinner(i18n.t("routes.planning", lang)):
-                plan = plan_routes(result, used, **settings)  # type: ignore[arg-type]
+                plan = plan_routes(result, used, **settings,  # type: ignore[arg-type]
+                                   history=history)
         except GeoOutreachError:
             st.error(i18n.t("routes.failed", lang))
             return
+        plan = recorded(store, plan, result, by, lang)
         st.session_state["planned_routes"] = (key, plan)
+        st.session_state["planned_routes_history"] = (plan.plan_id, history)
     stored = st.session_state.get("planned_routes")
     if stored is None or stored[0] != key:
         return

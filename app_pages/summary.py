@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from app_pages.common import result_frame, show_table
+from app_pages.field_panel import show_field_note
 from geo_outreach import i18n
 from geo_outreach.analysis.headline import Headline, headline, office_headlines
 
@@ -118,4 +119,5 @@ def show_summary(result: AnalysisResult, lang: Language, office_id: str | None =
 
 if __name__ == "__main__":
     frame = result_frame()
+    show_field_note(frame.field_count, frame.lang)
     show_summary(frame.result, frame.lang, frame.office, frame.regency)
