@@ -10,6 +10,7 @@ opening a new database at once migrate it once.
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,10 @@ MIGRATIONS: Final = "geo_outreach.store:migrations"
 
 SQLITE_BUSY_MS: Final = 60_000
 """How long a SQLite writer waits for another one to finish before giving up."""
+
+LOCKED_RETRIES: Final = 5
+"""How often opening a SQLite store another process is creating is tried again (0.25 s,
+doubling: about 8 s in all, besides the busy timeout)."""
 
 MIGRATION_LOCK: Final = 7_240_101
 """The PostgreSQL advisory lock held while the schema is migrated."""
@@ -221,12 +226,7 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
     chosen = database_url(url)
     store = Store(chosen, _engine(chosen))
     try:
-        with store.reading() as conn:
-            current = schema_revision(conn)
-        head = head_revision()
-        if current != head and upgrade:
-            _refuse_newer(store, current)
-            migrate(store)
+        _migrated(store, upgrade=upgrade)
     except OperationalError as err:
         store.close()
         reason = _reason(err)
@@ -249,6 +249,26 @@ def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
                          "check the URL and the server", label="open",
                          args={"url": store.shown_url, "reason": reason}) from None
     return store
+
+
+def _migrated(store: Store, *, upgrade: bool) -> None:
+    """Bring the schema up to date; on SQLite, wait out a new file another process sets up."""
+    for attempt in range(LOCKED_RETRIES + 1):
+        try:
+            with store.reading() as conn:
+                current = schema_revision(conn)
+            if current != head_revision() and upgrade:
+                _refuse_newer(store, current)
+                migrate(store)
+        except OperationalError as err:
+            # two processes creating one SQLite file at once: setting its journal mode
+            # can be refused ("locked") without waiting; the other one is done shortly
+            if (store.backend != "sqlite" or "locked" not in str(err.orig)
+                    or attempt == LOCKED_RETRIES):
+                raise
+            time.sleep(0.25 * 2 ** attempt)
+        else:
+            return
 
 
 def _reason(err: SQLAlchemyError) -> str:
