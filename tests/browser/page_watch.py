@@ -35,6 +35,37 @@ def is_tile_failure(message: ConsoleMessage) -> bool:
     return message.text.startswith("Failed to load resource") and host.endswith(TILE_HOSTS)
 
 
+STREAMLIT_PROBES: Final = ("_stcore/health", "_stcore/host-config")
+"""What Streamlit's front end asks under a page's address, and is told 404."""
+
+
+def page_failures(address: str) -> Callable[[ConsoleMessage], bool]:
+    """
+    Tell which failed loads are expected on an app page: a tile, or Streamlit's probes.
+
+    Parameters
+    ----------
+    address
+        The page's address in the app, e.g. ``kemajuan``.
+
+    Returns
+    -------
+    callable
+        True for a failed tile (no network) and Streamlit's probes under the address.
+    """
+    probes = {f"{address}/{probe}" for probe in STREAMLIT_PROBES}
+
+    def expected(message: ConsoleMessage) -> bool:
+        if not message.text.startswith("Failed to load resource"):
+            return False
+        url = urlsplit(message.location.get("url", ""))
+        host = url.hostname or ""
+        return host.endswith(TILE_HOSTS) or (host == LOCAL_HOST
+                                             and url.path.strip("/") in probes)
+
+    return expected
+
+
 def watch(page: Page, *, expected: Callable[[ConsoleMessage], bool] = is_tile_failure
           ) -> Watch:
     """

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import time
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -24,14 +23,14 @@ from geo_outreach.render.field_layers import STATUS_COLOURS
 from geo_outreach.store.location import DATABASE_ENV
 from tests.app_server import app_server
 from tests.browser.conftest import APP, ROOT, TIMEOUT_MS
-from tests.browser.page_watch import LOCAL_HOST, TILE_HOSTS, watch
+from tests.browser.page_watch import page_failures, watch
 from tests.field_page_builders import store_with_field_work
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-    from playwright.sync_api import Browser, ConsoleMessage, Page
+    from playwright.sync_api import Browser, Page
 
 pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"]),
               pytest.mark.filterwarnings("ignore:'str' is not supported as a fill value")]
@@ -54,7 +53,6 @@ WITHOUT_CONTROLS = ".leaflet-control-container { visibility: hidden !important; 
 """Screenshot style (it reaches into the iframe): legend and buttons hidden, so their
 swatches cannot pass for the drawn map."""
 POLL_S = 0.25
-STREAMLIT_PROBES = ("_stcore/health", "_stcore/host-config")
 """Opened at a page's address, Streamlit's frontend first asks for these there (a 404 it
 logs as a console error) and then at the root (streamlit/streamlit#7074)."""
 MAP_STATE = """(frame) => {
@@ -87,17 +85,6 @@ def field_url(browser: Browser, artifacts: Path, tmp_path_factory: pytest.TempPa
                 yield server.url
         except RuntimeError as err:  # it did not start
             pytest.fail(str(err))
-
-
-def is_expected_failure(message: ConsoleMessage) -> bool:
-    """True for a failed tile (no network) and Streamlit's probes under the page's address."""
-    if not message.text.startswith("Failed to load resource"):
-        return False
-    url = urlsplit(message.location.get("url", ""))
-    host = url.hostname or ""
-    return host.endswith(TILE_HOSTS) or (
-        host == LOCAL_HOST and url.path.strip("/") in {f"{ADDRESS}/{probe}"
-                                                       for probe in STREAMLIT_PROBES})
 
 
 def map_state(page: Page) -> dict[str, object] | None:
@@ -140,7 +127,7 @@ def test_the_field_map_is_visible_with_a_plan_and_its_outcomes(
         page: Page, field_url: str, artifacts: Path):
     from playwright.sync_api import expect  # noqa: PLC0415 - only with playwright installed
 
-    seen = watch(page, expected=is_expected_failure)
+    seen = watch(page, expected=page_failures(ADDRESS))
     page.goto(f"{field_url}/{ADDRESS}", wait_until="domcontentloaded")
     expect(page.get_by_text(i18n.t("field_page.report.header", "id"), exact=True)
            ).to_be_visible(timeout=2 * TIMEOUT_MS)

@@ -28,12 +28,12 @@ from geo_outreach import i18n
 from geo_outreach.render.map_style import BACKGROUND_COLOUR, CLASS_COLOURS, village_style
 from geo_outreach.render.progress_data import month_label
 from tests.browser.conftest import TIMEOUT_MS
-from tests.browser.page_watch import LOCAL_HOST, TILE_HOSTS, Watch, watch
+from tests.browser.page_watch import Watch, page_failures, watch
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from playwright.sync_api import ConsoleMessage, Locator, Page
+    from playwright.sync_api import Locator, Page
 
     from geo_outreach.config import Language
 
@@ -73,7 +73,6 @@ WITHOUT_CONTROLS = ".leaflet-control-container { visibility: hidden !important; 
 so the legend's swatches cannot pass for villages."""
 POLL_S = 0.25
 """The optional OpenStreetMap layer's servers (off by default; the network is cut)."""
-STREAMLIT_PROBES = ("_stcore/health", "_stcore/host-config")
 """Opened at a page's address, Streamlit's frontend first asks for these under that address
 (a 404 it logs as a console error) and then at the root (streamlit/streamlit#7074)."""
 
@@ -125,17 +124,6 @@ class MapSeen:
         return (f"iframe {self.iframe_height:.0f} px, map {self.container_height:.0f} px, "
                 f"{self.drawn} drawn paths, month {self.month!r}, class pixels "
                 f"{self.classes.tolist()} of {self.pixels}")
-
-
-def is_expected_failure(message: ConsoleMessage) -> bool:
-    """True for a failed tile (no network) and Streamlit's probes under the page's address."""
-    if not message.text.startswith("Failed to load resource"):
-        return False
-    url = urlsplit(message.location.get("url", ""))
-    host = url.hostname or ""
-    return host.endswith(TILE_HOSTS) or (
-        host == LOCAL_HOST and url.path.strip("/") in {f"{ADDRESS}/{probe}"
-                                                       for probe in STREAMLIT_PROBES})
 
 
 def drawn_colours() -> np.ndarray:
@@ -249,7 +237,7 @@ def test_progress_map_is_visible_and_follows_the_month_slider(
         page: Page, streamlit_url: str, artifacts: Path):
     from playwright.sync_api import expect  # noqa: PLC0415 - only with playwright installed
 
-    seen = watch(page, expected=is_expected_failure)
+    seen = watch(page, expected=page_failures(ADDRESS))
     open_progress(page, streamlit_url)
     expect(page.get_by_text(i18n.t("progress.page.demo", "id"))).to_be_visible()
     latest = wait_for_map(page, "open", artifacts, month=month_label(LATEST_MONTH, "id"))
@@ -278,7 +266,7 @@ def test_progress_map_stays_visible_when_the_page_runs_again(
         page: Page, streamlit_url: str, artifacts: Path):
     from playwright.sync_api import expect  # noqa: PLC0415 - only with playwright installed
 
-    seen = watch(page, expected=is_expected_failure)
+    seen = watch(page, expected=page_failures(ADDRESS))
     open_progress(page, streamlit_url)
     assert_visible(wait_for_map(page, "rerun-open", artifacts), "open", seen)
 
@@ -307,7 +295,7 @@ def test_progress_page_in_english_shows_its_map(page: Page, streamlit_url: str,
                                                 artifacts: Path):
     from playwright.sync_api import expect  # noqa: PLC0415 - only with playwright installed
 
-    seen = watch(page, expected=is_expected_failure)
+    seen = watch(page, expected=page_failures(ADDRESS))
     open_progress(page, streamlit_url)
     assert_visible(wait_for_map(page, "lang-open", artifacts), "open", seen)
 
