@@ -17,6 +17,7 @@ From an office's stored outcomes (:func:`geo_outreach.store.field_records.stored
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -201,19 +202,20 @@ def come_back_stops(history: FieldHistory, plan_days: Sequence[date],
     -------
     gpd.GeoDataFrame
         :func:`geo_outreach.field.stops.prepare_stops` form with ``code``, ``priority``
-        (1), ``placed_by`` (``come_back``) and ``due_day`` (the plan's day of the date; 1
-        for a visit overdue); a label such as ``Kembali 08/12: Caturtunggal 2/7``.
+        (1), ``placed_by`` (``come_back``) and ``due_day`` (the plan's first day on or
+        after the date; 1 for a visit overdue); a label such as ``Kembali 08/12:
+        Caturtunggal 2/7``.
     """
     waiting = history.open_come_backs()
     last = plan_days[-1].isoformat() if plan_days else ""
     waiting = waiting[waiting["come_back_on"] <= last]
-    index = {day.isoformat(): number for number, day in enumerate(plan_days, start=1)}
+    dates = [day.isoformat() for day in plan_days]
     rows = []
     for visit in waiting.itertuples(index=False):
         chunks = -(-int(visit.households) // households_per_stop)
         base, extra = divmod(int(visit.households), chunks)
-        day = index.get(visit.come_back_on, 1 if visit.come_back_on < plan_days[0].isoformat()
-                        else 0)
+        # the plan's first day on or after the date (a Saturday's visit goes on Monday)
+        day = bisect.bisect_left(dates, visit.come_back_on) + 1
         when = date.fromisoformat(visit.come_back_on)
         rows.extend({
             "stop_id": visit.stop_id if chunks == 1 else f"{visit.stop_id}-{part}",

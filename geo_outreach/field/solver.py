@@ -203,9 +203,10 @@ def _days_by_priority(routes: list[list[int]], priority: np.ndarray, teams: int,
     """
     Give each route its day and team: (day, team, route).
 
-    A route holding come-back visits goes on the day they are due (the earliest, when
-    it holds several; the next day with a free team when that day is full); the others
-    fill the free slots, the routes with the most urgent stops first.
+    A route holding come-back visits goes on the day they are due (the latest, when it
+    holds several: never before a visit's date; the next day with a free team when that
+    day is full, else the latest free day); the others fill the free slots, the routes
+    with the most urgent stops first.
     """
     used = [route for route in routes if route]
     used.sort(key=lambda route: (float(np.mean(priority[route])), min(route)))
@@ -216,10 +217,11 @@ def _days_by_priority(routes: list[list[int]], priority: np.ndarray, teams: int,
     rest = []
     for route in used:
         wanted = [int(d) for d in (due[route] if due is not None else []) if d > 0]
-        slot = next((s for s in slots if wanted and s[0] >= min(wanted) and free[s]), None)
-        if slot is None:
+        if not wanted:
             rest.append(route)
             continue
+        on_time = [s for s in slots if s[0] >= max(wanted) and free[s]]
+        slot = on_time[0] if on_time else [s for s in slots if free[s]][-1]
         free[slot] = False
         placed.append((*slot, route))
     open_slots = iter(s for s in slots if free[s])
