@@ -20,6 +20,9 @@ COUNT_COLUMNS = ("labour_force", "employed", "participants", *SEGMENTS)
 PROVISIONAL_COLUMN = "provisional_participants"
 """Participants counted from field registrations, already inside ``participants``, until
 a monthly snapshot shows them (:mod:`geo_outreach.analysis.provisional`)."""
+PROVISIONAL_HOUSEHOLDS = "provisional_households"
+"""The households those registrations were made in (a household register does not know
+them: the plans take them off its uncovered households)."""
 """Numeric participation columns carried onto the villages when present."""
 
 
@@ -88,7 +91,8 @@ def compute_coverage(
                                               params.denominator),
                   "other": other},
         ))
-    present = [c for c in (*COUNT_COLUMNS, PROVISIONAL_COLUMN) if c in participation.columns]
+    present = [c for c in (*COUNT_COLUMNS, PROVISIONAL_COLUMN, PROVISIONAL_HOUSEHOLDS)
+               if c in participation.columns]
     counts = participation[["code", *present]].copy()
     counts[present] = counts[present].astype("float64")
     counts["has_data"] = True

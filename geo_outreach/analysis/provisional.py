@@ -48,13 +48,14 @@ def snapshot_month_of(sha256: str, imports: pd.DataFrame) -> str | None:
     Returns
     -------
     str or None
-        The latest month the file is in force for; the latest stored month when the file
-        was never imported; None when nothing is stored.
+        The latest month the file was imported as (in force or replaced since); the
+        latest stored month when the file was never imported; None when nothing is
+        stored.
     """
     if imports.empty:
         return None
     in_force = imports[imports["in_force"]] if "in_force" in imports else imports
-    same = in_force[in_force["file_sha256"] == sha256]
+    same = imports[imports["file_sha256"] == sha256]  # replaced imports too
     months = same if not same.empty else in_force
     return str(months["month"].max()) if not months.empty else None
 
@@ -125,6 +126,8 @@ def with_provisional(prepared: PreparedInputs, registrations: pd.DataFrame) -> P
     extra = registrations.set_index("code").reindex(table["code"].astype(str))
     added = extra[PROVISIONAL_COLUMN].fillna(0).to_numpy(float)
     table[PROVISIONAL_COLUMN] = added
+    if "provisional_households" in extra:
+        table["provisional_households"] = extra["provisional_households"].fillna(0).to_numpy()
     table["participants"] = table["participants"].astype(float) + added
     for column in (c for c in extra.columns if c.startswith("provisional_")):
         segment = column.removeprefix("provisional_")

@@ -256,7 +256,8 @@ def village_households(result: AnalysisResult, picked: ChosenVillages, *, office
         Per chosen village, as :func:`village_stops` counts them; with household points,
         for a village placed by them (``reach_method`` ``household_points``) inside the
         radius: its uncovered households inside the radius and nearest to this office
-        (the office's part in ``result.office_pieces``).
+        (the office's part in ``result.office_pieces``), less those registered in the
+        field since (``provisional_households``).
     parts
         Where they are (metric CRS, polygons only): the part inside the radius, or for a
         village counted by its household points its part in the office's catchment (its
@@ -276,6 +277,9 @@ def village_households(result: AnalysisResult, picked: ChosenVillages, *, office
     mine = pieces[pieces["office_id"].astype(str) == office_id]
     counted = mine.groupby("code")["uncovered_households"].sum().reindex(
         villages["code"].astype(str)).fillna(0).to_numpy()
+    # the register does not know the households registered in the field since
+    registered = villages.get("provisional_households", pd.Series(0.0, index=villages.index))
+    counted = np.maximum(counted - np.nan_to_num(registered.to_numpy(float)), 0)
     households = np.where(register, counted, households)
     offices = result.offices.to_crs(result.metric_crs)
     discs = result.discs.set_index(result.discs["office_id"].astype(str)).loc[
