@@ -251,3 +251,48 @@ def test_the_history_reads_only_the_offices_own_outcomes(store):
     mine = field_history(store, "KC-TEST", on=date(2026, 12, 9))
     assert len(mine.outcomes) == 1
     assert mine.settled().to_dict() == {"34.71.01.1001": 1}
+
+
+def test_a_route_with_come_back_visits_never_goes_before_their_dates():
+    days = solver._days_by_priority([[2, 3], [4], [5]], np.zeros(6), teams=1,
+                                    due=np.array([0, 0, 2, 4, 0, 0]), days=4)
+    day_of = {tuple(route): day for day, _, route in days}
+    assert day_of[(2, 3)] == 4  # due on days 2 and 4: on 4, not before the later date
+    assert sorted(day for day, _, _ in days) == [1, 2, 4]
+    plain = solver._days_by_priority([[2], [3]], np.array([0, 0, 1.0, 0.0]), teams=1)
+    assert [route for _, _, route in plain] == [[3], [2]]  # no due: by priority
+
+
+def test_a_come_back_on_a_weekend_goes_on_the_next_working_day():
+    history = _history([{"stop_id": "34.71.01.1001-01", "outcome": "kembali_lagi",
+                         "come_back_on": "2026-12-19"}])  # a Saturday
+    days = [working_day(date(2026, 12, 14), day) for day in range(1, 6)]
+    late = come_back_stops(history, days, households_per_stop=30)
+    assert late["due_day"].tolist() == []  # Saturday is after Friday 18th: next week's
+    days = [working_day(date(2026, 12, 17), day) for day in range(1, 4)]  # Thu, Fri, Mon
+    assert come_back_stops(history, days, households_per_stop=30)["due_day"].tolist() == [3]
+
+
+def test_a_plan_made_again_for_the_same_week_is_reported_once(store):
+    store_plan(store, plan_id="KC-TEST-20261207-0900-bbbb")  # made again, same day 1
+    report = field_report(store, office_id="KC-TEST", on=date(2026, 12, 9))
+    assert report.plans["plan_id"].tolist() == ["KC-TEST-20261207-0900-bbbb"]
+    assert report.team_weeks["planned_min"].sum() == pytest.approx(990.0)
+    _store(store, records([{"stop_id": "34.71.01.1001-01"}]))  # the first one went out
+    report = field_report(store, office_id="KC-TEST", on=date(2026, 12, 9))
+    assert report.plans["plan_id"].tolist() == [PLAN_ID]
+    assert set(report.stops["plan_id"]) == {PLAN_ID}
+
+
+def test_field_minutes_count_the_day_the_forms_were_filled_in(store):
+    _store(store, records([
+        {"stop_id": "34.71.01.1001-01", "started_at": "2026-12-07T08:00:00+07:00",
+         "ended_at": "2026-12-07T09:00:00+07:00"},
+        {"stop_id": "34.71.01.1001-02", "submission_id": "uuid:late",
+         "started_at": "2026-12-08T08:00:00+07:00", "ended_at": "2026-12-08T08:30:00+07:00"},
+        {"stop_id": "34.71.01.1002-01", "submission_id": "uuid:open", "team": 2,
+         "started_at": "2026-12-07T08:00:00+07:00", "ended_at": "2026-12-09T08:00:00+07:00"},
+    ]))
+    weeks = field_report(store, office_id="KC-TEST").team_weeks.set_index("team")
+    assert weeks.loc[1, "field_min"] == pytest.approx(90.0)  # 60 on the 7th, 30 on the 8th
+    assert pd.isna(weeks.loc[2, "field_min"])  # a form left open for two days: not counted

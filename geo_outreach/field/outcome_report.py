@@ -20,14 +20,14 @@ import pandas as pd
 
 from geo_outreach.analysis.provisional import field_against_snapshots
 from geo_outreach.field.field_history import COME_BACK_MARK, FieldHistory, field_history
-from geo_outreach.field.plan import working_day
+from geo_outreach.field.plan import MAX_HOURS, working_day
 from geo_outreach.outcome_codes import DO_NOT_CONTACT, OUTCOMES, REFUSED, REGISTERED
 from geo_outreach.store.field_records import (
     plan_routes,
     plan_stops,
     stored_plans,
 )
-from geo_outreach.store.months import today_in_yogyakarta
+from geo_outreach.store.months import WIB, today_in_yogyakarta
 from geo_outreach.store.snapshots import monthly_series
 
 if TYPE_CHECKING:
@@ -66,17 +66,24 @@ def week_start(day: str) -> str:
 
 
 def _field_minutes(outcomes: pd.DataFrame) -> pd.Series:
-    """Minutes in the field per team and day: first form opened to last form finished."""
+    """
+    Minutes in the field per team and day: first form opened to last form finished.
+
+    The day is the one the forms were filled in on (in WIB), not the visit date typed in;
+    a span longer than a working day (a form finished days later) is not counted.
+    """
     timed = outcomes[(outcomes["started_at"] != "") & (outcomes["ended_at"] != "")]
     if timed.empty:
         return pd.Series(dtype=float)
     started = pd.to_datetime(timed["started_at"], utc=True, errors="coerce", format="ISO8601")
     ended = pd.to_datetime(timed["ended_at"], utc=True, errors="coerce", format="ISO8601")
     frame = pd.DataFrame({"team": timed["team_out"].to_numpy(),
-                          "day": timed["visited_on"].to_numpy(),
+                          "day": started.dt.tz_convert(WIB).dt.strftime("%Y-%m-%d").to_numpy(),
                           "started": started.to_numpy(), "ended": ended.to_numpy()})
+    frame = frame.dropna()
     span = frame.groupby(["team", "day"]).agg(first=("started", "min"), last=("ended", "max"))
-    return ((span["last"] - span["first"]).dt.total_seconds() / 60).clip(lower=0)
+    minutes = ((span["last"] - span["first"]).dt.total_seconds() / 60).clip(lower=0)
+    return minutes[minutes <= MAX_HOURS * 60]
 
 
 def planned_days(routes: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
@@ -253,6 +260,34 @@ def village_table(outcomes: pd.DataFrame, codes: Sequence[str] | None = None) ->
 
 
 
+def plans_in_use(plans: pd.DataFrame, with_outcomes: set[str]) -> pd.DataFrame:
+    """
+    Keep the plans the teams went out with, one per office and first day where unsure.
+
+    Of an office's plans for the same first day (made again, e.g. with other settings):
+    those outcomes came back for, else the newest.
+
+    Parameters
+    ----------
+    plans
+        Stored plans, newest first (:func:`geo_outreach.store.field_records.stored_plans`).
+    with_outcomes
+        The plans that outcomes came back for.
+
+    Returns
+    -------
+    pd.DataFrame
+        The plans to report, newest first.
+    """
+    if plans.empty:
+        return plans
+    key = plans["office_id"].astype(str) + "|" + plans["start_date"].astype(str)
+    used = plans["plan_id"].isin(with_outcomes)
+    group_used = used.groupby(key).transform("any")
+    newest = ~key.duplicated()  # newest first
+    return plans[used | (~group_used & newest)]
+
+
 @dataclass(frozen=True)
 class FieldReport:
     """
@@ -309,9 +344,9 @@ def field_report(store: Store, *, office_id: str | None = None, plan_id: str | N
     FieldReport
         The tables.
     """
-    plans = stored_plans(store, office_id=office_id)
     history = field_history(store, office_id, on=on or today_in_yogyakarta())
     outcomes = history.outcomes
+    plans = plans_in_use(stored_plans(store, office_id=office_id), set(outcomes["plan_id"]))
     history_stops = plan_stops(store, plans["plan_id"])
     shown = history_stops if plan_id is None else history_stops[
         history_stops["plan_id"] == plan_id]
