@@ -197,14 +197,17 @@ def add_database_option(parser: argparse.ArgumentParser) -> None:
                              f"${DATABASE_ENV}, else {default_database_path()})")
 
 
-def add_field_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--no-field-outcomes`` (and ``--database``, where missing): field registrations."""
+def add_field_option(parser: argparse.ArgumentParser, *, also: str = "") -> None:
+    """Add ``--no-field-outcomes`` (and ``--database``, where missing): field registrations.
+
+    ``also``: what else the option leaves out in this command, for its help.
+    """
     if "--database" not in parser._option_string_actions:  # noqa: SLF001 - argparse has no API
         add_database_option(parser)
     parser.add_argument("--no-field-outcomes", action="store_true",
                         help="leave out the registrations recorded in the field (by default "
                              "they count, marked provisional, until the next monthly "
-                             "snapshot shows them)")
+                             f"snapshot shows them){also}")
 
 
 def field_adjusted(args: argparse.Namespace, prepared: PreparedInputs

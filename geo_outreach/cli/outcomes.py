@@ -71,6 +71,7 @@ def add_outcomes_command(commands: argparse._SubParsersAction) -> None:  # type:
     options.add_input_options(report)
     add_database_option(report)
     add_force_option(report)
+    options.add_export_log_option(report)
 
     plans = actions.add_parser("plans", help="list the plans kept in the store")
     plans.add_argument("--office", metavar="ID", help="only this office")
@@ -128,6 +129,7 @@ def _write_rejects(report: OutcomeImportReport, path: Path) -> None:
 
 def _run_report(args: argparse.Namespace) -> int:
     from geo_outreach.field.outcome_report import field_report  # noqa: PLC0415
+    from geo_outreach.publish.export_log import log_shared_file  # noqa: PLC0415
     from geo_outreach.publish.field_outputs import FIELD_FILES, write_field_report  # noqa: PLC0415
     from geo_outreach.publish.outputs import staged_outputs  # noqa: PLC0415
     from geo_outreach.render import maps  # noqa: PLC0415
@@ -149,6 +151,9 @@ def _run_report(args: argparse.Namespace) -> int:
     with staged_outputs(args.out, policy) as staging:
         written = write_field_report(report, staging, lang=args.lang)
         written.append(maps.save_map(fmap, staging / FIELD_MAP_FILE))
+    for name in (path.name for path in written):  # the stops' points may leave with them
+        log_shared_file(result, args.out / name, regency=None, via="cli outcomes report",
+                        log_file=args.export_log)
     _print_report(report)
     _say(f"wrote {len(written)} files to {args.out}")
     return 0

@@ -105,7 +105,8 @@ def add_routes_command(
     field = routes.add_argument_group(
         "field outcomes (the plan is kept in the progress store; its form and paper sheets "
         "bring the outcomes back with 'geo-outreach outcomes import')")
-    options.add_field_option(field)  # type: ignore[arg-type]
+    options.add_field_option(field, also="; the plan is then made without the store: "  # type: ignore[arg-type]
+                             "not kept, no field form, refusals and come-backs not used")
     field.add_argument("--refusal-rest-days", type=int, default=REFUSAL_REST_DAYS,
                        metavar="DAYS",
                        help="a household that refused is not planned again for this many "

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
@@ -55,6 +55,9 @@ STORED_EXTRA: Final = ("code", "gps_distance_m", "gps_status")
 """Columns a stored outcome has beyond :data:`RECORD_COLUMNS`: the stop's village code
 and the GPS check."""
 BATCH: Final = 500
+OUTCOME_IMPORT_LOCK: Final = 7_240_102
+"""The PostgreSQL advisory lock an import of field outcomes holds: two imports at once
+queue, so each sees what the other stored."""
 
 
 @dataclass(frozen=True)
@@ -343,6 +346,8 @@ def store_outcomes(store: Store, records: pd.DataFrame, *, file_name: str, file_
     sha = pd.Series(content_sha256(records), index=records.index)
     try:
         with store.writing() as conn:
+            if store.backend == "postgresql":  # one import at a time (SQLite: BEGIN IMMEDIATE)
+                conn.execute(select(func.pg_advisory_xact_lock(OUTCOME_IMPORT_LOCK)))
             held = {}
             ids = records["submission_id"].astype(str).tolist()
             for start in range(0, len(ids), BATCH):
