@@ -34,12 +34,15 @@ from geo_outreach.field.outcome_report import field_report
 from geo_outreach.i18n.problem_text import describe_error
 from geo_outreach.inputs import uploads
 from geo_outreach.outcome_codes import GPS_FLAG_M, GPS_LOOK_M, GPS_STATUSES
+from geo_outreach.publish.export_log import logged_download
 from geo_outreach.publish.field_outputs import FIELD_FILES, HEADERS, write_field_report
 from geo_outreach.render.field_map import field_map
 from geo_outreach.store.field_records import stored_plans
 from geo_outreach.store.months import today_in_yogyakarta
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
@@ -323,14 +326,25 @@ def draw_report(store: Store, plans: pd.DataFrame, frame: Frame) -> None:
                      key="field_villages")
     draw_map(report, frame)
     left, right = st.columns(2)
+    zip_name = f"laporan_lapangan_{office}.zip"
     left.download_button(i18n.t("field_page.report.download_xlsx", lang),
-                         data=lambda: report_files(report, lang)[FIELD_FILES["workbook"]],
+                         data=_logged(frame, lambda: report_files(report, lang)[
+                             FIELD_FILES["workbook"]], FIELD_FILES["workbook"]),
                          file_name=FIELD_FILES["workbook"], mime=XLSX_MIME, on_click="ignore",
                          key="field_download_xlsx")
     right.download_button(i18n.t("field_page.report.download_csv", lang),
-                          data=lambda: _zipped(report_files(report, lang)),
-                          file_name=f"laporan_lapangan_{office}.zip", mime="application/zip",
+                          data=_logged(frame, lambda: _zipped(report_files(report, lang)),
+                                       zip_name),
+                          file_name=zip_name, mime="application/zip",
                           on_click="ignore", key="field_download_csv")
+
+
+def _logged(frame: Frame, build: Callable[[], bytes], name: str) -> Callable[[], bytes]:
+    """Record a report download in the export log (the stops' points leave with it)."""
+    if frame.result is None:  # no analysis to record it against
+        return build
+    return logged_download(frame.result, build, file_name=name, regency=None,
+                           via="app field report")
 
 
 def draw_map(report: FieldReport, frame: Frame) -> None:
