@@ -116,3 +116,13 @@ def test_far_points_are_stored_and_warned_about(store, tmp_path):
     strict = _import(store, central_csv(with_changes(visits, 0, submission_id=uuid(99)),
                                         tmp_path / "again.csv"), flag_m=1000.0)
     assert strict.gps.get("flagged", 0) == 0
+
+
+def test_one_impossible_registration_does_not_keep_out_the_villages_others(store, tmp_path):
+    visits = [Visit(uuid(40), "34.71.02.1003-01", "terdaftar", workers_living=100,
+                    workers_registered=100, segment="bpu"),  # a typo: 40 were uncovered
+              *(Visit(uuid(41 + n), "34.71.02.1003-01", "terdaftar", workers_living=2,
+                      workers_registered=2, segment="bpu") for n in range(3))]
+    report = _import(store, central_csv(visits, tmp_path / "export.csv"))
+    assert [p.row for p in report.rejected] == [2]
+    assert report.stored == 3

@@ -106,12 +106,18 @@ def _check_villages(records: pd.DataFrame, stops: pd.DataFrame, stored: pd.DataF
     limit = stops.drop_duplicates("code").set_index("code")["uncovered_workers"]
     before = stored[stored["outcome"] == REGISTERED].groupby("code")[
         "workers_registered"].sum()
-    registered = records["outcome"] == REGISTERED
-    running = (records["workers_registered"].where(registered, 0).groupby(records["code"])
-               .cumsum() + before.reindex(records["code"]).fillna(0).to_numpy())
-    bound = limit.reindex(records["code"]).to_numpy(float)
-    over = registered.to_numpy() & (records["code"] != "").to_numpy() & (
-        running.to_numpy() > np.ceil(bound))  # NaN bound: not known, not checked
+    registered = (records["outcome"] == REGISTERED).to_numpy() & (
+        records["code"] != "").to_numpy()
+    bound = np.ceil(limit.reindex(records["code"]).to_numpy(float))  # NaN: not known
+    total = before.to_dict()
+    over = np.zeros(len(records), dtype=bool)
+    for at in np.flatnonzero(registered & ~np.isnan(bound)):  # in file order; refused rows
+        code = records["code"].iloc[at]                       # do not count
+        workers = int(records["workers_registered"].iloc[at])
+        if total.get(code, 0) + workers > bound[at]:
+            over[at] = True
+        else:
+            total[code] = total.get(code, 0) + workers
     problems = [Problem(
         source, int(row.source_row), "pekerja_terdaftar", str(row.workers_registered),
         f"impossible: the registrations in {row.village or row.code} come to more workers than "
