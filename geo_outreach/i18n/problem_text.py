@@ -148,15 +148,13 @@ def describe_error(err: BaseException, lang: Language = "id", surface: Surface =
     str
         The text to show; for an input error in English on the command line, ``str(err)``.
     """
-    if isinstance(err, StoreError):  # its message is text, not a method: checked first
-        if err.label is None or surface != "app":
-            return str(err)
+    if isinstance(err, WordsItsOwnMessage) and callable(err.message):
+        return err.message(lang)  # (a Protocol check sees only that a ``message`` exists)
+    if isinstance(err, StoreError) and err.label is not None and surface == "app":
         values = {name: i18n.words(value, lang) for name, value in err.values.items()}
         return i18n.t("store.error.line", lang,
                       message=i18n.t(f"store.error.{err.label}", lang, **values),
                       fix=i18n.t(f"store.error.{err.label}.fix", lang, **values))
-    if isinstance(err, WordsItsOwnMessage):
-        return err.message(lang)
     if not isinstance(err, InputError):
         return str(err)
     lines = [describe_problem(problem, lang, surface) for problem in err.problems]
