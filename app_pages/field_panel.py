@@ -20,9 +20,8 @@ from geo_outreach._errors import GeoOutreachError
 from geo_outreach.analysis.provisional import FieldCount, with_field_registrations
 from geo_outreach.escape import escape_markdown
 from geo_outreach.i18n.problem_text import describe_error
-from geo_outreach.store.field_records import outcome_import_log
+from geo_outreach.store.field_records import import_marks
 from geo_outreach.store.location import database_url, shown_url
-from geo_outreach.store.snapshots import import_history
 
 if TYPE_CHECKING:
     from geo_outreach.config import Language
@@ -68,11 +67,11 @@ def store_state(store: Store) -> tuple[object, ...]:
     Returns
     -------
     tuple
-        The store's address, the ids of its outcome imports and of its month imports:
-        any import (of outcomes or of a month, a replacement too) gives a new tuple.
+        The store's address and its newest outcome and month imports' ids
+        (:func:`geo_outreach.store.field_records.import_marks`): any import (of outcomes or
+        of a month, a replacement too) gives a new tuple. One small query a rerun.
     """
-    return (store.shown_url, tuple(int(i) for i in outcome_import_log(store)["id"]),
-            tuple(int(i) for i in import_history(store)["id"]))
+    return (store.shown_url, *import_marks(store))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -31,6 +31,7 @@ from geo_outreach.store.tables import (
     field_plan_stops,
     field_plans,
     outcome_imports,
+    snapshot_imports,
 )
 
 if TYPE_CHECKING:
@@ -422,6 +423,28 @@ def stored_outcomes(store: Store, *, plan_ids: Iterable[str] | None = None,
     for column in ("lat", "lon", "accuracy_m", "gps_distance_m"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     return frame
+
+
+def import_marks(store: Store) -> tuple[int, int]:
+    """
+    Mark the store's state of imports cheaply, for caches: one query, whatever its size.
+
+    Parameters
+    ----------
+    store
+        The open store.
+
+    Returns
+    -------
+    tuple of int
+        The newest outcome import's id and the newest month import's id (0 for none): any
+        import of outcomes or of a month (a replacement too) changes them.
+    """
+    with store.reading() as conn:
+        row = conn.execute(select(
+            select(func.max(outcome_imports.c.id)).scalar_subquery(),
+            select(func.max(snapshot_imports.c.id)).scalar_subquery())).one()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 def outcome_import_log(store: Store) -> pd.DataFrame:
