@@ -171,21 +171,21 @@ def _is_workbook(path: Path) -> bool:
         return False
 
 
-def _read_grid(path: Path, source: str) -> tuple[tables._Grid, int | None]:
+def _read_grid(path: Path, source: str) -> tuple[tables.Grid, int | None]:
     """Read a CSV or workbook as the tool's tables are read (separator, encoding, rows)."""
     with path.open("rb") as handle:
         opening = handle.read(8)
     if opening.startswith(ZIP_OPENING) and _is_workbook(path):
-        return tables._read_excel_grid(path, KNOWN_HEADERS, source)  # noqa: SLF001
+        return tables.read_excel_grid(path, KNOWN_HEADERS, source)
     if not opening.startswith(ZIP_OPENING):
         try:
-            return tables._read_csv_grid(path, KNOWN_HEADERS)  # noqa: SLF001
+            return tables.read_csv_grid(path, KNOWN_HEADERS)
         except InputError as err:
             raise _renamed(err, path.name, source) from err
     with tempfile.TemporaryDirectory() as folder:
         inner = _central_csv(path, source, Path(folder))
         try:
-            return tables._read_csv_grid(inner, KNOWN_HEADERS)  # noqa: SLF001
+            return tables.read_csv_grid(inner, KNOWN_HEADERS)
         except InputError as err:
             raise _renamed(err, inner.name, f"{source} ({inner.name})") from err
 
@@ -198,11 +198,11 @@ def _table_submissions(path: Path, source: str
                                                      for c in r)), [])
         raise _unknown(source, first)
     where = source + grid.where
-    tables._merged_header(grid, header, where)  # noqa: SLF001
+    tables.refuse_merged_header(grid, header, where)
     if len(grid.rows) - header - 1 > MAX_SUBMISSIONS:
         raise _too_many(source, len(grid.rows) - header - 1)
-    frame, names = tables._grid_frame(grid, header, where)  # noqa: SLF001
-    notes = [p for p in tables._read_notes(grid, header, source)  # noqa: SLF001
+    frame, names = tables.grid_frame(grid, header, where)
+    notes = [p for p in tables.grid_notes(grid, header, source)
              if p.key != "tables.titles_skipped"]
     tool = detect_tool(names)
     if tool is not None:

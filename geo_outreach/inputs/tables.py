@@ -3,6 +3,13 @@ Tables from CSV or Excel as people write them.
 
 Any delimiter and encoding, title rows above the header, notes below it, with the size
 limits checked before parsing.
+
+:func:`read_table` reads a table whose columns it knows. The steps it is made of are
+public for readers of other shapes (the field exports of
+:mod:`geo_outreach.field.outcome_files`): :func:`read_csv_grid` and :func:`read_excel_grid`
+give a :class:`Grid` of cells and the header row found, :func:`refuse_merged_header`
+checks that row, :func:`grid_frame` gives the rows under it, :func:`grid_notes` the
+warnings on how the file was read.
 """
 
 from __future__ import annotations
@@ -62,7 +69,7 @@ about 84,000 villages, DIY 438."""
 
 
 @dataclass(frozen=True)
-class _Grid:
+class Grid:
     """Cells of a sheet or CSV file, row by row, with the user's row numbers."""
 
     rows: list[list[object]]
@@ -111,7 +118,7 @@ def _find_header(rows: Sequence[Sequence[object]], known: frozenset[str]) -> int
     return None
 
 
-def _read_csv_grid(path: Path, known: frozenset[str]) -> tuple[_Grid, int | None]:
+def read_csv_grid(path: Path, known: frozenset[str]) -> tuple[Grid, int | None]:
     """Read a CSV file, choosing the delimiter whose header row matches best."""
     raw = path.read_bytes()
     refuse_binary(raw, path.name)
@@ -134,10 +141,10 @@ def _read_csv_grid(path: Path, known: frozenset[str]) -> tuple[_Grid, int | None
             'remove the stray quote mark, or write a quote inside a cell twice ("")',
             key="tables.open_quote"))
     cut_off = bool(text) and not text.endswith(("\n", "\r"))
-    return _Grid(rows, numbers, "", encoding=encoding, cut_off=cut_off), best_header
+    return Grid(rows, numbers, "", encoding=encoding, cut_off=cut_off), best_header
 
 
-def _read_excel_grid(path: Path, known: frozenset[str], source: str) -> tuple[_Grid, int | None]:
+def read_excel_grid(path: Path, known: frozenset[str], source: str) -> tuple[Grid, int | None]:
     """Read the first sheet of a workbook that has a header row (else the first sheet)."""
     try:
         with warnings.catch_warnings(), path.open("rb") as handle:  # closed even if it fails
@@ -153,13 +160,13 @@ def _read_excel_grid(path: Path, known: frozenset[str], source: str) -> tuple[_G
                                  f"save it as {TABLE_FORMATS}", key="tables.not_excel",
                                  args={"error": str(err), "formats": TABLE_FORMATS})) from err
     try:
-        first: _Grid | None = None
+        first: Grid | None = None
         for sheet in workbook.worksheets:
             rows = [list(r) for r in sheet.iter_rows(min_row=1, min_col=1, values_only=True)]
             spans = sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
             merged = tuple((r.coord, r.min_row, r.max_row) for r in spans
                            if r.max_row > r.min_row or r.max_col > r.min_col)
-            grid = _Grid(rows, list(range(1, len(rows) + 1)), f" (sheet '{sheet.title}')",
+            grid = Grid(rows, list(range(1, len(rows) + 1)), f" (sheet '{sheet.title}')",
                          merged=merged)
             first = first or grid
             header = _find_header(rows, known)
@@ -167,10 +174,10 @@ def _read_excel_grid(path: Path, known: frozenset[str], source: str) -> tuple[_G
                 return grid, header
     finally:
         workbook.close()
-    return first or _Grid([], [], ""), None
+    return first or Grid([], [], ""), None
 
 
-def _no_header(grid: _Grid, source: str, aliases: dict[str, tuple[str, ...]],
+def _no_header(grid: Grid, source: str, aliases: dict[str, tuple[str, ...]],
                option: str) -> InputError:
     """Build the error for a table in which no row looks like a header."""
     first = next((r for r in grid.rows if any(cell_text(c) for c in r)), [])
@@ -189,7 +196,7 @@ def _no_header(grid: _Grid, source: str, aliases: dict[str, tuple[str, ...]],
               "expected": expected}))
 
 
-def _merged_header(grid: _Grid, header: int, source: str) -> None:
+def refuse_merged_header(grid: Grid, header: int, source: str) -> None:
     """Refuse a header row with merged cells: a two-row header, or one name over columns."""
     number = grid.numbers[header]
     ranges = [coord for coord, first, last in grid.merged if first <= number <= last]
@@ -205,7 +212,7 @@ def _merged_header(grid: _Grid, header: int, source: str) -> None:
         args={"ranges": ", ".join(ranges)}))
 
 
-def _read_notes(grid: _Grid, header: int, source: str) -> tuple[Problem, ...]:
+def grid_notes(grid: Grid, header: int, source: str) -> tuple[Problem, ...]:
     """Warnings on how the table was read: title rows skipped, a guessed encoding."""
     notes = []
     titles = [n for cells, n in zip(grid.rows[:header], grid.numbers[:header], strict=True)
@@ -227,7 +234,7 @@ def _read_notes(grid: _Grid, header: int, source: str) -> tuple[Problem, ...]:
     return tuple(notes)
 
 
-def _grid_frame(grid: _Grid, header: int, source: str) -> tuple[pd.DataFrame, list[str]]:
+def grid_frame(grid: Grid, header: int, source: str) -> tuple[pd.DataFrame, list[str]]:
     """Return the rows under the header, blank rows dropped, indexed by the user's row."""
     names = [cell_text(c) or "" for c in grid.rows[header]]
     records, numbers, problems = [], [], []
@@ -320,9 +327,9 @@ def read_table(
     known = frozenset(a for names in aliases.values() for a in names) | mapped
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        grid, header = _read_excel_grid(path, known, source)
+        grid, header = read_excel_grid(path, known, source)
     elif suffix in CSV_SUFFIXES:
-        grid, header = _read_csv_grid(path, known)
+        grid, header = read_csv_grid(path, known)
     else:
         hint = part("save_as_xlsx", " (open it in Excel or LibreOffice and save as .xlsx)") if (
             suffix in OLD_SPREADSHEET_SUFFIXES) else ""
@@ -332,14 +339,14 @@ def read_table(
                                  args={"hint": hint, "formats": TABLE_FORMATS}))
     if header is None:
         raise _no_header(grid, source, aliases, option)
-    _merged_header(grid, header, source)
-    frame, names = _grid_frame(grid, header, source)
+    refuse_merged_header(grid, header, source)
+    frame, names = grid_frame(grid, header, source)
     positions = resolve_columns(names, aliases, mapping, source=source, option=option)
     headers = {c: names[i] for c, i in positions.items()}
     require(required, positions, names, aliases, source=source + grid.where, option=option,
             headers=headers, empty=_empty_columns(frame, positions))
     data = pd.DataFrame({c: frame[i] for c, i in positions.items()}, index=frame.index)
-    return InputTable(data, source + grid.where, headers, _read_notes(grid, header, source))
+    return InputTable(data, source + grid.where, headers, grid_notes(grid, header, source))
 
 
 def _empty_columns(frame: pd.DataFrame, positions: dict[str, int]) -> frozenset[str]:
