@@ -265,6 +265,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("summary", "tab.summary", "ringkasan"),
     ("map", "tab.map", "peta"),
     ("priority", "tab.priority", "prioritas"),
+    ("placement", "tab.placement", "lokasi-baru"),
     ("routes", "tab.routes", "rute"),
     ("field", "tab.field", "lapangan"),
     ("progress", "tab.progress", "kemajuan"),

@@ -143,8 +143,9 @@ def test_solving_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
 
 def test_road_and_straight_reach_agree_where_roads_are_straight_lines() -> None:
     rng = np.random.default_rng(11)
-    demand = rng.uniform(0, 8_000, (40, 2)) + [430_000, 9_130_000]
-    sites = rng.uniform(0, 8_000, (6, 2)) + [430_000, 9_130_000]
+    origin = np.array([430_000.0, 9_130_000.0])  # in DIY, UTM 49S
+    demand = rng.uniform(0, 8_000, (40, 2)) + origin
+    sites = rng.uniform(0, 8_000, (6, 2)) + origin
     # a road from every site straight to every point: along it is the straight line
     lines = [shapely.LineString([s, d]) for s in sites for d in demand]
     network = network_from_lines(gpd.GeoDataFrame(geometry=lines, crs=UTM), source="star")

@@ -3,8 +3,9 @@ The ``geo-outreach`` command line: the same pipeline as the app, for scripts and
 
 Commands: ``analyze`` (all tables), ``map`` (an interactive HTML map), ``validate`` (the
 validation and match report only), ``routes`` (canvassing plans), ``share`` (one file per
-kabupaten), ``snapshot`` (monthly tables in the progress store) and ``progress`` (the trend
-toward the target). With no input flags they run on the bundled DIY data.
+kabupaten), ``snapshot`` (monthly tables in the progress store), ``progress`` (the trend
+toward the target), ``outcomes`` (field results) and ``place`` (new service points).
+With no input flags they run on the bundled DIY data.
 Exit codes: 0 success, 1 a problem in the inputs or outputs, 2 wrong usage.
 """
 
@@ -27,6 +28,7 @@ from geo_outreach.cli.options import (
     add_road_option,
 )
 from geo_outreach.cli.outcomes import add_outcomes_command, run_outcomes
+from geo_outreach.cli.place import add_place_command, run_place
 from geo_outreach.cli.progress import add_progress_command, run_progress_command
 from geo_outreach.cli.routes import add_routes_command, run_routes
 from geo_outreach.cli.share import add_share_command, run_share
@@ -76,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_snapshot_command(commands)
     add_progress_command(commands)
     add_outcomes_command(commands)
+    add_place_command(commands)
 
     validate = commands.add_parser("validate", help="check the inputs and report every problem "
                                    "and how each participation row was matched")
@@ -103,7 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"analyze": run_analyze, "map": run_map, "validate": run_validate,
                 "routes": run_routes, "share": run_share, "snapshot": run_snapshot,
-                "progress": run_progress_command, "outcomes": run_outcomes}
+                "progress": run_progress_command, "outcomes": run_outcomes,
+                "place": run_place}
     try:
         return commands[args.command](args)
     except GeoOutreachError as err:
