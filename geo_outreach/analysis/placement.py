@@ -328,7 +328,8 @@ def measured_on_points(demand: Demand, reach: Coverage, chosen: np.ndarray,
     Returns
     -------
     pd.DataFrame
-        ``site_id``, ``code`` (village) and ``newly_covered`` (workers).
+        ``site_id``, ``code`` (village) and ``newly_covered`` (workers); with register
+        demand also ``households``.
     """
     if len(chosen) == 0:
         return pd.DataFrame({"site_id": [], "code": [], "newly_covered": []})
@@ -340,10 +341,11 @@ def measured_on_points(demand: Demand, reach: Coverage, chosen: np.ndarray,
     covered = np.isfinite(columns[np.arange(len(columns)), nearest])
     frame = pd.DataFrame({"site": nearest[covered], "code": demand.village[covered],
                           "newly_covered": demand.workers[covered]})
-    grouped = frame.groupby(["site", "code"], as_index=False)["newly_covered"].sum()
-    return pd.DataFrame({"site_id": site_ids[np.asarray(chosen)[grouped["site"].to_numpy()]],
-                         "code": grouped["code"].to_numpy(str),
-                         "newly_covered": grouped["newly_covered"].to_numpy(float)})
+    if demand.households is not None:
+        frame["households"] = demand.households[covered]
+    grouped = frame.groupby(["site", "code"], as_index=False).sum()
+    grouped.insert(0, "site_id", site_ids[np.asarray(chosen)[grouped["site"].to_numpy()]])
+    return grouped.drop(columns="site")
 
 
 def _curve(solutions: list[Solution], demand: Demand,
@@ -379,6 +381,8 @@ def _site_table(candidates: Candidates, chosen: np.ndarray, per_village: pd.Data
         "regency": frame["regency"].to_numpy(str), "lat": wgs.y.round(6).to_numpy(),
         "lon": wgs.x.round(6).to_numpy(), "newly_covered": newly,
         "villages_reached": reached, "distance_basis": reach.basis[chosen]})
+    if "households" in per_village:
+        table["households"] = by_site["households"].sum().reindex(key).fillna(0).to_numpy(int)
     if capacity is not None:
         table["served"] = np.minimum(table["newly_covered"], capacity)
     table = table.sort_values(["newly_covered", "site_id"], ascending=[False, True])
@@ -390,7 +394,8 @@ def _site_villages(per_village: pd.DataFrame, villages: gpd.GeoDataFrame) -> pd.
     names = villages.set_index(villages["code"].astype(str))[["name", "district", "regency"]]
     table = per_village[per_village["newly_covered"] > 0].copy()
     table = table.join(names, on="code")
-    return table[["site_id", "code", "name", "district", "regency", "newly_covered"]
+    extra = ["households"] if "households" in table else []
+    return table[["site_id", "code", "name", "district", "regency", "newly_covered", *extra]
                  ].sort_values(["site_id", "newly_covered"], ascending=[True, False]
                                ).reset_index(drop=True)
 

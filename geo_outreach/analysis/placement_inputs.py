@@ -68,6 +68,9 @@ class Demand:
     density_per_m2
         ``table`` only: per village code, its workers outside every radius per square
         metre of its area outside them (how the pieces were weighted); else None.
+    households
+        ``register`` only: households with unregistered workers at each point (for the
+        small-count rule in outputs); else None.
     """
 
     xy: np.ndarray
@@ -77,6 +80,7 @@ class Demand:
     outside_total: float
     inside_total: float
     density_per_m2: pd.Series | None = None
+    households: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -221,12 +225,14 @@ def register_demand(result: AnalysisResult, villages: gpd.GeoDataFrame,
                           "wx": x * weight, "wy": y * weight, "w": weight,
                           "village": codes[chosen]})
     grouped = frame.groupby(["gx", "gy"], sort=True).agg(
-        wx=("wx", "sum"), wy=("wy", "sum"), w=("w", "sum"), village=("village", "first"))
+        wx=("wx", "sum"), wy=("wy", "sum"), w=("w", "sum"), village=("village", "first"),
+        households=("w", "size"))
     xy = np.column_stack([grouped["wx"] / grouped["w"], grouped["wy"] / grouped["w"]])
     inside = int(uncovered[in_scope & ~beyond].sum())
     return Demand(xy=xy.reshape(-1, 2), workers=grouped["w"].to_numpy(float),
                   village=grouped["village"].to_numpy(str), source="register",
-                  outside_total=float(weight.sum()), inside_total=float(inside))
+                  outside_total=float(weight.sum()), inside_total=float(inside),
+                  households=grouped["households"].to_numpy(np.int64))
 
 
 def _grid(bounds: np.ndarray, cell_m: float) -> np.ndarray:

@@ -14,17 +14,18 @@ import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
+import numpy as np
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from geo_outreach import __version__
 from geo_outreach.atomic import atomic_write
 from geo_outreach.escape import FORMULA_STARTS, spreadsheet_safe
+from geo_outreach.privacy import DEFAULT_K
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    import pandas as pd
 
     from geo_outreach.analysis.placement import Placement
     from geo_outreach.analysis.result import AnalysisResult
@@ -58,6 +59,7 @@ HEADERS: Final[dict[str, dict[str, str]]] = {
     "villages_reached": {"id": "Kalurahan terjangkau", "en": "Villages reached"},
     "distance_basis": {"id": "Jarak diukur", "en": "Distance measured"},
     "served": {"id": "Dapat dilayani (kapasitas)", "en": "Can be served (capacity)"},
+    "households": {"id": "Rumah tangga", "en": "Households"},
     "p": {"id": "Jumlah lokasi baru", "en": "New sites"},
     "marginal_gain": {"id": "Tambahan dari lokasi ini", "en": "Added by this site"},
     "share_of_outside": {"id": "Bagian dari pekerja di luar radius",
@@ -105,16 +107,32 @@ def placement_tables(placement: Placement, week: MobileWeek | None = None
 
 
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:
-    table = table.copy()
+    table = _suppressed(table.copy())
     for column in ("newly_covered", "served", "marginal_gain", "workers_reached"):
         if column in table:
-            table[column] = table[column].round(0).astype("int64")
+            table[column] = table[column].round(0).astype("Int64")
     for column in ("share_of_outside", "coverage_rule_zone"):
         if column in table:
             table[column] = table[column].round(4)
     for column in ("gap", "seconds", "travel_km"):
         if column in table:
             table[column] = table[column].astype(float).round(3 if column != "gap" else 6)
+    return table
+
+
+def _suppressed(table: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFrame:
+    """
+    Blank the register's counts of a row with fewer than ``k`` households.
+
+    The disclosure rule of :mod:`geo_outreach.privacy`; ``households`` then reads ``<k``.
+    """
+    if "households" not in table:
+        return table
+    small = (table["households"] > 0) & (table["households"] < k)
+    for column in ("newly_covered", "served"):
+        if column in table:
+            table[column] = table[column].astype(float).mask(small)
+    table["households"] = table["households"].astype("string").where(~small, f"<{k}")
     return table
 
 
@@ -223,6 +241,13 @@ def write_placement(placement: Placement, result: AnalysisResult, out_dir: Path,
     return written
 
 
+def _cell(value: object) -> object:
+    """Give a table value as openpyxl takes it: numpy scalars as Python, missing as blank."""
+    if value is None or (not isinstance(value, str) and bool(np.all(pd.isna(value)))):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
 def _sheet(sheet: object, table: pd.DataFrame, lang: Language) -> None:
     """One table on a worksheet, headers in ``lang``; formula-like text stays text."""
     worded = table.copy()
@@ -233,7 +258,7 @@ def _sheet(sheet: object, table: pd.DataFrame, lang: Language) -> None:
     for cell in sheet[1]:  # type: ignore[index]
         cell.font = Font(bold=True)
     for number, row in enumerate(worded.itertuples(index=False), start=2):
-        values = [value.item() if hasattr(value, "item") else value for value in row]
+        values = [_cell(value) for value in row]
         sheet.append(values)  # type: ignore[attr-defined]
         for column, value in enumerate(values, start=1):
             if isinstance(value, str) and value.startswith(FORMULA_STARTS):
