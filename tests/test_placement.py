@@ -125,7 +125,7 @@ def test_a_capacity_caps_what_each_site_serves(area_result) -> None:
 
 def test_a_file_of_kalurahan_halls_as_candidates(area_result, tmp_path: Path) -> None:
     halls = tmp_path / "balai_kalurahan.csv"
-    halls.write_text("name,lat,lon\n=HYPERLINK(\"http://x\"),-7.9418,110.4070\n"
+    halls.write_text('name,lat,lon\n=HYPERLINK("http://x"),-7.9418,110.4070\n'
                      "+Balai Kalurahan Trimurti,-7.9190,110.3270\n"
                      "@Balai Kalurahan Pleret,-7.8690,110.4040\n", encoding="utf-8")
     placement = place_sites(area_result, PlacementSettings(new_sites=3, candidates=str(halls),
@@ -140,7 +140,7 @@ def test_a_file_of_kalurahan_halls_as_candidates(area_result, tmp_path: Path) ->
     from openpyxl import load_workbook  # noqa: PLC0415
 
     sheet = load_workbook(tmp_path / PLACEMENT_FILES["workbook"]).worksheets[0]
-    names = [cell for cell in sheet["C"][1:]]
+    names = list(sheet["C"][1:])
     assert all(cell.data_type == "s" for cell in names)
     assert {cell.value[0] for cell in names} == {"=", "+", "@"}
 
