@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).parent.parent
 BAD_INPUTS = Path(__file__).parent / "bad_inputs"
-PAGES = ("summary", "map", "priority", "routes", "share", "data", "glossary")
+PAGES = ("summary", "map", "priority", "placement", "routes", "share", "data", "glossary")
 
 SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 """A machine name such as ``uncovered_within_radius`` or ``household_points``."""
@@ -62,6 +62,13 @@ def plan_routes(at: AppTest) -> None:
     """Plan the default routes quickly (the solver's shortest search)."""
     at.slider(key="route_time").set_value(2)
     at.button(key="route_plan").click().run()
+    assert not at.exception, at.exception
+
+
+def place_sites(at: AppTest) -> None:
+    """Compute two new sites on the Lokasi baru page."""
+    at.number_input(key="placement_sites").set_value(2)
+    at.button(key="placement_run").click().run()
     assert not at.exception, at.exception
 
 
@@ -150,6 +157,10 @@ def test_every_page_shows_words_not_machine_values(app: AppTest, lang: str):
         if page == "routes":
             plan_routes(app)
             assert app.dataframe, "the teams' table"
+        if page == "placement":
+            assert_in_words(app, f"{lang}/{page} before computing")
+            place_sites(app)
+            assert app.dataframe, "the sites' table"
         assert_in_words(app, f"{lang}/{page}")
 
 

@@ -173,6 +173,7 @@ def test_format_km():
 def test_every_literal_key_used_in_the_code_exists():
     root = Path(i18n.__file__).resolve().parents[2]
     sources = [root / "app.py", *sorted(root.glob("app_*.py")),
+               *sorted((root / "app_pages").glob("*.py")),
                *sorted((root / "geo_outreach").rglob("*.py"))]
     pattern = re.compile(r"""\bt\(\s*["']([a-z_][\w.]*)["']""")
     used = {key for path in sources if path.exists()

@@ -169,9 +169,10 @@ def solve_mclp(cover: sparse.csr_array, weights: np.ndarray, p: int, *,
                     n_points, len(useful))
 
 
-LARGE_MODEL_ENTRIES: Final = 200_000
+LARGE_MODEL_ENTRIES: Final = 10_000
 """Coverage entries above which hopeless candidates are dropped first
-(:mod:`geo_outreach.analysis.placement_bounds`)."""
+(:mod:`geo_outreach.analysis.placement_bounds`). On DIY's villages (7,265 points × 438
+candidates) that takes a 3-site model from 6.4 s in HiGHS alone to 0.35 s."""
 
 
 def _without_hopeless(useful: np.ndarray, cover: sparse.csr_array, weights: np.ndarray,
