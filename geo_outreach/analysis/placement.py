@@ -170,7 +170,8 @@ class Placement:
         ``site_id``, ``name``, ``village_code``, ``village``, ``district``, ``regency``,
         ``lat``, ``lon``, ``newly_covered`` (workers no existing office or nearer new
         site reaches), ``villages_reached``, ``distance_basis``, ``served`` (with a
-        capacity: what the site can serve of it).
+        capacity: the workers the model assigns to the site, at most the capacity; a
+        worker in reach of a full site may be served by another).
     site_villages
         Per (site, village): ``site_id``, ``code``, ``name``, ``district``, ``regency``,
         ``newly_covered``.
@@ -271,8 +272,7 @@ def place_sites(result: AnalysisResult, settings: PlacementSettings, *,
 
     per_village = measured(final.chosen)
     curve = _curve(solutions, demand, measured, candidates)
-    sites = _site_table(candidates, final.chosen, per_village, reach,
-                        capacity=settings.capacity)
+    sites = _site_table(candidates, final, per_village, reach)
     site_villages = _site_villages(per_village, villages)
     discs = _rings(candidates, final.chosen, radius_km)
     return Placement(sites=sites, site_villages=site_villages, curve=curve, discs=discs,
@@ -366,8 +366,9 @@ def _curve(solutions: list[Solution], demand: Demand,
     return pd.DataFrame(rows)
 
 
-def _site_table(candidates: Candidates, chosen: np.ndarray, per_village: pd.DataFrame,
-                reach: Coverage, *, capacity: float | None) -> pd.DataFrame:
+def _site_table(candidates: Candidates, solution: Solution, per_village: pd.DataFrame,
+                reach: Coverage) -> pd.DataFrame:
+    chosen = solution.chosen
     frame = candidates.frame.iloc[chosen].copy()
     wgs = frame.geometry.to_crs("EPSG:4326")
     by_site = per_village[per_village["newly_covered"] > 0].groupby("site_id")
@@ -383,8 +384,8 @@ def _site_table(candidates: Candidates, chosen: np.ndarray, per_village: pd.Data
         "villages_reached": reached, "distance_basis": reach.basis[chosen]})
     if "households" in per_village:
         table["households"] = by_site["households"].sum().reindex(key).fillna(0).to_numpy(int)
-    if capacity is not None:
-        table["served"] = np.minimum(table["newly_covered"], capacity)
+    if solution.served is not None:  # as the capacitated model assigns the workers
+        table["served"] = solution.served
     table = table.sort_values(["newly_covered", "site_id"], ascending=[False, True])
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return table.reset_index(drop=True)

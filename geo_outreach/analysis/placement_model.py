@@ -66,6 +66,9 @@ class Solution:
         Build and solve time.
     points, candidates
         The model's size after the reductions.
+    served
+        With a capacity: the workers the model assigns to each chosen site (same order as
+        ``chosen``); else None.
     """
 
     chosen: np.ndarray
@@ -76,6 +79,7 @@ class Solution:
     seconds: float
     points: int
     candidates: int
+    served: np.ndarray | None = None
 
     @property
     def proven_optimal(self) -> bool:
@@ -161,12 +165,17 @@ def solve_mclp(cover: sparse.csr_array, weights: np.ndarray, p: int, *,
     else:
         solved = _solve_capacitated(reduced, merged, p, capacity, time_limit_s=time_limit_s,
                                     mip_gap=mip_gap, seed=seed)
-    chosen_local, covered, bound, status = solved
-    chosen_local = _without_idle(reduced, merged, chosen_local)
-    chosen = np.sort(useful[chosen_local])
+    chosen_local, covered, bound, status, load = solved
+    if load is None:
+        chosen_local = _without_idle(reduced, merged, chosen_local)
+    else:  # a capacitated site that serves nobody is left out
+        chosen_local = chosen_local[load[chosen_local] > 1e-9]  # noqa: PLR2004 - rounding
+    order = np.argsort(useful[chosen_local])
+    chosen_local = chosen_local[order]
     gap = 0.0 if bound <= 0 else max(0.0, (bound - covered) / bound)
-    return Solution(chosen, covered, bound, gap, status, time.perf_counter() - started,
-                    n_points, len(useful))
+    return Solution(useful[chosen_local], covered, bound, gap, status,
+                    time.perf_counter() - started, n_points, len(useful),
+                    served=None if load is None else load[chosen_local])
 
 
 LARGE_MODEL_ENTRIES: Final = 10_000
@@ -216,6 +225,8 @@ def _run(matrix: sparse.csr_array, upper: np.ndarray, objective: np.ndarray, n_b
          ) -> tuple[np.ndarray, float, float, str]:
     """Maximise ``objective · v`` subject to ``matrix v ≤ upper``, ``0 ≤ v ≤ 1``.
 
+    Returns the variables' values, the objective, the proven bound and the status.
+
     The first ``n_binary`` variables are binary; ``start`` is a feasible point HiGHS
     starts from (its incumbent, should the time limit come first).
     """
@@ -244,12 +255,15 @@ def _run(matrix: sparse.csr_array, upper: np.ndarray, objective: np.ndarray, n_b
     values = np.asarray(highs.getSolution().col_value)
     if len(values) != n_columns:  # nothing better than the start was found
         values = start
-    chosen = np.flatnonzero(values[:n_binary] > 0.5)  # noqa: PLR2004 - a rounded binary
     covered = float(np.asarray(objective) @ values)
     bound = float(info.mip_dual_bound)
     bound = covered if not np.isfinite(bound) else max(covered, bound)
     optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
-    return chosen, covered, bound, "optimal" if optimal else "time_limit"
+    return values, covered, bound, "optimal" if optimal else "time_limit"
+
+
+def _open_sites(values: np.ndarray, n_sites: int) -> np.ndarray:
+    return np.flatnonzero(values[:n_sites] > 0.5)  # noqa: PLR2004 - a rounded binary
 
 
 def _solution(values: np.ndarray) -> object:
@@ -293,10 +307,10 @@ def greedy_sites(cover: sparse.csr_array, weights: np.ndarray, p: int) -> np.nda
 
 def _solve_uncapacitated(cover: sparse.csr_array, weights: np.ndarray, p: int,
                          first: np.ndarray, *, time_limit_s: float, mip_gap: float, seed: int
-                         ) -> tuple[np.ndarray, float, float, str]:
+                         ) -> tuple[np.ndarray, float, float, str, None]:
     n_points, n_sites = cover.shape
     if p >= n_sites:  # every useful candidate fits: all of them, nothing to search
-        return np.arange(n_sites), float(weights.sum()), float(weights.sum()), "optimal"
+        return np.arange(n_sites), float(weights.sum()), float(weights.sum()), "optimal", None
     # variables: x (sites) then y (points); rows: y_i - Σ x_j ≤ 0, then Σ x_j ≤ p
     link = sparse.hstack([-sparse.csr_array(cover, dtype=float),
                           sparse.eye_array(n_points, format="csr")], format="csr")
@@ -308,13 +322,15 @@ def _solve_uncapacitated(cover: sparse.csr_array, weights: np.ndarray, p: int,
     start = np.zeros(n_sites + n_points)
     start[first] = 1.0
     start[n_sites:] = np.minimum(1.0, cover[:, first].sum(axis=1)) if len(first) else 0.0
-    return _run(matrix, upper, objective, n_sites, start, time_limit_s=time_limit_s,
-                mip_gap=mip_gap, seed=seed)
+    values, covered, bound, status = _run(matrix, upper, objective, n_sites, start,
+                                          time_limit_s=time_limit_s, mip_gap=mip_gap,
+                                          seed=seed)
+    return _open_sites(values, n_sites), covered, bound, status, None
 
 
 def _solve_capacitated(cover: sparse.csr_array, weights: np.ndarray, p: int, capacity: float,
                        *, time_limit_s: float, mip_gap: float, seed: int
-                       ) -> tuple[np.ndarray, float, float, str]:
+                       ) -> tuple[np.ndarray, float, float, str, np.ndarray]:
     n_points, n_sites = cover.shape
     coo = sparse.coo_array(cover)
     point, site = coo.row, coo.col
@@ -335,8 +351,11 @@ def _solve_capacitated(cover: sparse.csr_array, weights: np.ndarray, p: int, cap
     upper = np.concatenate([np.ones(n_points), np.zeros(n_sites), [p]])
     objective = np.concatenate([np.zeros(n_sites), weights[point]])
     start = np.zeros(n_sites + n_pairs)  # no site open: feasible, HiGHS improves on it
-    return _run(matrix, upper, objective, n_sites, start, time_limit_s=time_limit_s,
-                mip_gap=mip_gap, seed=seed)
+    values, covered, bound, status = _run(matrix, upper, objective, n_sites, start,
+                                          time_limit_s=time_limit_s, mip_gap=mip_gap,
+                                          seed=seed)
+    load = np.bincount(site, weights=weights[point] * values[n_sites:], minlength=n_sites)
+    return _open_sites(values, n_sites), covered, bound, status, load
 
 
 def gain_curve(cover: sparse.csr_array, weights: np.ndarray, max_p: int, *,
