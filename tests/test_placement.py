@@ -185,3 +185,15 @@ def test_the_place_command_explains_what_is_missing(tmp_path: Path,
     assert "--office" in capsys.readouterr().err
     assert main(["place", "--new", "2", "--source", "register", "--out", str(tmp_path)]) == 1
     assert "--households" in capsys.readouterr().err
+
+
+def test_an_existing_office_stays_and_a_site_on_it_adds_nothing(area_result,
+                                                                tmp_path: Path) -> None:
+    office = area_result.offices.set_index("office_id").loc["KC-YGY"]
+    sites = tmp_path / "calon.csv"
+    sites.write_text(f"name,lat,lon\nDi kantor,{office['lat']},{office['lon']}\n"
+                     "Balai Kalurahan Sriharjo,-7.9418,110.4070\n", encoding="utf-8")
+    placement = place_sites(area_result, PlacementSettings(new_sites=2, candidates=str(sites)))
+    # the office's disc is the site's disc: what it reaches is reached already
+    assert list(placement.sites["name"]) == ["Balai Kalurahan Sriharjo"]
+    assert placement.curve["marginal_gain"].iloc[1] == pytest.approx(0, abs=1e-6)
