@@ -6,7 +6,9 @@ The command modules import this one; it imports no command.
 
 from __future__ import annotations
 
+import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -27,7 +29,6 @@ from geo_outreach.store.database import open_store
 from geo_outreach.store.location import DATABASE_ENV, database_url, default_database_path
 
 if TYPE_CHECKING:
-    import argparse
     from collections.abc import Sequence
 
     import pandas as pd
@@ -106,6 +107,15 @@ HOUSEHOLD_DETAILS_FILE = "households_classified.parquet"
 
 INPUT_OPTIONS = ("boundaries", "participation", "offices", "households", "roads", "stops")
 """The options that name input files: what ``--force`` never lets a command replace."""
+
+
+def iso_date(text: str) -> date:
+    """Parse ``YYYY-MM-DD`` for argparse (``--start-date``)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError as err:
+        msg = f"expected a date such as 2026-12-07, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from err
 
 
 def add_force_option(parser: argparse.ArgumentParser) -> None:

@@ -81,7 +81,7 @@ def add_place_command(
     mobile.add_argument("--mobile-radius-km", type=float, default=DEFAULT_MOBILE_RADIUS_KM,
                         help=f"how far people come to the unit (default "
                              f"{DEFAULT_MOBILE_RADIUS_KM:g} km)")
-    mobile.add_argument("--start-date", type=_date, metavar="YYYY-MM-DD",
+    mobile.add_argument("--start-date", type=options.iso_date, metavar="YYYY-MM-DD",
                         help="the date of the unit's day 1 (default: today in Yogyakarta, or "
                              "the next Monday at a weekend)")
     place.add_argument("--roads", metavar="FILE",
@@ -103,16 +103,6 @@ def _positive_int(text: str) -> int:
         msg = f"expected a whole number of at least 1, got {text}"
         raise argparse.ArgumentTypeError(msg)
     return value
-
-
-def _date(text: str) -> object:
-    from datetime import date  # noqa: PLC0415
-
-    try:
-        return date.fromisoformat(text)
-    except ValueError as err:
-        msg = f"expected a date such as 2026-12-07, got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from err
 
 
 def _say(text: str) -> None:

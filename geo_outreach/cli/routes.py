@@ -11,9 +11,7 @@ the summaries, into ``--out``.
 
 from __future__ import annotations
 
-import argparse
 import sys
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -43,6 +41,8 @@ from geo_outreach.store.months import today_in_yogyakarta
 from geo_outreach.store.snapshots import default_importer
 
 if TYPE_CHECKING:
+    import argparse
+
     from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.field.plan import RoutePlan
     from geo_outreach.roads.model import RoadNetwork
@@ -99,7 +99,7 @@ def add_routes_command(
                             "stops, 2-10 s; VROOM usually ends sooner)")
     teams.add_argument("--solver", choices=sorted(SOLVERS), default=DEFAULT_SOLVER,
                        help=f"the routing solver (default {DEFAULT_SOLVER})")
-    teams.add_argument("--start-date", type=_date, metavar="YYYY-MM-DD",
+    teams.add_argument("--start-date", type=options.iso_date, metavar="YYYY-MM-DD",
                        help="the date of day 1; the days are working days, Monday to Friday "
                             "(default: today in Yogyakarta, or the next Monday at a weekend)")
     field = routes.add_argument_group(
@@ -142,15 +142,6 @@ def add_routes_command(
                         help="output folder")
     add_force_option(routes)
     return routes
-
-
-def _date(text: str) -> date:
-    """Parse ``YYYY-MM-DD`` for argparse."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError as err:
-        msg = f"expected a date such as 2026-12-07, got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from err
 
 
 def _network(args: argparse.Namespace, result: AnalysisResult,
