@@ -179,7 +179,8 @@ class Placement:
         One row per p: ``p``, ``newly_covered``, ``marginal_gain``, ``share_of_outside``
         (of the workers outside every radius), ``coverage_rule_zone`` (share of all
         uncovered workers then inside some radius), ``proven_optimal``, ``gap``,
-        ``seconds``, ``site_ids``.
+        ``seconds``, ``site_ids``; with a capacity also ``served`` (what the sites can
+        serve, as the model assigns the workers).
     discs
         The new sites' rings (EPSG:4326): ``site_id``, ``name``, geometry.
     demand
@@ -362,6 +363,8 @@ def _curve(solutions: list[Solution], demand: Demand,
             "coverage_rule_zone": ((demand.inside_total + covered) / total if total else 0.0),
             "proven_optimal": solution.proven_optimal, "gap": solution.gap,
             "seconds": solution.seconds, "site_ids": " ".join(ids)})
+        if solution.served is not None:  # with a capacity: what the sites can serve
+            rows[-1]["served"] = float(solution.served.sum())
         previous = covered
     return pd.DataFrame(rows)
 

@@ -230,7 +230,8 @@ def write_placement(placement: Placement, result: AnalysisResult, out_dir: Path,
         book = Workbook()
         book.remove(book.active)
         for name, table in tables.items():
-            _sheet(book.create_sheet(SHEETS[name][lang]), table, lang)
+            _sheet(book.create_sheet(SHEETS[name][lang]), table, lang,
+                   names_villages=name == "site_villages")
         book.save(path)
 
     written.append(atomic_write(out_dir / PLACEMENT_FILES["workbook"], workbook))
@@ -248,13 +249,18 @@ def _cell(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def _sheet(sheet: object, table: pd.DataFrame, lang: Language) -> None:
-    """One table on a worksheet, headers in ``lang``; formula-like text stays text."""
+def _sheet(sheet: object, table: pd.DataFrame, lang: Language, *,
+           names_villages: bool = False) -> None:
+    """Write one table on a worksheet, headers in ``lang``; formula-like text stays text.
+
+    ``names_villages``: the table's ``name`` is a village's (the per-village table).
+    """
     worded = table.copy()
     if "distance_basis" in worded:
         worded["distance_basis"] = worded["distance_basis"].map(
             lambda b: BASIS_WORDS.get(str(b), {}).get(lang, str(b)))
-    sheet.append([HEADERS.get(c, {}).get(lang, c) for c in worded.columns])  # type: ignore[attr-defined]
+    headers = {**HEADERS, "name": HEADERS["village"]} if names_villages else HEADERS
+    sheet.append([headers.get(c, {}).get(lang, c) for c in worded.columns])  # type: ignore[attr-defined]
     for cell in sheet[1]:  # type: ignore[index]
         cell.font = Font(bold=True)
     for number, row in enumerate(worded.itertuples(index=False), start=2):
