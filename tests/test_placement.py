@@ -96,14 +96,15 @@ def test_register_demand_and_cells_on_the_demo_households(bundled_inputs,
     households = prepare_households(bundled_inputs, None)
     result = analyse(bundled_inputs, AnalysisParams(), households=households)
     placement = place_sites(result, PlacementSettings(new_sites=2, candidates="cells",
-                                                      source="register", regency=BANTUL),
+                                                      source="register",
+                                                      regency="Kota Yogyakarta"),
                             households=households)
     classified = households.classification.households
     unregistered = np.maximum(classified.workers - classified.registered, 0)
     beyond = classified.distance_m > 5_000
     assert placement.demand.outside_total == unregistered[beyond].sum()
     assert placement.demand.inside_total == unregistered[~beyond].sum()
-    assert set(placement.sites["regency"]) == {BANTUL}
+    assert set(placement.sites["regency"]) == {"Kota Yogyakarta"}
     assert 0 < placement.newly_covered <= placement.demand.outside_total
     assert placement.sites["site_id"].str.len().eq(15).all()  # H3 cell ids
     assert placement.curve["proven_optimal"].all()
@@ -117,10 +118,13 @@ def test_register_demand_and_cells_on_the_demo_households(bundled_inputs,
 
 
 def test_a_capacity_caps_what_each_site_serves(area_result) -> None:
-    placement = place_sites(area_result, PlacementSettings(new_sites=2, regency=BANTUL,
-                                                           capacity=20_000))
-    assert (placement.sites["served"] <= 20_000 + 1e-6).all()
-    assert placement.solutions[-1].covered <= 2 * 20_000 + 1e-6
+    placement = place_sites(area_result, PlacementSettings(
+        new_sites=2, regency="Kota Yogyakarta", capacity=2_000))
+    assert len(placement.sites) == 2
+    assert (placement.sites["served"] <= 2_000 + 1e-6).all()
+    assert placement.solutions[-1].covered == pytest.approx(placement.sites["served"].sum())
+    assert placement.curve["served"].iloc[-1] == pytest.approx(placement.sites["served"].sum())
+    assert (placement.sites["served"] <= placement.sites["newly_covered"] + 1e-6).all()
 
 
 def test_a_file_of_kalurahan_halls_as_candidates(area_result, tmp_path: Path) -> None:
