@@ -2,7 +2,8 @@
 
 The page's figures (headline, metrics, the gain per site, the sites, the bar chart and the
 CSV downloads) are compared with :func:`geo_outreach.analysis.placement.place_sites` called
-directly on the same inputs and settings.
+directly on the same inputs and settings (also along the roads); the mobile unit's week
+with :func:`geo_outreach.field.mobile_week.plan_mobile_week`.
 """
 
 from __future__ import annotations
@@ -17,13 +18,18 @@ import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from app_pages.placement import DEFAULT_SITES, headline
+from app_pages.placement import DEFAULT_SITES, headline, week_headline
 from geo_outreach import i18n
 from geo_outreach.analysis.pipeline import run_analysis
 from geo_outreach.analysis.placement import PlacementSettings, place_sites
-from geo_outreach.publish.placement_outputs import HEADERS, PLACEMENT_FILES
+from geo_outreach.field.mobile_week import plan_mobile_week
+from geo_outreach.field.plan import first_working_day
+from geo_outreach.publish.placement_outputs import BASIS_WORDS, HEADERS, PLACEMENT_FILES
 from geo_outreach.render.placement_map import SITE_COLOUR, placement_map
+from geo_outreach.roads.placement_roads import road_coverage
+from geo_outreach.store.months import today_in_yogyakarta
 from tests.app_driver import show, started_app
+from tests.test_app_language import assert_in_words
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -49,12 +55,13 @@ def whole(values: pd.Series) -> list[int]:
     return [round(float(value)) for value in values]
 
 
-def map_script(at: AppTest) -> str:
-    """The map st_folium drew on the page (its Leaflet script, as JSON text)."""
-    for element in at.get("component_instance"):
-        if "json_args" in element.proto.DESCRIPTOR.fields_by_name:
-            return json.dumps(json.loads(element.proto.json_args), ensure_ascii=False)
-    raise AssertionError("no st_folium map on the page")
+def map_script(at: AppTest, index: int = 0) -> str:
+    """A map st_folium drew on the page (its Leaflet script, as JSON text); 0: the first."""
+    maps = [json.dumps(json.loads(element.proto.json_args), ensure_ascii=False)
+            for element in at.get("component_instance")
+            if "json_args" in element.proto.DESCRIPTOR.fields_by_name]
+    assert len(maps) > index, "no such st_folium map on the page"
+    return maps[index]
 
 
 def compute(at: AppTest) -> None:
@@ -243,3 +250,84 @@ def test_the_map_escapes_the_names_it_shows(direct: Placement):
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert i18n.format_number(direct.sites["newly_covered"].iloc[0], "en") in page
     assert "cdn.jsdelivr" not in page  # Leaflet is in the page: it opens offline
+
+
+def test_along_the_roads_reaches_the_model_and_says_how_each_site_was_measured(app: AppTest):
+    show(app, "placement")
+    distance = app.radio(key="placement_distance")
+    assert distance.options == [BASIS_WORDS["straight"]["id"], BASIS_WORDS["road"]["id"]]
+    distance.set_value("road").run()
+    outside = BASIS_WORDS["straight_outside_network"]["id"]
+    assert any(outside in caption.value for caption in app.caption)  # the note says so
+    app.number_input(key="placement_sites").set_value(1).run()
+    compute(app)
+    frame = app.session_state["frame"]
+    coverage = road_coverage(frame.network, frame.result.metric_crs)
+    everywhere = place_sites(frame.result, PlacementSettings(new_sites=1, distance="road"),
+                             coverage=coverage)
+    assert_shows(app, everywhere)
+    assert table_with(app, header("rank"))[header("distance_basis")].tolist() == [outside]
+    app.selectbox(key="placement_regency").set_value("Kota Yogyakarta")
+    app.number_input(key="placement_sites").set_value(2).run()
+    compute(app)  # inside the bundled network: measured along the roads
+    in_city = place_sites(frame.result, PlacementSettings(
+        new_sites=2, distance="road", regency="Kota Yogyakarta"), coverage=coverage)
+    assert_shows(app, in_city)
+    assert table_with(app, header("rank"))[header("distance_basis")].tolist() == [
+        BASIS_WORDS[str(basis)]["id"] for basis in in_city.sites["distance_basis"]]
+    assert set(in_city.sites["distance_basis"]) == {"road"}
+    app.radio(key="placement_distance").set_value("straight").run()  # another cache entry
+    assert not app.success
+    assert any(i18n.t("placement_page.stale", "id") == info.value for info in app.info)
+
+
+def test_the_mobile_week_on_the_page_is_what_the_library_plans(
+        app: AppTest, deferred_downloads, export_log_file: Path):
+    app.sidebar.selectbox(key="office").set_value("PH-BANTUL").run()
+    show(app, "placement")
+    office = app.selectbox(key="mobile_office")
+    assert (office.value, office.disabled) == ("PH-BANTUL", True)  # the sidebar's office
+    assert app.number_input(key="mobile_days").value == 5
+    assert app.number_input(key="mobile_radius").value == 2.0
+    start = first_working_day(today_in_yogyakarta())
+    assert app.date_input(key="mobile_start").value == start
+    assert any(i18n.t("mobile_page.press", "id") == info.value for info in app.info)
+    app.number_input(key="mobile_days").set_value(4)
+    app.number_input(key="mobile_radius").set_value(1.5).run()
+    app.button(key="mobile_run").click().run()
+    assert not app.exception, app.exception
+    frame = app.session_state["frame"]
+    week = plan_mobile_week(frame.result, "PH-BANTUL", days=4, radius_km=1.5,
+                            candidates="villages", network=frame.network, start_date=start)
+    assert [message.value for message in app.success] == [
+        week_headline(week, frame.result, "id")]
+    days = table_with(app, header("workers_reached"))
+    assert days[header("day")].tolist() == [1, 2, 3, 4]
+    assert days[header("date")].tolist() == week.days["date"].tolist()
+    assert days[header("name")].tolist() == week.days["name"].tolist()
+    assert days[header("workers_reached")].tolist() == whole(week.days["workers_reached"])
+    assert days[header("travel_km")].tolist() == [
+        i18n.format_number(km, "id", decimals=1) for km in week.days["travel_km"]]
+    assert days[header("travel_estimated")].tolist() == [
+        i18n.value_label("travel_estimated", bool(e), "id") for e in week.days["travel_estimated"]]
+    drawn = map_script(app, 1)
+    assert i18n.t("mobile_map.title", "id", office="Bantul (placeholder)") in drawn
+    for name in week.days["name"]:
+        assert name in drawn
+    buttons = [b for b in app.get("download_button")
+               if b.proto.label == i18n.t("mobile_page.download", "id")]
+    content = deferred_downloads[buttons[0].proto.deferred_file_id]()
+    table = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig")
+    assert table[header("name")].tolist() == week.days["name"].tolist()
+    assert table[header("workers_reached")].tolist() == whole(week.days["workers_reached"])
+    assert table[header("travel_km")].tolist() == pytest.approx(week.days["travel_km"], abs=1e-3)
+    logged = [json.loads(line) for line in export_log_file.read_text().splitlines()]
+    assert [record["output"]["path"] for record in logged] == [
+        f"download:{PLACEMENT_FILES['mobile_week']}"]
+    app.sidebar.radio(key="lang").set_value("en").run()  # the week stays, in English
+    assert not app.exception, app.exception
+    assert week_headline(week, frame.result, "en") in [m.value for m in app.success]
+    assert header("workers_reached", "en") in table_with(app, header("day", "en")).columns
+    assert_in_words(app, "en/mobile week")  # no machine value on the screen
+    app.number_input(key="mobile_days").set_value(5).run()
+    assert any(i18n.t("mobile_page.stale", "en") == info.value for info in app.info)

@@ -64,6 +64,8 @@ class MobileWeek:
         The stands' radius.
     return_km
         From the last stand back to the office.
+    return_estimated
+        True when that way back is estimated (no road network between them).
     workers_in_scope
         Uncovered workers of the office's villages.
     proven_optimal, gap
@@ -74,6 +76,7 @@ class MobileWeek:
     office_id: str
     radius_km: float
     return_km: float
+    return_estimated: bool
     workers_in_scope: float
     proven_optimal: bool
     gap: float
@@ -87,7 +90,8 @@ class MobileWeek:
                 "workers_reached": round(float(self.days["workers_reached"].sum()), 1),
                 "workers_in_scope": round(self.workers_in_scope, 1),
                 "travel_km": round(float(self.days["travel_km"].sum()) + self.return_km, 2),
-                "estimated_legs": int(self.days["travel_estimated"].sum()),
+                "estimated_legs": int(self.days["travel_estimated"].sum())
+                + int(self.return_estimated),
                 "proven_optimal": self.proven_optimal, "gap": self.gap}
 
 
@@ -171,6 +175,7 @@ def plan_mobile_week(result: AnalysisResult, office_id: str, *, days: int = DEFA
                                         "travel_estimated"])
     return MobileWeek(days=table, office_id=office_id, radius_km=radius_km,
                       return_km=legs_m[-1] / 1000 if len(order) else 0.0,
+                      return_estimated=bool(estimated[-1]) if len(order) else False,
                       workers_in_scope=demand.outside_total,
                       proven_optimal=solution.proven_optimal, gap=solution.gap,
                       source=demand.source)

@@ -159,3 +159,76 @@ def test_the_placement_map_is_visible_before_and_after_computing(
     assert orange >= MIN_SITE_PIXELS, f"the new sites' rings are not seen; {where}"
     assert seen.problems == [], where
     assert seen.outside == []
+
+
+MOBILE_TITLE = i18n.t("mobile_map.title", "id", office="KC Yogyakarta")
+"""The default office (the sidebar's choice is all of them: the first office)."""
+MOBILE_DAYS = 5
+MIN_MOBILE_HEIGHT_PX = 400
+MIN_MOBILE_COLOURED_SHARE = 0.03
+"""The stands' orange rings and markers over the pale office area: a few percent at least."""
+MOBILE_STATE = """(frames) => frames.map(frame => {
+    const doc = frame.contentDocument;
+    const container = doc ? doc.querySelector(".leaflet-container") : null;
+    const title = doc ? doc.querySelector(".geo-outreach-title") : null;
+    return {height: container ? container.getBoundingClientRect().height : 0,
+            stands: doc ? doc.querySelectorAll(".go-stand-day").length : 0,
+            legs: doc ? doc.querySelectorAll("path[stroke-dasharray]").length : 0,
+            title: title ? title.textContent : ""};
+})"""
+"""JavaScript, run on every map iframe: each one's map (the mobile unit's has its title)."""
+
+
+def mobile_map(page: Page) -> tuple[int, dict[str, object]] | None:
+    """The mobile unit's map iframe now: its index among the maps and its state."""
+    from playwright.sync_api import Error  # noqa: PLC0415 - only with playwright installed
+
+    try:
+        states = page.locator(MAP_FRAME).evaluate_all(MOBILE_STATE)
+    except Error:  # an iframe was replaced while it was read
+        return None
+    found = [(index, state) for index, state in enumerate(states)
+             if MOBILE_TITLE in str(state["title"])]
+    return found[0] if found else None
+
+
+def test_the_mobile_week_map_is_visible_after_planning(page: Page, streamlit_url: str,
+                                                       artifacts: Path):
+    from playwright.sync_api import expect  # noqa: PLC0415 - only with playwright installed
+
+    seen = watch(page, expected=page_failures(ADDRESS))
+    page.goto(f"{streamlit_url}/{ADDRESS}", wait_until="domcontentloaded")
+    button = page.get_by_role("button", name=i18n.t("mobile_page.run", "id"))
+    expect(button).to_be_visible(timeout=2 * TIMEOUT_MS)
+    wait_for_map(page, title=i18n.t("placement_map.title_before", "id"))
+    button.click()
+    deadline = time.monotonic() + COMPUTE_TIMEOUT_S
+    found = None
+    while time.monotonic() < deadline:
+        found = mobile_map(page)
+        if (found is not None and int(found[1]["stands"]) == MOBILE_DAYS  # type: ignore[call-overload]
+                and float(found[1]["height"]) >= MIN_MOBILE_HEIGHT_PX  # type: ignore[arg-type]
+                and page.locator(IDLE_APP).count() == 1):
+            break
+        time.sleep(POLL_S)
+    assert found is not None, f"no mobile unit's map (errors: {seen.problems})"
+    page.wait_for_timeout(500)  # Leaflet finishes drawing in the next frames
+    index, state = mobile_map(page) or found
+    iframe = page.locator(MAP_FRAME).nth(index)
+    iframe.scroll_into_view_if_needed()
+    box = iframe.bounding_box()
+    coloured, orange = pixel_counts(iframe.screenshot(
+        path=artifacts / "mobile-week-map.png", style=WITHOUT_CONTROLS))
+    page.screenshot(path=artifacts / "mobile-week-page.png", full_page=True)
+    where = (f"iframe {box}, map {state}, coloured {coloured:.3f}, orange {orange} "
+             f"(errors: {seen.problems})")
+    assert box is not None, where
+    assert box["height"] >= MIN_MOBILE_HEIGHT_PX, f"the iframe is too low; {where}"
+    assert float(state["height"]) >= MIN_MOBILE_HEIGHT_PX, f"the map is too low; {where}"  # type: ignore[arg-type]
+    assert state["stands"] == MOBILE_DAYS, f"the stands are not numbered; {where}"
+    assert int(state["legs"]) >= MOBILE_DAYS + 1, f"the legs are not drawn; {where}"  # type: ignore[call-overload]
+    assert coloured >= MIN_MOBILE_COLOURED_SHARE, f"the map looks blank; {where}"
+    assert orange >= MIN_SITE_PIXELS, f"the stands are not seen; {where}"
+    expect(page.get_by_text(i18n.t("mobile_page.days_table", "id"), exact=True)).to_be_visible()
+    assert seen.problems == [], where
+    assert seen.outside == []
