@@ -16,7 +16,7 @@ from geo_outreach.roads.online import OFFLINE_ENV
 from geo_outreach.store.location import DATABASE_ENV
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
 # --- io / validate / reconcile fixtures (tests/test_codes.py, test_io.py, test_validate.py,
@@ -256,3 +256,23 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
         yield url
 
 # --- end of PostgreSQL test databases ---------------------------------------------------
+
+
+# --- downloads behind the app's buttons (tests/test_app_language.py, test_app_placement.py)
+
+@pytest.fixture
+def deferred_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], object]]:
+    """The makers of the files behind the download buttons, by the buttons' file ids."""
+    from streamlit.runtime.media_file_manager import MediaFileManager  # noqa: PLC0415
+
+    makers: dict[str, Callable[[], object]] = {}
+    register = MediaFileManager.add_deferred
+
+    def remember(self: MediaFileManager, data_callable: Callable[[], object],
+                 *args: object, **kwargs: object) -> str:
+        file_id = register(self, data_callable, *args, **kwargs)  # type: ignore[arg-type]
+        makers[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", remember)
+    return makers

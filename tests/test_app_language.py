@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from app_pages.common import display
 from geo_outreach import i18n
@@ -47,10 +46,6 @@ PERCENT = {"id": re.compile(r"-?\d{1,3}(?:\.\d{3})*,\d ?%"),
 FRACTION_COLUMNS = ("coverage", "coverage_within_radius", "share_within_radius")
 POINTS = {"id": re.compile(r"[+-]?\d+,\d poin"), "en": re.compile(r"[+-]?\d+\.\d pp")}
 """A gap to the target in percentage points: ``+1,7 poin`` and ``+1.7 pp``."""
-
-
-
-
 
 
 def choose_language(at: AppTest, lang: str) -> None:
@@ -378,22 +373,6 @@ def test_switching_the_language_keeps_every_choice(app: AppTest):
 
 
 # --- downloads -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def deferred_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], object]]:
-    """The makers of the files behind the download buttons, by the buttons' file ids."""
-    makers: dict[str, Callable[[], object]] = {}
-    register = MediaFileManager.add_deferred
-
-    def remember(self: MediaFileManager, data_callable: Callable[[], object],
-                 *args: object, **kwargs: object) -> str:
-        file_id = register(self, data_callable, *args, **kwargs)  # type: ignore[arg-type]
-        makers[file_id] = data_callable
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", remember)
-    return makers
 
 
 def downloaded(at: AppTest, makers: dict[str, Callable[[], object]], what: str) -> bytes:

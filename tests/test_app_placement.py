@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from app_pages.placement import DEFAULT_SITES, headline, week_headline
 from geo_outreach import i18n
@@ -32,7 +31,7 @@ from tests.app_driver import show, started_app
 from tests.test_app_language import assert_in_words
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
@@ -111,22 +110,6 @@ def computed() -> Iterator[AppTest]:
     finally:
         sys.modules["__main__"] = main  # AppTest leaves its script there
     return at
-
-
-@pytest.fixture
-def deferred_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], object]]:
-    """The makers of the files behind the download buttons, by the buttons' file ids."""
-    makers: dict[str, Callable[[], object]] = {}
-    register = MediaFileManager.add_deferred
-
-    def remember(self: MediaFileManager, data_callable: Callable[[], object],
-                 *args: object, **kwargs: object) -> str:
-        file_id = register(self, data_callable, *args, **kwargs)  # type: ignore[arg-type]
-        makers[file_id] = data_callable
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", remember)
-    return makers
 
 
 def test_the_page_renders_the_map_before_anything_is_computed(app: AppTest):
