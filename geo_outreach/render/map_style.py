@@ -16,7 +16,7 @@ from geo_outreach.i18n import format_km, format_percent, t
 from geo_outreach.render.map_data import MapData, is_truthy, map_text
 
 if TYPE_CHECKING:
-
+    import folium
 
     from geo_outreach.analysis.result import AnalysisResult
     from geo_outreach.config import Language
@@ -219,3 +219,38 @@ def _ring_row(label: str, *, dashed: bool) -> str:
             f'{"dashed" if dashed else "solid"} {RING_COLOUR};margin-right:5px;'
             'vertical-align:middle"></span>')
     return f'<div style="white-space:nowrap">{line}{map_text(label)}</div>'
+
+
+def numbered_marker(group: folium.FeatureGroup, location: tuple[float, float], number: int,
+                    *, colour: str, radius_px: int, tooltip: str, class_name: str) -> None:
+    """
+    Add a filled circle with a white number inside (a rank, a day) to a layer.
+
+    Parameters
+    ----------
+    group
+        The folium layer.
+    location
+        ``(lat, lon)``.
+    number
+        What the circle shows.
+    colour, radius_px
+        Its fill and radius.
+    tooltip
+        HTML for the circle's tooltip (escaped by the caller).
+    class_name
+        The label's CSS class (tests find the markers by it).
+    """
+    import folium  # noqa: PLC0415 - this module styles without loading folium
+
+    size = 2 * radius_px
+    folium.CircleMarker(location=location, radius=radius_px, color="#ffffff", weight=2,
+                        fill=True, fill_color=colour, fill_opacity=1.0,
+                        tooltip=folium.Tooltip(tooltip, sticky=True)).add_to(group)
+    folium.Marker(
+        location=location, interactive=False,
+        icon=folium.DivIcon(
+            html=(f'<div style="width:{size}px;height:{size}px;font:bold 12px sans-serif;'
+                  f'line-height:{size}px;text-align:center;color:#ffffff">{number}</div>'),
+            icon_size=(size, size), icon_anchor=(radius_px, radius_px),
+            class_name=class_name)).add_to(group)

@@ -37,6 +37,7 @@ from geo_outreach.render.map_style import (
     DISTRICT_COLOUR,
     LEGEND_BODY_STYLE,
     fold_button,
+    numbered_marker,
 )
 from geo_outreach.render.maps import CornerControl, MapSetup
 from geo_outreach.render.placement_map import (
@@ -173,22 +174,12 @@ def leg_layer(days: object, base: list[tuple[float, float]], lang: Language,
 def stand_markers(days: object, lang: Language) -> folium.FeatureGroup:
     """Draw one orange circle per day with the day's number inside, and a tooltip."""
     group = folium.FeatureGroup(name=t("mobile_map.layer.stands", lang))
-    size = 2 * SITE_MARKER_PX
     for row in days.itertuples(index=False):  # type: ignore[attr-defined]
         location = (round(float(row.lat), COORDINATE_DECIMALS),
                     round(float(row.lon), COORDINATE_DECIMALS))
-        folium.CircleMarker(
-            location=location, radius=SITE_MARKER_PX, color="#ffffff", weight=2, fill=True,
-            fill_color=SITE_COLOUR, fill_opacity=1.0,
-            tooltip=folium.Tooltip(stand_tooltip(row, lang), sticky=True)).add_to(group)
-        folium.Marker(
-            location=location, interactive=False,
-            icon=folium.DivIcon(
-                html=(f'<div style="width:{size}px;height:{size}px;font:bold 12px sans-serif;'
-                      f'line-height:{size}px;text-align:center;color:#ffffff">'
-                      f"{int(row.day)}</div>"),
-                icon_size=(size, size), icon_anchor=(SITE_MARKER_PX, SITE_MARKER_PX),
-                class_name="go-stand-day")).add_to(group)
+        numbered_marker(group, location, int(row.day), colour=SITE_COLOUR,
+                        radius_px=SITE_MARKER_PX, tooltip=stand_tooltip(row, lang),
+                        class_name="go-stand-day")
     return group
 
 

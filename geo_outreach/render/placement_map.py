@@ -48,6 +48,7 @@ from geo_outreach.render.map_style import (
     NO_DATA_COLOUR,
     REGENCY_COLOUR,
     fold_button,
+    numbered_marker,
 )
 from geo_outreach.render.maps import CornerControl, MapSetup
 from geo_outreach.render.share_layers import suppression_k
@@ -348,21 +349,9 @@ def site_markers(placement: Placement, lang: Language, *, k: int = DEFAULT_K
     for _, site in sites.iterrows():
         location = (round(float(site["lat"]), COORDINATE_DECIMALS),
                     round(float(site["lon"]), COORDINATE_DECIMALS))
-        folium.CircleMarker(
-            location=location, radius=SITE_MARKER_PX, color="#ffffff", weight=2, fill=True,
-            fill_color=SITE_COLOUR, fill_opacity=1.0,
-            tooltip=folium.Tooltip(site_tooltip(site, lang, k=k), sticky=True),
-        ).add_to(group)
-        size = 2 * SITE_MARKER_PX
-        folium.Marker(
-            location=location, interactive=False,
-            icon=folium.DivIcon(
-                html=(f'<div style="width:{size}px;height:{size}px;font:bold 12px sans-serif;'
-                      f'line-height:{size}px;text-align:center;color:#ffffff">'
-                      f'{int(site["rank"])}</div>'),
-                icon_size=(size, size), icon_anchor=(SITE_MARKER_PX, SITE_MARKER_PX),
-                class_name="go-site-rank"),
-        ).add_to(group)
+        numbered_marker(group, location, int(site["rank"]), colour=SITE_COLOUR,
+                        radius_px=SITE_MARKER_PX, tooltip=site_tooltip(site, lang, k=k),
+                        class_name="go-site-rank")
     return group
 
 
