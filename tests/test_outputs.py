@@ -66,7 +66,9 @@ def test_staged_files_appear_together_and_only_at_the_end(tmp_path):
         (staging / "b.csv").write_text("b")
         assert not (out / "a.csv").exists(), "nothing is published before the run ends"
     stage(out, {"c.csv": "c"}, OutputPolicy())
-    assert sorted(p.name for p in out.iterdir()) == ["a.csv", "b.csv", "c.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["SHA256SUMS", "a.csv", "b.csv", "c.csv"]
+    listed = [line.split("  ")[1] for line in (out / "SHA256SUMS").read_text().splitlines()]
+    assert listed == ["a.csv", "b.csv", "c.csv"], "the manifest covers every set in the folder"
 
 
 @pytest.mark.parametrize("interruption", [RuntimeError("disk full"), KeyboardInterrupt()])

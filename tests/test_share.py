@@ -398,7 +398,7 @@ def test_cli_share_html_png_and_all(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert (tmp_path / "k.PNG").read_bytes().startswith(b"\x89PNG")
     assert run("share", "--regency", "all", "--out", str(tmp_path / "semua")) == 0
     assert sorted(p.name for p in (tmp_path / "semua").iterdir()) == [
-        "peta-kabupaten-bantul.html", "peta-kabupaten-gunungkidul.html",
+        "SHA256SUMS", "peta-kabupaten-bantul.html", "peta-kabupaten-gunungkidul.html",
         "peta-kabupaten-kulon-progo.html", "peta-kabupaten-sleman.html",
         "peta-kota-yogyakarta.html"]
     assert "wrote" in capsys.readouterr().out

@@ -12,6 +12,7 @@ Exit codes: 0 success, 1 a problem in the inputs or outputs, 2 wrong usage.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -113,6 +114,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GeoOutreachError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    except OSError as err:
+        if err.errno not in _DISK_REFUSALS:
+            raise
+        print(f"error: {disk_refusal(err)}", file=sys.stderr)
+        return 1
+
+
+_DISK_REFUSALS = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+                  errno.EROFS: "the disk is read-only", errno.EACCES: "permission denied",
+                  errno.EPERM: "permission denied"}
+"""Errors of the disk itself, which a user fixes, not the program."""
+
+
+def disk_refusal(err: OSError) -> str:
+    """
+    Word a disk's refusal (full, read-only, no permission) for the user.
+
+    Parameters
+    ----------
+    err
+        The error, with its ``errno`` and, where known, the file it concerns.
+
+    Returns
+    -------
+    str
+        What happened, to which file, that no output was published, and what to do.
+    """
+    where = f" while writing {err.filename}" if err.filename else ""
+    what = _DISK_REFUSALS.get(err.errno or 0, err.strerror or str(err))
+    return (f"{what}{where}; no output was published and your input files are untouched. "
+            "Free some space or choose a folder you can write to (--out), then run again")
 
 
 if __name__ == "__main__":

@@ -102,7 +102,7 @@ def _run_import(args: argparse.Namespace) -> int:
     from geo_outreach.store.snapshots import default_importer  # noqa: PLC0415
 
     if args.rejects is not None:
-        OutputPolicy(force=False).check([args.rejects])
+        OutputPolicy().check([args.rejects])
     store = open_store(args.database)
     try:
         report = import_outcomes(store, args.file, imported_by=args.by or default_importer(),
