@@ -161,6 +161,18 @@ def workbook(path: Path, rows: list[list[object]],
     fix_zip_dates(path)
 
 
+def workbook_of_sheets(path: Path, sheets: dict[str, list[list[object]]]) -> None:
+    """Write an .xlsx workbook with one sheet per entry, in order."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    fix_zip_dates(path)
+
+
 def truncate_half(path: Path) -> None:
     """Cut a file in half, as an interrupted download or copy leaves it."""
     data = path.read_bytes()
@@ -190,6 +202,9 @@ def boundaries(out: Path) -> None:
     write_zipped_shapefile(out / "b_metres_as_4326.zip", metric.set_crs("EPSG:4326",
                                                                         allow_override=True))
     write_zipped_shapefile(out / "b_degrees_as_utm.zip", kota.set_crs(UTM, allow_override=True))
+    swapped = kota.set_geometry(shapely.transform(kota.geometry.to_numpy(),
+                                                  lambda xy: xy[:, ::-1]))
+    write_geojson(out / "b_swapped_axes.geojson", swapped)
     # The whole of DIY (simplified), so the bundled offices and participation fit it.
     diy = villages()[["code", "name", "district", "regency", "geometry"]]
     diy = diy.set_geometry(diy.geometry.simplify(0.004).set_precision(1e-4)).reset_index(
@@ -258,6 +273,9 @@ def participation(out: Path) -> None:
     titled = [["REKAP KEPESERTAAN BPJS KETENAGAKERJAAN PER KELURAHAN"],
               ["Kota Yogyakarta, Desember 2024"], [], list(header), *rows]
     workbook(out / "p_title_rows.xlsx", titled)
+    summary = [["Kabupaten", "Angkatan Kerja", "Peserta"], ["Kota Yogyakarta", 250000, 90000]]
+    workbook_of_sheets(out / "p_summary_first_sheet.xlsx",
+                       {"Ringkasan": summary, "Data": [list(header), *rows]})
     merged = [["REKAP KEPESERTAAN"],
               ["Kode Wilayah", "Kelurahan", "Kemantren", "Kabupaten", "Angkatan Kerja",
                "Peserta", None],

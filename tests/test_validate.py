@@ -411,3 +411,10 @@ def test_empty_office_table(tiny_villages):
     offices, problems = validate_offices(empty, tiny_villages, radius_km=5)
     assert "no rows" in problems[0].message
     assert offices.empty
+
+
+def test_office_on_the_border_is_not_called_outside(tiny_villages):
+    on_border = {**INSIDE, "lat": "-7.8003", "lon": "110.37"}  # ~30 m south of the edge
+    offices, problems = validate_offices(office_table([on_border]), tiny_villages, radius_km=5)
+    assert problems == [], "an office on the border is not '0.0 km outside the study area'"
+    assert len(offices) == 1

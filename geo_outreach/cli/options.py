@@ -53,6 +53,9 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     inputs.add_argument("--participation-columns", metavar="MAP",
                         help="your headers for the participation columns, "
                              "e.g. code=KODE,labour_force=AK,participants=PESERTA")
+    inputs.add_argument("--sheet", metavar="NAME",
+                        help="the participation workbook's sheet to read (default: every "
+                             "sheet is looked at; the one whose header fits best is read)")
     inputs.add_argument("--office-columns", metavar="MAP",
                         help="your headers for the office columns, e.g. lat=LINTANG,lon=BUJUR")
     points = parser.add_argument_group("household points (exact counts instead of area shares)")
@@ -278,6 +281,7 @@ def input_paths(args: argparse.Namespace) -> InputPaths:
         boundary_columns=ColumnMapping.parse(args.boundary_columns),
         participation_columns=ColumnMapping.parse(args.participation_columns),
         office_columns=ColumnMapping.parse(args.office_columns),
+        participation_sheet=args.sheet,
     )
 
 

@@ -41,6 +41,10 @@ _TRUE_WORDS: Final = frozenset({"true", "ya", "yes", "y", "1", "benar", "b", "pe
 _FALSE_WORDS: Final = frozenset({"false", "tidak", "no", "n", "0", "salah", "s", "tepat",
                                  "exact", "pasti"})
 
+ON_BORDER_M: Final = 50.0
+"""An office this close to the study area stands on its border (coordinates given to four
+decimals are already 11 m apart): no warning that it lies "0.0 km outside"."""
+
 
 # --- offices ---------------------------------------------------------------------------
 
@@ -110,7 +114,7 @@ def _location_problems(table: InputTable, row: object, lat: float, lon: float, *
         return [] if in_range else [_range_problem(table, row, lat, lon)]
     radius_m = radius_km * METRES_PER_KM
     given = area.distance_m(lon, lat)
-    if given == 0:
+    if given <= ON_BORDER_M:
         return []
     if given <= radius_m:
         return [cell_problem(table, row, "lat", f"{lat:g}, {lon:g}",

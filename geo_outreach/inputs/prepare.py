@@ -39,6 +39,8 @@ class InputPaths:
         Paths to the three inputs.
     boundary_columns, participation_columns, office_columns
         The user's own headers for canonical columns, where aliases do not find them.
+    participation_sheet
+        The participation workbook's sheet (``--sheet``); None: the best-matching sheet.
     """
 
     boundaries: Path | str | None = None
@@ -47,6 +49,7 @@ class InputPaths:
     boundary_columns: ColumnMapping = field(default_factory=ColumnMapping)
     participation_columns: ColumnMapping = field(default_factory=ColumnMapping)
     office_columns: ColumnMapping = field(default_factory=ColumnMapping)
+    participation_sheet: str | None = None
 
     def __post_init__(self) -> None:
         """Accept paths given as strings."""
@@ -188,7 +191,8 @@ def prepare_inputs(paths: InputPaths, *, radius_km: float = 5.0,
     if with_participation:
         try:
             participation_table = readers.read_participation(
-                participation_path, mapping=paths.participation_columns)
+                participation_path, mapping=paths.participation_columns,
+                sheet_name=paths.participation_sheet)
         except InputError as err:
             problems.extend(err.problems)
     if with_offices:

@@ -34,7 +34,8 @@ from geo_outreach.inputs.vectors import POINT_TYPES, read_vector, require_crs
 LAT_LON_FROM_GEOMETRY: Final = "geometry"
 
 
-def read_participation(path: str | Path, *, mapping: ColumnMapping | None = None) -> InputTable:
+def read_participation(path: str | Path, *, mapping: ColumnMapping | None = None,
+                       sheet_name: str | None = None) -> InputTable:
     """
     Read a participation table (one row per village).
 
@@ -44,6 +45,8 @@ def read_participation(path: str | Path, *, mapping: ColumnMapping | None = None
         CSV or Excel file; see :func:`read_table`.
     mapping
         The user's headers for canonical columns (``--participation-columns``).
+    sheet_name
+        The workbook's sheet to read (``--sheet``); None: the best-matching sheet.
 
     Returns
     -------
@@ -60,7 +63,7 @@ def read_participation(path: str | Path, *, mapping: ColumnMapping | None = None
         ``employed``).
     """
     return read_table(path, PARTICIPATION_ALIASES, mapping=mapping, option=PARTICIPATION_OPTION,
-                      required=PARTICIPATION_REQUIRED)
+                      required=PARTICIPATION_REQUIRED, sheet_name=sheet_name)
 
 
 def _office_points(path: Path, mapping: ColumnMapping | None) -> InputTable:

@@ -54,6 +54,9 @@ from geo_outreach.inputs.wording import mapping_args, part
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from openpyxl.worksheet.worksheet import Worksheet
+
 DELIMITERS: Final = (",", ";", "\t", "|")
 
 MAX_TITLE_ROWS: Final = 30
@@ -144,8 +147,15 @@ def read_csv_grid(path: Path, known: frozenset[str]) -> tuple[Grid, int | None]:
     return Grid(rows, numbers, "", encoding=encoding, cut_off=cut_off), best_header
 
 
-def read_excel_grid(path: Path, known: frozenset[str], source: str) -> tuple[Grid, int | None]:
-    """Read the first sheet of a workbook that has a header row (else the first sheet)."""
+def read_excel_grid(path: Path, known: frozenset[str], source: str, *,
+                    sheet_name: str | None = None) -> tuple[Grid, int | None]:
+    """
+    Read the sheet of a workbook whose header row matches best (else the first sheet).
+
+    Every sheet is looked at: a summary or cover sheet before the table does not hide it.
+    Of the sheets with a header row, the one with the most known column names wins (the
+    first of equals); ``sheet_name`` (``--sheet``) picks one sheet by name instead.
+    """
     try:
         with warnings.catch_warnings(), path.open("rb") as handle:  # closed even if it fails
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
@@ -161,7 +171,8 @@ def read_excel_grid(path: Path, known: frozenset[str], source: str) -> tuple[Gri
                                  args={"error": str(err), "formats": TABLE_FORMATS})) from err
     try:
         first: Grid | None = None
-        for sheet in workbook.worksheets:
+        best: tuple[tuple[int, int], Grid, int] | None = None
+        for sheet in _chosen_sheets(workbook, sheet_name, source):
             rows = [list(r) for r in sheet.iter_rows(min_row=1, min_col=1, values_only=True)]
             spans = sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
             merged = tuple((r.coord, r.min_row, r.max_row) for r in spans
@@ -171,10 +182,31 @@ def read_excel_grid(path: Path, known: frozenset[str], source: str) -> tuple[Gri
             first = first or grid
             header = _find_header(rows, known)
             if header is not None:
-                return grid, header
+                score = (_header_score(rows[header], known), -header)
+                if best is None or score > best[0]:
+                    best = (score, grid, header)
     finally:
         workbook.close()
+    if best is not None:
+        return best[1], best[2]
     return first or Grid([], [], ""), None
+
+
+def _chosen_sheets(workbook: openpyxl.Workbook, sheet_name: str | None,
+                   source: str) -> list[Worksheet]:
+    """Pick the sheets to look at: all of them, or the one the user named (any case)."""
+    if sheet_name is None:
+        return list(workbook.worksheets)
+    named = [s for s in workbook.worksheets if s.title.casefold() == sheet_name.casefold()]
+    if not named:
+        titles = ", ".join(repr(s.title) for s in workbook.worksheets)
+        raise InputError(Problem(source, None, None, sheet_name,
+                                 f"the workbook has no sheet named '{sheet_name}'; its "
+                                 f"sheets are {titles}",
+                                 "give --sheet one of those names (or leave it out: every "
+                                 "sheet is then looked at)", key="tables.no_such_sheet",
+                                 args={"sheet": sheet_name, "sheets": titles}))
+    return named
 
 
 def _no_header(grid: Grid, source: str, aliases: dict[str, tuple[str, ...]],
@@ -281,7 +313,7 @@ def grid_frame(grid: Grid, header: int, source: str) -> tuple[pd.DataFrame, list
 def read_table(
     path: str | Path, aliases: dict[str, tuple[str, ...]], *,
     mapping: ColumnMapping | None = None, option: str = PARTICIPATION_OPTION,
-    required: Sequence[Requirement] = (),
+    required: Sequence[Requirement] = (), sheet_name: str | None = None,
 ) -> InputTable:
     """
     Read a CSV or Excel table, find its header row and rename its columns.
@@ -304,6 +336,9 @@ def read_table(
         The command-line option to suggest in messages, e.g. ``--participation-columns``.
     required
         ``(label, columns)`` pairs: at least one of ``columns`` must be found.
+    sheet_name
+        A workbook's sheet to read (``--sheet``); None looks at every sheet and takes the
+        one whose header matches best. Ignored for CSV.
 
     Returns
     -------
@@ -327,7 +362,7 @@ def read_table(
     known = frozenset(a for names in aliases.values() for a in names) | mapped
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        grid, header = read_excel_grid(path, known, source)
+        grid, header = read_excel_grid(path, known, source, sheet_name=sheet_name)
     elif suffix in CSV_SUFFIXES:
         grid, header = read_csv_grid(path, known)
     else:

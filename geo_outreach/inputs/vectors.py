@@ -159,6 +159,16 @@ def require_crs(gdf: gpd.GeoDataFrame, source: str) -> None:
             "its .prj file beside the .shp (and inside the .zip)", key="vectors.no_crs"))
     if gdf.crs.is_geographic and len(gdf) and not gdf.geometry.is_empty.all():
         minx, miny, maxx, maxy = gdf.total_bounds
+        swapped = (max(abs(minx), abs(maxx)) <= 90 < max(abs(miny), abs(maxy))  # noqa: PLR2004
+                   and max(abs(miny), abs(maxy)) <= 180)  # noqa: PLR2004
+        if swapped:
+            raise InputError(Problem(
+                source, None, None, f"{minx:.7g}, {miny:.7g}, {maxx:.7g}, {maxy:.7g}",
+                "the file's x and y are swapped: its x values lie within -90..90 and its y "
+                "values beyond 90, so latitude was written where longitude belongs",
+                "export the layer again with longitude as x and latitude as y (in QGIS: "
+                "Vector > Geometry Tools > Swap X and Y coordinates)",
+                key="vectors.swapped_axes"))
         if min(minx, miny) < -180 or maxx > 180 or maxy > 90 or miny < -90:  # noqa: PLR2004
             raise InputError(Problem(
                 source, None, None, f"{minx:.7g}, {miny:.7g}, {maxx:.7g}, {maxy:.7g}",
