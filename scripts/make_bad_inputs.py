@@ -210,6 +210,12 @@ def boundaries(out: Path) -> None:
     diy = diy.set_geometry(diy.geometry.simplify(0.004).set_precision(1e-4)).reset_index(
         drop=True)
     write_geojson(out / "b_bowtie_diy.geojson", bowtie_precise(diy))
+    neighbours = villages()[["code", "name", "district", "regency", "geometry"]]
+    shapes = neighbours.geometry.copy()
+    shapes.iloc[4], shapes.iloc[10] = neighbours.geometry.iloc[10], neighbours.geometry.iloc[4]
+    write_geojson(out / "b_swapped_neighbours.geojson",
+                  neighbours.set_geometry(shapes.to_numpy()).set_geometry(
+                      shapes.simplify(0.002).set_precision(1e-4).to_numpy()))
     empty = kota.copy()
     empty.loc[2, "geometry"] = None
     write_geojson(out / "b_empty_geometry.geojson", empty)

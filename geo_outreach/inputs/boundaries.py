@@ -16,6 +16,8 @@ import pandas as pd
 import shapely
 
 from geo_outreach._errors import InputError, Problem
+from geo_outreach.inputs import bundled
+from geo_outreach.inputs.boundary_sanity import overlap_notes, reference_notes
 from geo_outreach.inputs.codes import normalise_code
 from geo_outreach.inputs.columns import (
     BOUNDARY_REQUIRED,
@@ -228,7 +230,9 @@ def load_boundaries(
         code when the file lacks them), ``population`` when present, and ``geometry``
         (Polygon/MultiPolygon, EPSG:4326).
     list of Problem
-        Warnings: invalid shapes that were repaired, blank names.
+        Warnings: invalid shapes that were repaired, blank names, overlapping or
+        duplicate shapes, and polygons far from the bundled layer's polygon of the same
+        code (see :mod:`geo_outreach.inputs.boundary_sanity`).
 
     Raises
     ------
@@ -263,5 +267,8 @@ def load_boundaries(
     result = gpd.GeoDataFrame(out, geometry=geometry.to_numpy(), crs=gdf.crs).to_crs("EPSG:4326")
     _derive_from_code(result)
     notes += _blank_names(result, headers, source)
+    notes += overlap_notes(result, source)
+    if path.resolve() != bundled.BOUNDARIES_GPKG:
+        notes += reference_notes(result, bundled.read_units(bundled.VILLAGES_LAYER), source)
     ordered = [c for c in (*VILLAGE_COLUMNS, *VILLAGE_OPTIONAL_COLUMNS) if c in result.columns]
     return result[[*ordered, "geometry"]], notes
