@@ -70,7 +70,8 @@ WRITER = textwrap.dedent("""
 
 def run_writer(folder: Path, generation: str, kill_at: int) -> int:
     """Publish a six-file set in a real process, killed (SIGKILL) at its ``kill_at``th rename."""
-    done = subprocess.run([sys.executable, "-c", WRITER, str(folder), generation, str(kill_at)],
+    done = subprocess.run([sys.executable, "-c", WRITER, str(folder), generation,  # noqa: S603
+                           str(kill_at)],
                           check=False, capture_output=True, timeout=120)
     return done.returncode
 
@@ -79,7 +80,8 @@ def run_writer(folder: Path, generation: str, kill_at: int) -> int:
 def test_a_process_killed_at_every_rename_leaves_one_whole_set(tmp_path, kill_at):
     folder = tmp_path / "hasil"
     assert run_writer(folder, "old", 0) == 0
-    assert manifest_holds(folder) and set_generation(folder) == {"old"}
+    assert manifest_holds(folder)
+    assert set_generation(folder) == {"old"}
 
     code = run_writer(folder, "new", kill_at)
     assert code == (-signal.SIGKILL if kill_at <= SET_SIZE + 2 else 0)
@@ -88,7 +90,7 @@ def test_a_process_killed_at_every_rename_leaves_one_whole_set(tmp_path, kill_at
     if code == -signal.SIGKILL:
         # Killed: either still the whole old set, or a committed set waiting to be finished,
         # which a reader trusting SHA256SUMS sees as not whole.
-        assert manifest_holds(folder) and set_generation(folder) == {"old"} or committed
+        assert (manifest_holds(folder) and set_generation(folder) == {"old"}) or committed
         if committed and set_generation(folder) != {"old"}:
             assert not manifest_holds(folder), "a mixed folder never passes the manifest"
     recover_interrupted(folder)
@@ -152,7 +154,9 @@ def test_force_replaces_regular_files_only(tmp_path, kind):
 def test_a_full_disk_is_named_in_the_message():
     err = OSError(errno.ENOSPC, "No space left on device", "/media/usb/hasil/offices.csv")
     message = disk_refusal(err)
-    assert "disk is full" in message and "offices.csv" in message and "--out" in message
+    assert "disk is full" in message
+    assert "offices.csv" in message
+    assert "--out" in message
 
 
 @pytest.fixture
@@ -160,12 +164,12 @@ def tiny_disk(tmp_path):
     """A 24 KiB tmpfs, where the machine allows mounting one (root on Linux)."""
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24k", "tmpfs",  # noqa: S607
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24k", "tmpfs",  # noqa: S603, S607
                            str(mount_point)], check=False, capture_output=True)
     if done.returncode != 0:
         pytest.skip("cannot mount a small tmpfs here")
     yield mount_point
-    subprocess.run(["umount", str(mount_point)], check=False)  # noqa: S607
+    subprocess.run(["umount", str(mount_point)], check=False)  # noqa: S603, S607
 
 
 @pytest.mark.parametrize("command", [["validate"], ["analyze"], ["share", "--regency", "all"]])
@@ -173,6 +177,6 @@ def test_full_and_read_only_disks_give_a_message_not_a_traceback(tiny_disk, comm
     assert main([*command, "--out", str(tiny_disk / "hasil")]) == 1
     assert "Traceback" not in capsys.readouterr().err
     assert not list(tiny_disk.iterdir()), "nothing half-written is left on the full disk"
-    subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], check=True)  # noqa: S607
+    subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], check=True)  # noqa: S603, S607
     assert main([*command, "--out", str(tiny_disk / "hasil")]) == 1
     assert "cannot write" in capsys.readouterr().err
