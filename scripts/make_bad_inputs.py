@@ -276,6 +276,7 @@ def participation(out: Path) -> None:
     write_csv(out / "p_negative_count.csv", header, changed(rows, 4, labour, -1200))
     write_csv(out / "p_blank_count.csv", header, changed(rows, 7, participants, ""))
     write_csv(out / "p_text_count.csv", header, changed(rows, 9, participants, "seratus"))
+    write_csv(out / "p_long_cell.csv", header, changed(rows, 3, 1, "Bener " * 23_000))
     titled = [["REKAP KEPESERTAAN BPJS KETENAGAKERJAAN PER KELURAHAN"],
               ["Kota Yogyakarta, Desember 2024"], [], list(header), *rows]
     workbook(out / "p_title_rows.xlsx", titled)
@@ -363,6 +364,7 @@ def households(out: Path) -> None:
     truncate_half(out / "h_truncated.parquet")
     (out / "h_empty.csv").write_bytes(b"")
     write_csv(out / "h_text_counts.csv", HOUSEHOLD_HEADER, changed(rows, 2, 3, "dua"))
+    write_csv(out / "h_huge_counts.csv", HOUSEHOLD_HEADER, changed(rows, 2, 3, "3000000000"))
 
 
 # --- roads -----------------------------------------------------------------------------

@@ -52,9 +52,16 @@ REJECT_FIXES: Final[dict[str, str]] = {
     "swapped_lat_lon": "swap the lat and lon values of these rows",
     "outside_study_area": "check the coordinates, or use boundaries that cover these points",
     "duplicate_id": "keep one row per household id",
-    "bad_values": "workers and registered must be whole numbers >= 0, registered <= workers "
-                  "(or registered as ya/tidak)",
+    "bad_values": "workers and registered must be whole numbers from 0 to 50, registered <= "
+                  "workers (or registered as ya/tidak)",
 }
+
+MAX_WORKERS_PER_HOUSEHOLD: Final = 50
+"""Most workers (and registered workers) one household row may count: 50.
+
+A household register row is one household (one kartu keluarga); more than 50 working
+members is a data error (a village total or a typo), and huge values would overflow the
+count columns. Rows above the bound are rejected as ``bad_values``."""
 
 FLAG_TRUE: Final = frozenset({"ya", "y", "yes", "true", "t", "sudah", "terdaftar", "aktif"})
 FLAG_FALSE: Final = frozenset({"tidak", "no", "n", "false", "f", "belum", "belum terdaftar",
@@ -204,8 +211,11 @@ def _finish_counts(workers: np.ndarray, registered: np.ndarray, bad: np.ndarray
     with np.errstate(invalid="ignore"):
         bad = bad | (workers < 0) | (registered < 0) | (workers % 1 != 0) | (registered % 1 != 0)
         bad |= registered > workers
-    return (np.nan_to_num(workers).astype(np.int32), np.nan_to_num(registered).astype(np.int32),
-            bad)
+        bad |= (workers > MAX_WORKERS_PER_HOUSEHOLD) | (registered > MAX_WORKERS_PER_HOUSEHOLD)
+    # rejected rows are zeroed so no value outside the bound is ever cast (and wraps)
+    workers = np.where(bad, 0.0, np.nan_to_num(workers))
+    registered = np.where(bad, 0.0, np.nan_to_num(registered))
+    return workers.astype(np.int32), registered.astype(np.int32), bad
 
 
 def classify_chunk(chunk: HouseholdChunk, area: StudyArea,

@@ -83,6 +83,14 @@ class Grid:
     merged: tuple[tuple[str, int, int], ...] = ()  # (range, first row, last row), Excel only
 
 
+class _LongCellError(Exception):
+    """A cell longer than :func:`csv.field_size_limit`, on the line given."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 def _csv_rows(text: str, delimiter: str) -> tuple[list[list[object]], list[int], int | None]:
     """
     Split CSV text into rows, each with the line number it starts on.
@@ -99,7 +107,9 @@ def _csv_rows(text: str, delimiter: str) -> tuple[list[list[object]], list[int],
             rows.append(list(record))
             numbers.append(previous_line + 1)
             previous_line = reader.line_num
-    except csv.Error:
+    except csv.Error as err:
+        if "field larger than field limit" in str(err):
+            raise _LongCellError(previous_line + 1) from err
         return rows, numbers, previous_line + 1
     # a quote left open at the start of a cell swallows every line after it into that cell
     if text.count('"') % 2 and rows and any("\n" in str(cell) for cell in rows[-1]):
@@ -126,6 +136,21 @@ def read_csv_grid(path: Path, known: frozenset[str]) -> tuple[Grid, int | None]:
     raw = path.read_bytes()
     refuse_binary(raw, path.name)
     text, encoding = decode_text(raw)
+    try:
+        return _split_csv(text, encoding, path, known)
+    except _LongCellError as err:
+        limit = csv.field_size_limit()
+        raise InputError(Problem(
+            path.name, err.line, None, None,
+            f"a cell on this row is longer than {limit:,} characters: no table of villages "
+            "or offices has such cells, so this is not such a table (or a cell holds a "
+            "whole document)", "check that you chose the right file, and remove the long "
+            "cell", key="tables.long_cell", args={"limit": Measure(limit)})) from err
+
+
+def _split_csv(text: str, encoding: str, path: Path,
+               known: frozenset[str]) -> tuple[Grid, int | None]:
+    """Split CSV text with the delimiter whose header row matches best."""
     best_score, best_delimiter, best_header = (0, 0), ",", None
     for delimiter in DELIMITERS:
         rows, _, _ = _csv_rows(text, delimiter)
