@@ -27,10 +27,10 @@ from streamlit_folium import st_folium
 
 from app_pages.common import STATIC_URL, display, result_frame
 from app_pages.routes import network_text
-from geo_outreach import i18n
+from geo_outreach import i18n, spreadsheet
 from geo_outreach._errors import GeoOutreachError
 from geo_outreach.analysis.placement import PlacementSettings, place_sites
-from geo_outreach.escape import escape_markdown, spreadsheet_safe
+from geo_outreach.escape import escape_markdown
 from geo_outreach.field.mobile_week import plan_mobile_week
 from geo_outreach.field.plan import first_working_day, working_day
 from geo_outreach.i18n.problem_text import describe_error
@@ -265,8 +265,7 @@ def table_csv(table: pd.DataFrame, lang: Language, *, villages: bool = False) ->
     if "travel_estimated" in table:
         table["travel_estimated"] = [i18n.value_label("travel_estimated", bool(value), lang)
                                      for value in table["travel_estimated"]]
-    table = table.map(spreadsheet_safe).rename(columns=_headers(table, lang, villages=villages))
-    return table.to_csv(index=False).encode("utf-8-sig")
+    return spreadsheet.csv_bytes(table.rename(columns=_headers(table, lang, villages=villages)))
 
 
 def show_metrics(placement: Placement, lang: Language) -> None:

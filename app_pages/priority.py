@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -12,6 +11,7 @@ from geo_outreach import i18n
 from geo_outreach.analysis.priority import PRIORITY_ORDERS, priority_view
 from geo_outreach.publish.export import labelled
 from geo_outreach.publish.export_log import logged_download
+from geo_outreach.spreadsheet import csv_bytes, workbook_bytes
 
 if TYPE_CHECKING:
 
@@ -36,7 +36,7 @@ def show_priority(result: AnalysisResult, lang: Language, regency: str | None,
     # built only when clicked, not on every rerun; a click does not rerun the script, which
     # would drop the file before the browser fetches it
     left.download_button(i18n.t("button.download", lang, what="CSV"), logged_download(
-        result, lambda: labelled(table, result, lang=lang).to_csv(index=False).encode("utf-8"),
+        result, lambda: csv_bytes(labelled(table, result, lang=lang), encoding="utf-8"),
         file_name="prioritas.csv", regency=regency, via="app priority"),
         file_name="prioritas.csv", mime="text/csv", on_click="ignore")
     right.download_button(i18n.t("button.download", lang, what="XLSX"), logged_download(
@@ -48,9 +48,7 @@ def show_priority(result: AnalysisResult, lang: Language, regency: str | None,
 
 
 def _xlsx(table: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    table.to_excel(buffer, index=False, sheet_name="prioritas")
-    return buffer.getvalue()
+    return workbook_bytes({"prioritas": table})
 
 
 if __name__ == "__main__":

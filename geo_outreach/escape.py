@@ -13,6 +13,10 @@ _BEYOND_HTML: Final = str.maketrans({"\\": "&#92;", "`": "&#96;", "$": "&#36;",
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 """How a spreadsheet formula can begin: such text cells get a leading apostrophe."""
 
+_ONLY_NUMBERS: Final = re.compile(r"[+-]?\d+(?:\.\d+)?(?: [+-]?\d+(?:\.\d+)?)*")
+"""Text of numbers alone (``-7.76``, an ODK point ``-7.76 110.37 0 0``): no formula can
+hide in it, and files other programs read need it as written."""
+
 
 def escape_html(value: object) -> str:
     """
@@ -68,8 +72,9 @@ def spreadsheet_safe(value: object) -> object:
     -------
     object
         Text beginning with ``= + - @``, a tab or a carriage return, with an apostrophe
-        in front; anything else unchanged.
+        in front, unless it is numbers alone (a negative latitude); anything else unchanged.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if (isinstance(value, str) and value.startswith(FORMULA_STARTS)
+            and not _ONLY_NUMBERS.fullmatch(value)):
         return "'" + value
     return value

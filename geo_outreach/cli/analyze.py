@@ -21,6 +21,7 @@ from geo_outreach.inputs.schema import DENOMINATOR_LABELS
 from geo_outreach.publish.export import HOUSEHOLD_OUTPUT_FILES, OUTPUT_FILES, write_outputs
 from geo_outreach.publish.export_log import log_shared_file
 from geo_outreach.publish.outputs import staged_outputs
+from geo_outreach.spreadsheet import write_csv
 
 if TYPE_CHECKING:
     import argparse
@@ -123,8 +124,8 @@ def run_validate(args: argparse.Namespace) -> int:
         print("match report: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     if args.out is not None:
         with staged_outputs(args.out, output_policy(args)) as staging:
-            options.problems_table(prepared.problems).to_csv(staging / "problems.csv", index=False)
-            report.to_csv(staging / "match_report.csv", index=False)
+            write_csv(options.problems_table(prepared.problems), staging / "problems.csv")
+            write_csv(report, staging / "match_report.csv")
         print(f"wrote problems.csv and match_report.csv to {args.out}")
     errors, warnings = len(prepared.errors), len(prepared.warnings)
     print(f"{errors} error(s), {warnings} warning(s)")

@@ -121,9 +121,10 @@ def _run_import(args: argparse.Namespace) -> int:
 
 def _write_rejects(report: OutcomeImportReport, path: Path) -> None:
     from geo_outreach.atomic import atomic_write  # noqa: PLC0415
+    from geo_outreach.spreadsheet import write_csv  # noqa: PLC0415
 
     table = options.problems_table(report.rejected)
-    atomic_write(path, lambda p: table.to_csv(p, index=False, encoding="utf-8-sig"))
+    atomic_write(path, lambda p: write_csv(table, p, encoding="utf-8-sig"))
     _say(f"wrote {len(table)} submissions kept out to {path}")
 
 

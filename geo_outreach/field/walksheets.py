@@ -18,12 +18,10 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from geo_outreach import __version__
 from geo_outreach._errors import OutputError
 from geo_outreach.atomic import atomic_write
-from geo_outreach.escape import spreadsheet_safe
 from geo_outreach.field.gpx import gpx_document
 from geo_outreach.field.plan import ESTIMATED_LABEL, UNSERVED_REASONS
 from geo_outreach.field.sheet_text import (
@@ -35,6 +33,7 @@ from geo_outreach.field.sheet_text import (
 from geo_outreach.field.walksheet_html import walk_sheet_html
 from geo_outreach.i18n import t
 from geo_outreach.inputs.bundled import DEMO_LABEL
+from geo_outreach.spreadsheet import append_row, write_csv, write_sheet
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -157,9 +156,6 @@ def walk_sheet(route: TeamRoute, *, lang: Language = "id") -> pd.DataFrame:
         table = table.drop(columns="label")
     if not estimated.any():
         table = table.drop(columns="leg_note")
-    for column in ("stop_id", "label", "village", "district"):  # names may start like formulas
-        if column in table:
-            table[column] = table[column].map(spreadsheet_safe)
     table = table.rename(columns={key: SHEET_COLUMNS[key][lang] for key in table.columns})
     for header in outcome_headers(lang):  # filled in by hand, typed into hasil_kertas.csv
         table[header] = ""
@@ -250,25 +246,10 @@ def _write_xlsx(path: Path, table: pd.DataFrame, info: list[tuple[str, str]],
     book = Workbook()
     sheet = book.active
     sheet.title = t("sheet.title", lang)[:31]
-    sheet.append(list(table.columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    link_column = SHEET_COLUMNS["maps"][lang]
-    link_position = list(table.columns).index(link_column) + 1
-    for row in table.itertuples(index=False):
-        sheet.append([value.item() if isinstance(value, np.generic) else value
-                      for value in row])
-        cell = sheet.cell(row=sheet.max_row, column=link_position)
-        cell.hyperlink = cell.value
-        cell.style = "Hyperlink"
-    for index, column in enumerate(table.columns, start=1):
-        width = max([len(str(column)), *(len(str(v)) for v in table[column])]) + 2
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(
-            width, 60)
-    sheet.freeze_panes = "A2"
+    write_sheet(sheet, table, link_column=SHEET_COLUMNS["maps"][lang])
     details = book.create_sheet(t("sheet.info", lang))
     for label, value in info:
-        details.append([label, value])
+        append_row(details, [label, value])
     book.save(path)
 
 
@@ -317,7 +298,7 @@ def write_route_outputs(plan: RoutePlan, out_dir: Path, *, lang: Language = "id"
             gpx_text = gpx_document(plan, route, lang=lang).to_xml(version="1.1")
             written += [
                 atomic_write(out_dir / f"{stem}.csv",
-                             lambda p, t=table: t.to_csv(p, index=False, encoding=CSV_ENCODING)),
+                             lambda p, t=table: write_csv(t, p, encoding=CSV_ENCODING)),
                 atomic_write(out_dir / f"{stem}.xlsx",
                              lambda p, t=table, i=info: _write_xlsx(p, t, i, lang)),
                 atomic_write(out_dir / f"{stem}.html",
@@ -331,11 +312,11 @@ def write_route_outputs(plan: RoutePlan, out_dir: Path, *, lang: Language = "id"
         manifest = json.dumps(route_manifest(plan), indent=2, ensure_ascii=False)
         written += [
             atomic_write(out_dir / FILE_NAMES["summary"],
-                         lambda p: summary.to_csv(p, index=False, encoding=CSV_ENCODING)),
+                         lambda p: write_csv(summary, p, encoding=CSV_ENCODING)),
             atomic_write(out_dir / FILE_NAMES["week"],
-                         lambda p: week.to_csv(p, index=False, encoding=CSV_ENCODING)),
+                         lambda p: write_csv(week, p, encoding=CSV_ENCODING)),
             atomic_write(out_dir / FILE_NAMES["unserved"],
-                         lambda p: unserved.to_csv(p, index=False, encoding=CSV_ENCODING)),
+                         lambda p: write_csv(unserved, p, encoding=CSV_ENCODING)),
             atomic_write(out_dir / FILE_NAMES["manifest"],
                          lambda p: p.write_text(manifest + "\n", encoding="utf-8")),
         ]

@@ -26,7 +26,6 @@ from openpyxl import Workbook
 
 from geo_outreach._errors import OutputError, Problem
 from geo_outreach.atomic import atomic_write
-from geo_outreach.escape import spreadsheet_safe
 from geo_outreach.outcome_codes import (
     COME_BACK,
     FORM_FIELDS,
@@ -39,6 +38,7 @@ from geo_outreach.outcome_codes import (
     SEGMENT_LABELS,
     SEGMENTS,
 )
+from geo_outreach.spreadsheet import append_row, write_csv
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -242,19 +242,19 @@ def _workbook(plan: RoutePlan, created: datetime) -> bytes:
     book = Workbook()
     survey = book.active
     survey.title = "survey"
-    survey.append(list(SURVEY_COLUMNS))
+    append_row(survey, list(SURVEY_COLUMNS))
     for row in _survey(plan):
-        survey.append([row.get(column, "") for column in SURVEY_COLUMNS])
+        append_row(survey, [row.get(column, "") for column in SURVEY_COLUMNS])
     choices = book.create_sheet("choices")
     columns = ["list_name", "name", ID, EN]
-    choices.append(columns)
+    append_row(choices, columns)
     for row in _choices(plan):
-        choices.append([row[column] for column in columns])
+        append_row(choices, [row[column] for column in columns])
     settings = book.create_sheet("settings")
-    settings.append(["form_title", "form_id", "version", "default_language"])
-    settings.append([f"Hasil kunjungan – {plan.office_name} – {plan.plan_id}",
-                     form_id(plan.plan_id), created.strftime("%Y%m%d%H%M"),
-                     "Bahasa Indonesia (id)"])
+    append_row(settings, ["form_title", "form_id", "version", "default_language"])
+    append_row(settings, [f"Hasil kunjungan – {plan.office_name} – {plan.plan_id}",
+                          form_id(plan.plan_id), created.strftime("%Y%m%d%H%M"),
+                          "Bahasa Indonesia (id)"])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -313,10 +313,10 @@ def paper_template(plan: RoutePlan, *, lang: Language = "id") -> str:
             row.update(stop_id=str(stop.stop_id), team=route.team, day=route.day,
                        village=str(stop.village), label=str(stop.label),
                        households_planned=int(stop.households_visit))
-            rows.append({key: spreadsheet_safe(value) for key, value in row.items()})
+            rows.append(row)
     table = pd.DataFrame(rows, columns=list(PAPER_COLUMNS)).rename(
         columns={key: words[lang] for key, words in PAPER_COLUMNS.items()})
-    return PAPER_PLAN_LINE[lang] + plan.plan_id + "\n" + table.to_csv(index=False, sep=";")
+    return PAPER_PLAN_LINE[lang] + plan.plan_id + "\n" + (write_csv(table, sep=";") or "")
 
 
 def write_field_form(plan: RoutePlan, out_dir: Path, *, lang: Language = "id"
@@ -345,15 +345,12 @@ def write_field_form(plan: RoutePlan, out_dir: Path, *, lang: Language = "id"
         return [], []
     workbook = _workbook(plan, datetime.now(UTC))
     xml = xform(workbook)
-    stops = choices.copy()  # text a person reads is kept from being a formula; ids, points not
-    for column in ("label", STOP_LABEL_EN, "kalurahan"):
-        stops[column] = stops[column].map(spreadsheet_safe)
     paper = paper_template(plan, lang=lang)
     written = [
         atomic_write(out_dir / FORM_FILE, lambda p: p.write_bytes(workbook)),
         atomic_write(out_dir / XFORM_FILE, lambda p: p.write_text(xml, encoding="utf-8")),
         atomic_write(out_dir / FORM_STOPS_FILE,
-                     lambda p: stops.to_csv(p, index=False, encoding="utf-8")),
+                     lambda p: write_csv(choices, p, encoding="utf-8")),
         atomic_write(out_dir / PAPER_FILE,
                      lambda p: p.write_text(paper, encoding="utf-8-sig")),
     ]

@@ -45,6 +45,7 @@ import pandas as pd
 
 from geo_outreach.atomic import atomic_write
 from geo_outreach.inputs.bundled import BUNDLED_DIR, DEMO_PARTICIPATION
+from geo_outreach.spreadsheet import write_csv
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -132,7 +133,7 @@ def demo_csv_text(table: pd.DataFrame) -> str:
         The CSV text; the bundled table read with :func:`read_demo_table` gives back
         its file exactly.
     """
-    return table.to_csv(index=False, lineterminator="\n")
+    return write_csv(table, lineterminator="\n") or ""
 
 
 def _check_months(months: Sequence[str]) -> None:

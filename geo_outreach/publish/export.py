@@ -24,6 +24,7 @@ from geo_outreach.atomic import atomic_write
 from geo_outreach.inputs.bundled import DEMO_LABEL
 from geo_outreach.inputs.schema import VILLAGE_OUTPUT_COLUMNS
 from geo_outreach.privacy import DEFAULT_K, shareable
+from geo_outreach.spreadsheet import write_csv
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -298,13 +299,11 @@ def write_outputs(result: AnalysisResult, out_dir: Path) -> list[Path]:
                             crs=result.villages.crs)
     manifest = json.dumps(run_manifest(result), indent=2, ensure_ascii=False)
     writers: dict[str, Callable[[Path], None]] = {
-        "villages.csv": lambda p: villages_table.to_csv(p, index=False),
+        "villages.csv": lambda p: write_csv(villages_table, p),
         "villages.gpkg": lambda p: gpkg.to_file(p, layer="villages", driver="GPKG"),
-        "offices.csv": lambda p: with_run_columns(result.offices, result).to_csv(
-            p, index=False),
-        "priority.csv": lambda p: with_run_columns(result.priority, result).to_csv(
-            p, index=False),
-        "match_report.csv": lambda p: result.match_report.to_csv(p, index=False),
+        "offices.csv": lambda p: write_csv(with_run_columns(result.offices, result), p),
+        "priority.csv": lambda p: write_csv(with_run_columns(result.priority, result), p),
+        "match_report.csv": lambda p: write_csv(result.match_report, p),
         "run.json": lambda p: p.write_text(manifest + "\n", encoding="utf-8"),
     }
     if result.household_cells is not None:
@@ -314,9 +313,9 @@ def write_outputs(result: AnalysisResult, out_dir: Path) -> list[Path]:
         rejects = result.household_rejects if result.household_rejects is not None else (
             pd.DataFrame({"row": [], "reason": [], "detail": []}))
         writers |= {
-            "hexes.csv": lambda p: cells.to_csv(p, index=False),
+            "hexes.csv": lambda p: write_csv(cells, p),
             "hexes.gpkg": lambda p: cells_gpkg.to_file(p, layer="hexes", driver="GPKG"),
-            "households_rejects.csv": lambda p: rejects.to_csv(p, index=False),
+            "households_rejects.csv": lambda p: write_csv(rejects, p),
         }
     try:
         return [atomic_write(out_dir / name, write) for name, write in writers.items()]
@@ -327,4 +326,4 @@ def write_outputs(result: AnalysisResult, out_dir: Path) -> list[Path]:
 
 def write_problems(problems_table: pd.DataFrame, path: Path) -> Path:
     """Write a validation report table atomically as CSV."""
-    return atomic_write(path, lambda p: problems_table.to_csv(p, index=False))
+    return atomic_write(path, lambda p: write_csv(problems_table, p))

@@ -20,6 +20,7 @@ from geo_outreach import __version__
 from geo_outreach.atomic import atomic_write
 from geo_outreach.outcome_codes import OUTCOME_LABELS, OUTCOMES
 from geo_outreach.publish.progress_outputs import sheet_table
+from geo_outreach.spreadsheet import write_csv
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -166,7 +167,7 @@ def write_field_report(report: FieldReport, out_dir: Path, *, lang: Language = "
     """
     tables = _tables(report)
     written = [atomic_write(out_dir / FIELD_FILES[name],
-                            lambda p, t=table: t.to_csv(p, index=False, encoding="utf-8-sig"))
+                            lambda p, t=table: write_csv(t, p, encoding="utf-8-sig"))
                for name, table in tables.items()]
 
     def workbook(path: Path) -> None:

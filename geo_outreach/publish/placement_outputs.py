@@ -5,7 +5,7 @@ CSV files keep machine column names (for scripts); ``lokasi_baru.xlsx`` holds th
 tables with headers in the reader's language; ``run.json`` the settings, the solver's
 proof (gap, status, seconds per p), the inputs' fingerprints and the totals. Every table
 holds aggregates per site and village only; text that could be read as a formula is kept
-text (:func:`geo_outreach.escape.spreadsheet_safe`).
+text (:mod:`geo_outreach.spreadsheet`).
 """
 
 from __future__ import annotations
@@ -14,18 +14,18 @@ import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
-import numpy as np
-import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from geo_outreach import __version__
 from geo_outreach.atomic import atomic_write
-from geo_outreach.escape import FORMULA_STARTS, spreadsheet_safe
 from geo_outreach.privacy import DEFAULT_K
+from geo_outreach.spreadsheet import write_csv, write_sheet
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import pandas as pd
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from geo_outreach.analysis.placement import Placement
     from geo_outreach.analysis.result import AnalysisResult
@@ -136,10 +136,6 @@ def _suppressed(table: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFrame:
     return table
 
 
-def _safe(table: pd.DataFrame) -> pd.DataFrame:
-    return table.map(spreadsheet_safe)
-
-
 def placement_manifest(placement: Placement, result: AnalysisResult,
                        week: MobileWeek | None = None) -> dict[str, object]:
     """
@@ -222,8 +218,7 @@ def write_placement(placement: Placement, result: AnalysisResult, out_dir: Path,
     """
     tables = placement_tables(placement, week)
     written = [atomic_write(out_dir / PLACEMENT_FILES[name],
-                            lambda p, t=table: _safe(t).to_csv(p, index=False,
-                                                               encoding="utf-8-sig"))
+                            lambda p, t=table: write_csv(t, p, encoding="utf-8-sig"))
                for name, table in tables.items()]
 
     def workbook(path: Path) -> None:
@@ -242,14 +237,7 @@ def write_placement(placement: Placement, result: AnalysisResult, out_dir: Path,
     return written
 
 
-def _cell(value: object) -> object:
-    """Give a table value as openpyxl takes it: numpy scalars as Python, missing as blank."""
-    if value is None or (not isinstance(value, str) and bool(np.all(pd.isna(value)))):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
-def _sheet(sheet: object, table: pd.DataFrame, lang: Language, *,
+def _sheet(sheet: Worksheet, table: pd.DataFrame, lang: Language, *,
            names_villages: bool = False) -> None:
     """Write one table on a worksheet, headers in ``lang``; formula-like text stays text.
 
@@ -260,13 +248,5 @@ def _sheet(sheet: object, table: pd.DataFrame, lang: Language, *,
         worded["distance_basis"] = worded["distance_basis"].map(
             lambda b: BASIS_WORDS.get(str(b), {}).get(lang, str(b)))
     headers = {**HEADERS, "name": HEADERS["village"]} if names_villages else HEADERS
-    sheet.append([headers.get(c, {}).get(lang, c) for c in worded.columns])  # type: ignore[attr-defined]
-    for cell in sheet[1]:  # type: ignore[index]
-        cell.font = Font(bold=True)
-    for number, row in enumerate(worded.itertuples(index=False), start=2):
-        values = [_cell(value) for value in row]
-        sheet.append(values)  # type: ignore[attr-defined]
-        for column, value in enumerate(values, start=1):
-            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-                sheet.cell(row=number, column=column).data_type = "s"  # type: ignore[attr-defined]
-    sheet.freeze_panes = "A2"  # type: ignore[attr-defined]
+    write_sheet(sheet, worded, headers={column: words[lang] for column, words in headers.items()
+                                        if lang in words})

@@ -13,14 +13,13 @@ import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from geo_outreach import __version__, i18n
 from geo_outreach.atomic import atomic_write
 from geo_outreach.inputs.bundled import DEMO_LABEL
+from geo_outreach.spreadsheet import append_row, cell_value, write_csv, write_sheet
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -39,24 +38,11 @@ PROGRESS_FILES: Final = ("progress_summary.csv", "progress_monthly.csv", "progre
 IMPORT_COLUMNS: Final = ("month", "file_name", "file_sha256", "villages", "imported_by",
                          "imported_at", "boundaries_name", "boundaries_sha256", "code_list",
                          "tool_version", "is_demo")
-FORMULA_STARTS: Final = ("=", "+", "-", "@")
-"""How a spreadsheet formula begins: text cells starting so are stored as text."""
 MANIFEST_LEVELS: Final = ("area", "regency", "office")
 
 
-def _plain(value: object) -> object:
-    """Turn a table cell into a JSON or spreadsheet value (None for missing)."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, pd.Timestamp | datetime):
-        return value.isoformat()
-    return value
-
-
 def _rows(table: pd.DataFrame) -> list[dict[str, object]]:
-    return [{key: _plain(value) for key, value in row.items()}
+    return [{key: cell_value(value) for key, value in row.items()}
             for row in table.to_dict("records")]
 
 
@@ -159,21 +145,9 @@ def sheet_table(sheet: Worksheet, table: pd.DataFrame, lang: Language) -> None:
         ``"id"`` or ``"en"``: the headers' language.
     """
     table = worded(table, lang)
-    sheet.append([i18n.t(f"progress.column.{column}", lang) if
-                  f"progress.column.{column}" in i18n.LABELS else column
-                  for column in table.columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for number, row in enumerate(table.itertuples(index=False), start=2):
-        values = [_plain(value) for value in row]
-        sheet.append(values)
-        for column, value in enumerate(values, start=1):
-            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-                sheet.cell(row=number, column=column).data_type = "s"  # text, not a formula
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(table.columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = min(max(len(str(column)) + 2, 10), 40)
+    write_sheet(sheet, table, headers={
+        column: i18n.t(f"progress.column.{column}", lang) for column in table.columns
+        if f"progress.column.{column}" in i18n.LABELS})
 
 
 def _write_xlsx(path: Path, report: ProgressReport, imports: pd.DataFrame,
@@ -188,7 +162,7 @@ def _write_xlsx(path: Path, report: ProgressReport, imports: pd.DataFrame,
         sheet_table(target, table, lang)
     notes = book.create_sheet(i18n.t("progress.sheet.notes", lang)[:31])
     for line in progress_notes(report, lang):
-        notes.append([line])
+        append_row(notes, [line])
     book.save(path)
 
 
@@ -262,8 +236,8 @@ def write_progress_tables(report: ProgressReport, result: AnalysisResult,
     manifest = progress_manifest(report, result, imports, store=store, scope=scope,
                                  notes=notes)
     writers = {
-        "progress_summary.csv": lambda p: summary.to_csv(p, index=False),
-        "progress_monthly.csv": lambda p: monthly.to_csv(p, index=False),
+        "progress_summary.csv": lambda p: write_csv(summary, p),
+        "progress_monthly.csv": lambda p: write_csv(monthly, p),
         "progress.xlsx": lambda p: _write_xlsx(p, report, used, lang),
         "run.json": lambda p: p.write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n",
