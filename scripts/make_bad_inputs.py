@@ -277,6 +277,10 @@ def participation(out: Path) -> None:
     write_csv(out / "p_blank_count.csv", header, changed(rows, 7, participants, ""))
     write_csv(out / "p_text_count.csv", header, changed(rows, 9, participants, "seratus"))
     write_csv(out / "p_long_cell.csv", header, changed(rows, 3, 1, "Bener " * 23_000))
+    write_csv(out / "p_huge_count.csv", header, changed(rows, 8, labour, "34710100002"))
+    dots, commas = (f"{int(rows[i][labour]):,}" for i in (2, 5))  # 5,290: commas
+    mixed = changed(changed(rows, 2, labour, dots.replace(",", ".")), 5, labour, commas)
+    write_csv(out / "p_mixed_decimals.csv", header, mixed)
     titled = [["REKAP KEPESERTAAN BPJS KETENAGAKERJAAN PER KELURAHAN"],
               ["Kota Yogyakarta, Desember 2024"], [], list(header), *rows]
     workbook(out / "p_title_rows.xlsx", titled)
@@ -365,6 +369,9 @@ def households(out: Path) -> None:
     (out / "h_empty.csv").write_bytes(b"")
     write_csv(out / "h_text_counts.csv", HOUSEHOLD_HEADER, changed(rows, 2, 3, "dua"))
     write_csv(out / "h_huge_counts.csv", HOUSEHOLD_HEADER, changed(rows, 2, 3, "3000000000"))
+    write_csv(out / "h_nul_bytes.csv", HOUSEHOLD_HEADER, rows)
+    with (out / "h_nul_bytes.csv").open("ab") as handle:  # a copy that stopped half-way
+        handle.write(b"\x00" * 4096)
 
 
 # --- roads -----------------------------------------------------------------------------

@@ -27,8 +27,9 @@ from geo_outreach.analysis.village_locator import StudyArea, build_study_area
 from geo_outreach.cli import main
 from geo_outreach.config import AnalysisParams
 from geo_outreach.field.stop_files import read_stops
+from geo_outreach.inputs import file_checks, tables
 from geo_outreach.inputs import readers as io
-from geo_outreach.inputs import tables
+from geo_outreach.inputs.file_checks import scan_text_lines
 from geo_outreach.inputs.household_files import read_household_chunks
 from geo_outreach.inputs.prepare import InputPaths, prepare_inputs
 from geo_outreach.roads.networks import load_network
@@ -299,11 +300,19 @@ def test_a_huge_office_file_is_refused_by_its_size_without_reading_it(tmp_path, 
     assert "error: kantor.csv (value '3,221 MB'): the file is far larger than a table" in stderr
 
 
-def test_a_huge_household_file_without_line_breaks_is_refused_by_its_header(tmp_path):
+def test_a_huge_household_file_of_nul_bytes_is_refused_at_its_first_block(tmp_path):
     path = tmp_path / "rumah_tangga.csv"
     path.write_bytes(b"")
     os.truncate(path, 2 * 1024**3)  # household files may be large; this one is no CSV
-    with pytest.raises(InputError, match="not the header of a CSV table") as caught:
+    with pytest.raises(InputError, match="holds NUL bytes") as caught:
+        next(read_household_chunks(path))
+    assert caught.value.problems[0].row == 1
+
+
+def test_a_household_header_of_megabytes_is_refused(tmp_path):
+    path = tmp_path / "rumah_tangga.csv"
+    path.write_bytes(b"id," * (1024 * 1024))
+    with pytest.raises(InputError, match="without a line break") as caught:
         next(read_household_chunks(path))
     assert caught.value.problems[0].row == 1
 
@@ -354,3 +363,30 @@ def test_the_script_makes_the_committed_files(tmp_path):
     assert made.keys() == committed.keys()
     differ = [name for name in made if made[name] != committed[name]]
     assert differ == []
+
+
+def test_a_household_line_of_megabytes_is_refused_before_pandas_reads_it(tmp_path):
+    path = tmp_path / "rumah_tangga.csv"
+    with path.open("wb") as handle:
+        handle.write(b"id,lat,lon,workers,registered\n" + b"KK1,-7.79,110.37,1,0\n" * 1000)
+        handle.write(b"K" * (3 * 1024 * 1024) + b"\n")
+    with pytest.raises(InputError, match="more than 1,024 KB without a line break") as caught:
+        list(read_household_chunks(path))
+    assert (caught.value.problems[0].file, caught.value.problems[0].row) == (path.name, 1002)
+
+
+@pytest.mark.parametrize("length", [1000, 500_000, 1_000_000])
+def test_lines_under_the_limit_pass_the_scan(tmp_path, length):
+    path = tmp_path / "rumah_tangga.csv"
+    path.write_bytes(b"id,lat,lon,workers,registered\n" + (b"K" * length + b"\n") * 40)
+    scan_text_lines(path, max_line_bytes=1024 * 1024, formats="CSV")
+
+
+def test_nul_bytes_far_into_a_household_file_name_their_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(file_checks, "SCAN_BLOCK_BYTES", 4096)  # many blocks, small file
+    path = tmp_path / "rumah_tangga.csv"
+    path.write_bytes(b"id,lat,lon,workers,registered\n" + b"KK1,-7.79,110.37,1,0\n" * 5000
+                     + b"\x00" * 10)
+    with pytest.raises(InputError, match="NUL bytes") as caught:
+        list(read_household_chunks(path))
+    assert caught.value.problems[0].row == 5002

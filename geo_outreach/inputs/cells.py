@@ -28,20 +28,29 @@ _DASHES: Final = frozenset({"-", "\u2013", "\u2014"})
 
 NumberStatus = Literal["ok", "blank", "text"]
 
-_NUMBER_FORMATS: Final[tuple[tuple[re.Pattern[str], Callable[[str], str], str], ...]] = (
+Convention = Literal["", "comma_decimal", "dot_decimal"]
+"""How a text number marks decimals: ``comma_decimal`` (Indonesian: 1.234,5),
+``dot_decimal`` (English: 1,234.5), ``""`` when the text shows neither."""
+
+_NUMBER_FORMATS: Final[tuple[tuple[re.Pattern[str], Callable[[str], str], str, Convention],
+                             ...]] = (
     (re.compile(r"^-?\d{1,3}(\.\d{3})+$"), lambda s: s.replace(".", ""),
-     part("number_format.thousands_dots", "dots as thousands separators (1.234 = 1234)")),
+     part("number_format.thousands_dots", "dots as thousands separators (1.234 = 1234)"),
+     "comma_decimal"),
     (re.compile(r"^-?\d{1,3}(\.\d{3})+,\d+$"), lambda s: s.replace(".", "").replace(",", "."),
-     part("number_format.indonesian", "the Indonesian format (1.234,5 = 1234.5)")),
+     part("number_format.indonesian", "the Indonesian format (1.234,5 = 1234.5)"),
+     "comma_decimal"),
     (re.compile(r"^-?\d{1,3}(,\d{3})+$"), lambda s: s.replace(",", ""),
-     part("number_format.thousands_commas", "commas as thousands separators (1,234 = 1234)")),
+     part("number_format.thousands_commas", "commas as thousands separators (1,234 = 1234)"),
+     "dot_decimal"),
     (re.compile(r"^-?\d{1,3}(,\d{3})+\.\d+$"), lambda s: s.replace(",", ""),
-     part("number_format.english", "the English format (1,234.5 = 1234.5)")),
+     part("number_format.english", "the English format (1,234.5 = 1234.5)"), "dot_decimal"),
     (re.compile(r"^-?\d+,\d+$"), lambda s: s.replace(",", "."),
-     part("number_format.decimal_comma", "a decimal comma (12,5 = 12.5)")),
+     part("number_format.decimal_comma", "a decimal comma (12,5 = 12.5)"), "comma_decimal"),
 )
-"""Ambiguous number formats, how to rewrite them for float(), and what that assumes (in
-words that can be translated: :func:`geo_outreach.inputs.wording.part`)."""
+"""Ambiguous number formats, how to rewrite them for float(), what that assumes (in
+words that can be translated: :func:`geo_outreach.inputs.wording.part`) and the decimal
+convention it belongs to."""
 _DASH_AS_ZERO: Final = part("number_format.dash_zero", "'-' as zero, as in BPS tables")
 
 
@@ -59,22 +68,26 @@ class ParsedNumber:
     assumption
         How an ambiguous format was read, e.g. ``"dots as thousands separators"``;
         empty when nothing was assumed.
+    convention
+        The decimal convention the text shows (:data:`Convention`): a column whose cells
+        show both is worth a warning.
     """
 
     value: float | None
     status: NumberStatus
     assumption: str = ""
+    convention: Convention = ""
 
 
-def _finite(number: float, assumption: str = "") -> ParsedNumber:
+def _finite(number: float, assumption: str = "", convention: Convention = "") -> ParsedNumber:
     if math.isfinite(number):
-        return ParsedNumber(number, "ok", assumption)
+        return ParsedNumber(number, "ok", assumption, convention)
     return ParsedNumber(None, "text")
 
 
-def _float_text(text: str, assumption: str = "") -> ParsedNumber:
+def _float_text(text: str, assumption: str = "", convention: Convention = "") -> ParsedNumber:
     try:
-        return _finite(float(text), assumption)
+        return _finite(float(text), assumption, convention)
     except ValueError:
         return ParsedNumber(None, "text")
 
@@ -93,10 +106,10 @@ def _parse_cell(value: object, read_text: Callable[[str], ParsedNumber]) -> Pars
 def _count_text(text: str) -> ParsedNumber:
     if text in _DASHES:
         return ParsedNumber(0.0, "ok", _DASH_AS_ZERO)
-    for pattern, rewrite, assumption in _NUMBER_FORMATS:
+    for pattern, rewrite, assumption, convention in _NUMBER_FORMATS:
         if pattern.match(text):
-            return _float_text(rewrite(text), assumption)
-    return _float_text(text)
+            return _float_text(rewrite(text), assumption, convention)
+    return _float_text(text, convention="dot_decimal" if "." in text else "")
 
 
 def _coordinate_text(text: str) -> ParsedNumber:

@@ -111,3 +111,80 @@ def refuse_binary(raw: bytes, source: str, *, named: str = A_CSV_TABLE,
                                  f"the file is named as {named} but it is not text",
                                  f"save the data as {formats}", key="file.not_text",
                                  args={"named": named, "formats": formats}))
+
+
+# --- large text files: scanned block by block before a parser runs -----------------------
+
+SCAN_BLOCK_BYTES: Final = 16 * 1024 * 1024
+"""How much of a text file is looked at at once: memory stays at one block."""
+
+
+def _row_at(path: Path, offset: int) -> int:
+    """Count the 1-based line of the byte at ``offset`` (read again, only on failure)."""
+    lines = 1
+    with path.open("rb") as handle:
+        while offset > 0 and (block := handle.read(min(SCAN_BLOCK_BYTES, offset))):
+            lines += block.count(b"\n")
+            offset -= len(block)
+    return lines
+
+
+def _long_line(path: Path, offset: int, max_line_bytes: int, formats: str) -> InputError:
+    limit = Measure(max_line_bytes // 1024)
+    return InputError(Problem(
+        path.name, _row_at(path, offset), None, None,
+        f"this line runs on for more than {max_line_bytes // 1024:,} KB without a line break: "
+        "no row of this table is that long, so the file is damaged or not this table",
+        f"check that this is the right file; export it again as {formats}",
+        key="file.long_line", args={"size": limit, "formats": formats}))
+
+
+def scan_text_lines(path: Path, *, max_line_bytes: int, formats: str,
+                    named: str = A_CSV_TABLE) -> None:
+    """
+    Refuse a text file with NUL bytes or a line far too long, before any parser reads it.
+
+    The file is read in blocks of :data:`SCAN_BLOCK_BYTES`, so memory stays bounded
+    whatever the file holds (a parser would hold a whole "line" of gigabytes).
+
+    Parameters
+    ----------
+    path
+        The user's file.
+    max_line_bytes
+        The longest line accepted. A line shorter than this always passes; one at least
+        twice as long is always refused (the check looks at windows of this size).
+    formats
+        The accepted formats, for the fix.
+    named
+        What the file is named as, for the message.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the line and what to do.
+    """
+    offset, run = 0, 0  # run: bytes since the last line break
+    with path.open("rb") as handle:
+        while block := handle.read(SCAN_BLOCK_BYTES):
+            nul = block.find(b"\x00")
+            if nul >= 0:
+                raise InputError(Problem(
+                    path.name, _row_at(path, offset + nul), None, None,
+                    f"the file is named as {named} but it holds NUL bytes (binary data, or "
+                    "text saved as UTF-16)", f"save the data as {formats} in UTF-8",
+                    key="file.nul_bytes", args={"named": named, "formats": formats}))
+            first = block.find(b"\n")
+            if first < 0:
+                run += len(block)
+            else:
+                if run + first > max_line_bytes:
+                    raise _long_line(path, offset, max_line_bytes, formats)
+                last = block.rfind(b"\n")
+                for start in range(first, last, max_line_bytes):
+                    if block.find(b"\n", start + 1, start + 1 + max_line_bytes) < 0:
+                        raise _long_line(path, offset + start + 1, max_line_bytes, formats)
+                run = len(block) - last - 1
+            if run > max_line_bytes:
+                raise _long_line(path, offset + len(block) - run, max_line_bytes, formats)
+            offset += len(block)

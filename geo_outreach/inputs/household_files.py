@@ -28,7 +28,7 @@ from shapely.errors import GEOSException
 
 from geo_outreach._errors import GeoOutreachError, InputError, Measure, Problem
 from geo_outreach.inputs.columns import require, resolve_columns
-from geo_outreach.inputs.file_checks import check_file
+from geo_outreach.inputs.file_checks import check_file, scan_text_lines
 from geo_outreach.inputs.schema import HOUSEHOLD_ALIASES
 from geo_outreach.inputs.wording import HOUSEHOLDS_OPTION, part
 
@@ -40,11 +40,13 @@ if TYPE_CHECKING:
 HOUSEHOLD_FORMATS: Final = part("formats.households",
                                 "CSV (.csv), Parquet or GeoParquet (.parquet), GeoPackage (.gpkg)")
 THE_HOUSEHOLD_POINTS: Final = part("what.households", "the household points")
+A_HOUSEHOLD_CSV: Final = part("named.household_csv", "a household CSV file")
 A_GEOPACKAGE: Final = part("reading.geopackage", "a GeoPackage")
 OPTION: Final = HOUSEHOLDS_OPTION
 DEFAULT_CHUNK_ROWS: Final = 125_000
 MAX_HEADER_BYTES: Final = 1024 * 1024
-"""A CSV header line longer than this (1 MB) means the file is not a CSV table."""
+"""A CSV header line longer than this (1 MB) means the file is not a CSV table; so does any
+line of it (checked block by block before pandas reads it: a parser holds a whole line)."""
 
 _REQUIRED_WITH_GEOMETRY = (
     (part("requirement.household_id", "the household id"), ("id",)),
@@ -177,6 +179,8 @@ def _csv_header(path: Path) -> tuple[str, list[str]]:
 def _csv_chunks(path: Path, mapping: ColumnMapping | None, chunk_rows: int
                 ) -> Iterator[HouseholdChunk]:
     source = path.name
+    scan_text_lines(path, max_line_bytes=MAX_HEADER_BYTES, formats=HOUSEHOLD_FORMATS,
+                    named=A_HOUSEHOLD_CSV)
     delimiter, names = _csv_header(path)
     found = [name.strip() for name in names]  # " workers " is the workers column
     headers = {canonical: names[found.index(header)] for canonical, header in

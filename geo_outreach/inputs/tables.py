@@ -51,6 +51,7 @@ from geo_outreach.inputs.file_checks import (
 )
 from geo_outreach.inputs.schema import header_keys, normalise_header
 from geo_outreach.inputs.wording import mapping_args, part
+from geo_outreach.inputs.workbook_size import check_workbook_size
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -181,6 +182,8 @@ def read_excel_grid(path: Path, known: frozenset[str], source: str, *,
     Of the sheets with a header row, the one with the most known column names wins (the
     first of equals); ``sheet_name`` (``--sheet``) picks one sheet by name instead.
     """
+    check_workbook_size(path, source, max_rows=MAX_TABLE_ROWS + MAX_TITLE_ROWS + 1,
+                        sheet_name=sheet_name)
     try:
         with warnings.catch_warnings(), path.open("rb") as handle:  # closed even if it fails
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")

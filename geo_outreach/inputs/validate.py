@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 COUNT_COLUMNS: Final = ("labour_force", "employed", "participants", *SEGMENTS)
 """The numeric columns of a participation table."""
 
+MAX_COUNT_PER_VILLAGE: Final = 1_000_000
+"""The largest count one village's row may hold. The most populous kelurahan in Indonesia
+have a few hundred thousand residents, so a labour force or participant count above a
+million is a slip (a kabupaten's total on a village row, digits run together, a wrong
+unit), never a village; it is refused before any sum is made."""
+
 
 def _identifier_problems(table: InputTable, out: pd.DataFrame) -> list[Problem]:
     """Check codes (BPS, malformed, duplicate) and that each row names its village."""
@@ -108,6 +114,7 @@ def _numeric_column(table: InputTable, column: str) -> tuple[pd.Series, list[Pro
     values = []
     problems = []
     assumed: dict[str, list[int]] = {}
+    conventions: dict[str, list[int]] = {}
     for row, cell in raw.items():
         parsed = parse_number(cell)
         values.append(np.nan if parsed.value is None else parsed.value)
@@ -118,8 +125,18 @@ def _numeric_column(table: InputTable, column: str) -> tuple[pd.Series, list[Pro
         elif parsed.value is not None and parsed.value < 0:
             problems.append(cell_problem(table, row, column, cell, "a count cannot be negative",
                                          "correct the number", key="participation.negative"))
+        elif parsed.value is not None and parsed.value > MAX_COUNT_PER_VILLAGE:
+            problems.append(cell_problem(
+                table, row, column, cell,
+                f"{parsed.value:.0f} is more than any village holds (a village's row holds "
+                "at most one million)",
+                "check the number: a kabupaten total or digits run together? Write the "
+                "village's own count", key="participation.too_large",
+                args={"count": f"{parsed.value:.0f}"}))
         if parsed.assumption:
             assumed.setdefault(parsed.assumption, []).append(int(row))
+        if parsed.convention:
+            conventions.setdefault(parsed.convention, []).append(int(row))
     for assumption, rows in assumed.items():
         example = raw.loc[rows[0]]
         problems.append(cell_problem(table, rows[0], column, example,
@@ -127,7 +144,24 @@ def _numeric_column(table: InputTable, column: str) -> tuple[pd.Series, list[Pro
                                      "check these numbers; write plain digits (1234) to avoid "
                                      "any doubt", "warning", key="participation.number_format",
                                      args={"rows": describe_rows(rows), "assumption": assumption}))
+    if len(conventions) > 1:
+        problems.append(_mixed_conventions(table, column, raw, conventions))
     return pd.Series(values, index=raw.index, dtype="float64"), problems
+
+
+def _mixed_conventions(table: InputTable, column: str, raw: pd.Series,
+                       conventions: dict[str, list[int]]) -> Problem:
+    """One warning for a column whose cells write decimals both ways (1.234,5 and 1,234.5)."""
+    comma, dot = conventions["comma_decimal"], conventions["dot_decimal"]
+    first = min(comma[0], dot[0])
+    return cell_problem(
+        table, first, column, raw.loc[first],
+        f"the column mixes number conventions: {describe_rows(comma)} use a decimal comma "
+        f"(1.234,5), {describe_rows(dot)} a decimal point (1,234.5); each cell was read "
+        "by its own look",
+        "check these cells, and write the whole column one way (plain digits, 1234, are "
+        "never in doubt)", "warning", key="participation.mixed_number_formats",
+        args={"comma_rows": describe_rows(comma), "dot_rows": describe_rows(dot)})
 
 
 def _sum_segments(table: InputTable, out: pd.DataFrame) -> list[Problem]:
