@@ -281,6 +281,16 @@ def participation(out: Path) -> None:
     dots, commas = (f"{int(rows[i][labour]):,}" for i in (2, 5))  # 5,290: commas
     mixed = changed(changed(rows, 2, labour, dots.replace(",", ".")), 5, labour, commas)
     write_csv(out / "p_mixed_decimals.csv", header, mixed)
+    participation_files(out, rows)
+
+
+def participation_files(out: Path, rows: Rows) -> None:
+    """Write the participation tables whose defect is the file's form: sheets, encodings."""
+    header = PARTICIPATION_HEADER
+    labour, participants = header.index("angkatan_kerja"), header.index("peserta_aktif")
+    # a formula as a script writes it: openpyxl saves no result with it
+    workbook(out / "p_formula_no_value.xlsx", [list(header), *changed(rows, 6, participants,
+                                                                      "=ROUND(E8/2,0)")])
     titled = [["REKAP KEPESERTAAN BPJS KETENAGAKERJAAN PER KELURAHAN"],
               ["Kota Yogyakarta, Desember 2024"], [], list(header), *rows]
     workbook(out / "p_title_rows.xlsx", titled)

@@ -7,13 +7,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from geo_outreach._errors import InputError
 from geo_outreach.cli import main
 from geo_outreach.inputs import tables, workbook_size
 from geo_outreach.inputs.readers import read_participation
 from geo_outreach.inputs.tables import MAX_TABLE_ROWS, MAX_TITLE_ROWS
-from geo_outreach.inputs.workbook_size import check_workbook_size
+from geo_outreach.inputs.workbook_size import (
+    FormulaWithoutValue,
+    check_workbook_size,
+    formulas_without_values,
+)
 
 WORKBOOK = Path(__file__).parent / "bad_inputs" / "p_summary_first_sheet.xlsx"
 
@@ -119,3 +124,25 @@ def test_a_zip_that_unpacks_to_gigabytes_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(workbook_size, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(InputError, match="unpacks to"):
         check_workbook_size(path, path.name, max_rows=100)
+
+
+def test_only_formulas_without_a_saved_result_are_found(tmp_path):
+    book = Workbook()
+    book.active.title = "Data"
+    book.active.append(["kode_wilayah", "angkatan_kerja", "peserta_aktif"])
+    book.active.append(["34.71.01.1001", 1000, "=B2/10"])
+    book.active.append(["34.71.01.1002", 900, "=B3/10"])
+    written = tmp_path / "ditulis_skrip.xlsx"
+    book.save(written)
+    assert formulas_without_values(written, "Data") == {(2, 3): "=B2/10", (3, 3): "=B3/10"}
+    saved = tmp_path / "disimpan_excel.xlsx"  # the same, with Excel's result for row 2
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(saved, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<f>B2/10</f><v />", b"<f>B2/10</f><v>100</v>")
+            target.writestr(item, data)
+    assert formulas_without_values(saved, "Data") == {(3, 3): "=B3/10"}
+    table = read_participation(saved)
+    assert table.data.loc[2, "participants"] == 100
+    assert isinstance(table.data.loc[3, "participants"], FormulaWithoutValue)

@@ -51,7 +51,11 @@ from geo_outreach.inputs.file_checks import (
 )
 from geo_outreach.inputs.schema import header_keys, normalise_header
 from geo_outreach.inputs.wording import mapping_args, part
-from geo_outreach.inputs.workbook_size import check_workbook_size
+from geo_outreach.inputs.workbook_size import (
+    FormulaWithoutValue,
+    check_workbook_size,
+    formulas_without_values,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -198,8 +202,8 @@ def read_excel_grid(path: Path, known: frozenset[str], source: str, *,
                                  f"save it as {TABLE_FORMATS}", key="tables.not_excel",
                                  args={"error": str(err), "formats": TABLE_FORMATS})) from err
     try:
-        first: Grid | None = None
-        best: tuple[tuple[int, int], Grid, int] | None = None
+        first: tuple[Grid, str] | None = None
+        best: tuple[tuple[int, int], Grid, int, str] | None = None
         for sheet in _chosen_sheets(workbook, sheet_name, source):
             rows = [list(r) for r in sheet.iter_rows(min_row=1, min_col=1, values_only=True)]
             spans = sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
@@ -207,17 +211,27 @@ def read_excel_grid(path: Path, known: frozenset[str], source: str, *,
                            if r.max_row > r.min_row or r.max_col > r.min_col)
             grid = Grid(rows, list(range(1, len(rows) + 1)), f" (sheet '{sheet.title}')",
                          merged=merged)
-            first = first or grid
+            first = first or (grid, sheet.title)
             header = _find_header(rows, known)
             if header is not None:
                 score = (_header_score(rows[header], known), -header)
                 if best is None or score > best[0]:
-                    best = (score, grid, header)
+                    best = (score, grid, header, sheet.title)
     finally:
         workbook.close()
     if best is not None:
-        return best[1], best[2]
-    return first or Grid([], [], ""), None
+        return _with_unsaved_formulas(best[1], path, best[3]), best[2]
+    if first is not None:
+        return _with_unsaved_formulas(*first[:1], path, first[1]), None
+    return Grid([], [], ""), None
+
+
+def _with_unsaved_formulas(grid: Grid, path: Path, sheet_title: str) -> Grid:
+    """Put a :class:`FormulaWithoutValue` where a formula's result was never saved."""
+    for (row, column), formula in formulas_without_values(path, sheet_title).items():
+        if row <= len(grid.rows) and grid.rows[row - 1][column - 1:column] == [None]:
+            grid.rows[row - 1][column - 1] = FormulaWithoutValue(formula)
+    return grid
 
 
 def _chosen_sheets(workbook: openpyxl.Workbook, sheet_name: str | None,
@@ -319,7 +333,8 @@ def grid_frame(grid: Grid, header: int, source: str) -> tuple[pd.DataFrame, list
                                     key="tables.extra_cells",
                                     args={"cells": str(len(cells)), "columns": str(len(names))}))
         padded = [*cells[:len(names)], *[None] * (len(names) - len(cells))]
-        records.append([str(c).strip() if isinstance(c, str) else c for c in padded])
+        records.append([str(c).strip() if isinstance(c, str) and not isinstance(
+            c, FormulaWithoutValue) else c for c in padded])
         numbers.append(number)
     if len(records) > MAX_TABLE_ROWS:
         problems.append(Problem(source + grid.where, None, None, f"{len(records):,} rows",

@@ -19,6 +19,7 @@ from geo_outreach.inputs.codes import is_blank, normalise_code
 from geo_outreach.inputs.columns import InputTable, describe_rows
 from geo_outreach.inputs.schema import DENOMINATORS, SEGMENTS
 from geo_outreach.inputs.wording import PARTICIPATION_OPTION, both, mapping_args
+from geo_outreach.inputs.workbook_size import FormulaWithoutValue
 
 if TYPE_CHECKING:
     from geo_outreach._errors import Problem, Translatable
@@ -118,7 +119,15 @@ def _numeric_column(table: InputTable, column: str) -> tuple[pd.Series, list[Pro
     for row, cell in raw.items():
         parsed = parse_number(cell)
         values.append(np.nan if parsed.value is None else parsed.value)
-        if parsed.status == "text":
+        if isinstance(cell, FormulaWithoutValue):
+            problems.append(cell_problem(
+                table, row, column, str(cell),
+                "the cell holds a formula whose result was never saved in the file (it was "
+                "written by a program that does not compute formulas), so there is no number "
+                "to read", "open the file in Excel or LibreOffice and save it again (that "
+                "stores the results), or paste the numbers as values",
+                key="participation.formula_without_value"))
+        elif parsed.status == "text":
             problems.append(cell_problem(table, row, column, cell, "this is not a number",
                                          "write a whole number such as 1234 (no letters or units)",
                                          key="participation.not_a_number"))

@@ -1,16 +1,23 @@
 """
-Size a workbook before openpyxl loads it: its sheets' row counts, and what it unpacks to.
+Look into a workbook's XML around openpyxl: its size before loading, its unsaved formulas.
 
-openpyxl builds every cell of every sheet in memory (a million rows: about a minute and
+**Size.** openpyxl builds every cell of every sheet in memory (a million rows: about a minute and
 2 GB) before the reader could count them. An ``.xlsx`` file is a zip of XML files, so the
 rows can be counted first, one compressed block at a time: a sheet's declared dimension
 (``<dimension ref="A1:F1000001"/>``) says at once whether counting is needed, and the
 count stops as soon as the limit is passed. Memory stays at one block; time at reading
 up to the limit.
+
+**Formulas without a saved result.** openpyxl reads the results Excel saved with each
+formula; a file written by a program that computes nothing (a script, some exporters) has
+formulas and no results, and openpyxl gives ``None``, which would read as a blank cell. Such
+cells are found in the sheet's XML and handed on as :class:`FormulaWithoutValue`, so the
+message can say what is really wrong.
 """
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import zipfile
@@ -122,3 +129,61 @@ def _size_problem(path: Path, source: str, *, max_rows: int,
                     key="tables.workbook_too_many_rows",
                     args={"sheet": name, "limit": Measure(max_rows)})
     return None
+
+
+class FormulaWithoutValue(str):
+    """A cell holding a formula (``=C2+D2``) with no result saved in the file."""
+
+    __slots__ = ()
+
+
+_CELL: Final = re.compile(rb"<c\b([^>]*?)(?<!/)>(.*?)</c>", re.DOTALL)
+_REFERENCE: Final = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_FORMULA: Final = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.DOTALL)
+_SAVED_VALUE: Final = re.compile(rb"<v>[^<]+</v>")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def formulas_without_values(path: Path, sheet_title: str) -> dict[tuple[int, int], str]:
+    """
+    Find a sheet's formula cells that have no saved result.
+
+    Parameters
+    ----------
+    path
+        The ``.xlsx`` file (already sized by :func:`check_workbook_size`).
+    sheet_title
+        The sheet.
+
+    Returns
+    -------
+    dict
+        (row, column), both 1-based, → the formula as Excel shows it (``=C2+D2``; a
+        shared formula's copies show as ``=…``). Empty for a file this cannot read.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = dict(_sheet_parts(archive))
+            if sheet_title not in parts:
+                return {}
+            data = archive.read(parts[sheet_title])
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
+        return {}
+    if b"<f" not in data:
+        return {}
+    found: dict[tuple[int, int], str] = {}
+    for cell in _CELL.finditer(data):
+        body = cell.group(2)
+        formula = _FORMULA.search(body)
+        reference = _REFERENCE.search(cell.group(1))
+        if formula is None or reference is None or _SAVED_VALUE.search(body):
+            continue
+        text = html.unescape((formula.group(1) or b"\xe2\x80\xa6").decode("utf-8", "replace"))
+        found[int(reference.group(2)), _column_number(reference.group(1))] = "=" + text
+    return found
