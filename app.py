@@ -28,6 +28,7 @@ from app_pages.common import (
     Frame,
     kept_files,
     kept_mappings,
+    kept_sheet,
     remembered,
     upload_check,
 )
@@ -84,13 +85,14 @@ def _names(checked: Checked) -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def prepare_cached(_files: Files, checked: Checked, mappings: tuple[str, str, str]
-                   ) -> PreparedInputs:
-    """Read and check the inputs once per distinct content of the files and mappings."""
+def prepare_cached(_files: Files, checked: Checked, mappings: tuple[str, str, str],
+                   sheet: str | None = None) -> PreparedInputs:
+    """Read and check the inputs once per distinct content of the files, mappings and sheet."""
     with saved_uploads(checked, _files) as paths:
         prepared = prepare_inputs(
             InputPaths(
                 boundaries=paths[0], participation=paths[1], offices=paths[2],
+                participation_sheet=sheet,
                 boundary_columns=ColumnMapping.parse(mappings[0]),
                 participation_columns=ColumnMapping.parse(mappings[1]),
                 office_columns=ColumnMapping.parse(mappings[2]),
@@ -299,11 +301,12 @@ def prepare_frame(lang: Language, banners: DeltaGenerator) -> Frame:
         return Frame(lang, blocked=True)
     checked: Checked = tuple(o if isinstance(o, Upload) else None for o in outcomes)
     # Cache keys hold each upload's content digest and name, never only its name.
-    inputs_key = (*checked[:3], *mappings[:3])
+    sheet = kept_sheet() if checked[1] is not None else None
+    inputs_key = (*checked[:3], *mappings[:3], sheet)
     try:
         with st.spinner(i18n.t("msg.reading", lang)):
             prepared = remembered("inputs", inputs_key, lambda: (
-                prepare_cached(files[:3], checked[:3], mappings[:3])))
+                prepare_cached(files[:3], checked[:3], mappings[:3], sheet)))
     except GeoOutreachError as err:
         st.error(escape_markdown(describe_error(err, lang)))
         return Frame(lang, blocked=True)

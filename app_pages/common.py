@@ -43,6 +43,8 @@ MAPPING_ROLES: tuple[Role, ...] = (*ROLES, "households")
 FRAME_KEY = "frame"
 KEPT_KEY = "kept_uploads"
 MAPPINGS_KEY = "kept_mappings"
+SHEET_KEY = "kept_participation_sheet"
+SHEET_CHOICE_KEY = "participation_sheet_choice"
 
 Loaded = TypeVar("Loaded")
 Files = tuple["UploadedFile | None", ...]
@@ -115,6 +117,16 @@ def keep_upload(role: Role) -> None:
         kept.pop(role, None)
     else:
         kept[role] = file
+
+
+def keep_sheet() -> None:
+    """Keep the participation workbook's sheet just chosen ("" = every sheet looked at)."""
+    st.session_state[SHEET_KEY] = st.session_state.get(SHEET_CHOICE_KEY) or ""
+
+
+def kept_sheet() -> str | None:
+    """Return the participation sheet chosen, or None when every sheet is looked at."""
+    return st.session_state.get(SHEET_KEY) or None
 
 
 def forget_upload(role: Role) -> None:

@@ -10,14 +10,18 @@ import streamlit as st
 
 from app_pages.common import (
     MAPPING_ROLES,
+    SHEET_CHOICE_KEY,
+    SHEET_KEY,
     UPLOAD_ROLES,
     current_frame,
     display,
     forget_upload,
     keep_mapping,
+    keep_sheet,
     keep_upload,
     kept_files,
     kept_mappings,
+    kept_sheet,
     problems_frame,
     upload_check,
 )
@@ -26,6 +30,7 @@ from geo_outreach import i18n
 from geo_outreach.escape import escape_markdown
 from geo_outreach.inputs import uploads
 from geo_outreach.inputs.uploads import UPLOAD_RULES, UploadError
+from geo_outreach.inputs.workbook_size import workbook_sheet_names
 
 if TYPE_CHECKING:
 
@@ -63,11 +68,34 @@ def draw_uploads(lang: Language) -> None:
         outcome = upload_check(file, role)
         if isinstance(outcome, UploadError):
             st.error(escape_markdown(outcome.message(lang)))
+        elif role == "participation" and file is not None:
+            draw_sheet_choice(file.getvalue(), lang)
         if role in mappings:
             st.text_input(i18n.t("data.column_mapping", lang,
                                  role=i18n.t(f"upload.what.{role}", lang)), value=mappings[role],
                           key=f"mapping_{role}", on_change=keep_mapping, args=(role,),
                           placeholder=i18n.t(f"data.mapping_example.{role}", lang))
+
+
+def draw_sheet_choice(content: bytes, lang: Language) -> None:
+    """
+    Offer the participation workbook's sheets; by default every sheet is looked at.
+
+    Drawn only for a workbook of more than one sheet. A choice that the workbook does not
+    have (a new file) falls back to looking at every sheet.
+    """
+    names = workbook_sheet_names(content)
+    if len(names) <= 1:  # a CSV file or one sheet: nothing to choose
+        return
+    chosen = kept_sheet()
+    if chosen is not None and chosen not in names:
+        st.session_state[SHEET_KEY] = ""
+        chosen = None
+    options = ["", *names]
+    st.selectbox(i18n.t("data.participation_sheet", lang), options,
+                 index=options.index(chosen or ""), key=SHEET_CHOICE_KEY, on_change=keep_sheet,
+                 format_func=lambda name: name or i18n.t("data.participation_sheet.auto", lang),
+                 help=i18n.t("data.participation_sheet.help", lang))
 
 
 def show_data(prepared: PreparedInputs, households: HouseholdInputs | None,

@@ -1,13 +1,18 @@
 """The Streamlit app, driven headless with AppTest on the bundled data."""
 
+import io
 import json
 from pathlib import Path
 
+import pandas as pd
+from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
 from geo_outreach.inputs import prepare
 from geo_outreach.render.map_assets import leaflet_assets
 from tests.app_driver import APP, show
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def folium_args(at):
@@ -294,3 +299,42 @@ def test_the_routes_page_places_stops_in_uploaded_padukuhan(app, tmp_path, area_
     stored = app.session_state["planned_routes"][1]
     labels = " ".join(" ".join(route.stops["label"]) for route in stored.routes)
     assert "Padukuhan" in labels
+
+
+def _two_sheet_workbook() -> bytes:
+    """Last year's table on the first sheet, this year's on the second: same headers."""
+    demo = pd.read_csv(Path(APP).parent / "boundaries" / "demo_participation.csv", dtype=str)
+    demo["sumber"] = "survei cabang"
+    last_year = demo.assign(peserta_aktif=(demo["peserta_aktif"].astype(int) // 2).astype(str))
+    book = Workbook()
+    book.remove(book.active)
+    for title, table in (("2023", last_year), ("2024", demo)):
+        sheet = book.create_sheet(title)
+        sheet.append(list(table.columns))
+        for row in table.itertuples(index=False):
+            sheet.append([int(v) if v.isdigit() else v for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_data_page_offers_the_workbooks_sheets_and_reads_the_one_chosen(app):
+    show(app, "data")
+    uploader(app, "upload_participation").set_value(
+        ("peserta.xlsx", _two_sheet_workbook(), XLSX_MIME))
+    app.run()
+    choice = app.selectbox(key="participation_sheet_choice")
+    assert choice.options == ["Otomatis: lembar yang judul kolomnya paling cocok", "2023",
+                              "2024"]
+    show(app, "summary")
+    automatic = metric_value(app)  # the first of equally good sheets: 2023
+    show(app, "data")
+    app.selectbox(key="participation_sheet_choice").set_value("2024").run()
+    assert not app.exception
+    show(app, "summary")
+    chosen = metric_value(app)
+    assert chosen != automatic
+    show(app, "data")
+    app.selectbox(key="participation_sheet_choice").set_value("2023").run()
+    show(app, "summary")
+    assert metric_value(app) == automatic

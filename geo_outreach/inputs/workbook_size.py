@@ -18,6 +18,7 @@ message can say what is really wrong.
 from __future__ import annotations
 
 import html
+import io
 import posixpath
 import re
 import zipfile
@@ -53,6 +54,27 @@ def _sheet_parts(archive: zipfile.ZipFile) -> Iterator[tuple[str, str]]:
             posixpath.join("xl", target))
         if part in archive.NameToInfo:
             yield sheet.get("name", ""), part
+
+
+def workbook_sheet_names(content: bytes) -> list[str]:
+    """
+    Name a workbook's sheets, in order, without loading it (for a sheet choice).
+
+    Parameters
+    ----------
+    content
+        The ``.xlsx`` file's bytes.
+
+    Returns
+    -------
+    list of str
+        The sheet names; empty for content that is not a readable workbook.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return [name for name, _ in _sheet_parts(archive)]
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
+        return []
 
 
 def _rows_over(archive: zipfile.ZipFile, part: str, limit: int) -> int | None:
