@@ -117,7 +117,7 @@ def show_data(prepared: PreparedInputs, households: HouseholdInputs | None,
         st.subheader(i18n.t("data.households_header", lang))
         classification = households.classification
         st.write(i18n.t("data.households_summary", lang,
-                        used=i18n.format_number(len(classification.households), lang),
+                        used=i18n.format_number(len(classification.chunks), lang),
                         read=i18n.format_number(classification.rows_read, lang),
                         rejected=i18n.format_number(len(classification.rejects), lang)))
         if len(classification.rejects):

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from geo_outreach._errors import InputError
 from geo_outreach.analysis.household_cells import _counts, village_office_counts
+from geo_outreach.analysis.household_store import ClassifiedChunks
 from geo_outreach.analysis.households import (
     MAX_WORKERS_PER_HOUSEHOLD,
     Classified,
@@ -154,7 +155,9 @@ def test_sums_over_many_households_do_not_wrap_at_32_bits() -> None:
     assert int(sums["uncovered_workers_within_radius"][0]) == 2**32
     area = SimpleNamespace(office_ids=np.array(["KC-YGY"]),
                            village_codes=np.array(["34.71.01.1001"]))
-    pieces = village_office_counts(SimpleNamespace(households=households), area,  # type: ignore[arg-type]
+    store = ClassifiedChunks()
+    store.append(households)
+    pieces = village_office_counts(SimpleNamespace(chunks=store), area,  # type: ignore[arg-type]
                                    radius_km=None)
     assert pieces["workers"].dtype == np.int64
     assert int(pieces["uncovered_workers"].iloc[0]) == 2**32

@@ -52,25 +52,48 @@ def village_office_counts(classification: HouseholdClassification, area: StudyAr
         ``office_id``, ``workers``, ``uncovered_workers``, ``households``,
         ``uncovered_households``.
     """
-    households = within_radius(classification.households, radius_km)
-    inside = households.take(households.within)
     n_offices = len(area.office_ids)
-    pair = inside.village.astype(np.int64) * n_offices + inside.office
-    uncovered = inside.workers - inside.registered
-    unique_pairs, index = np.unique(pair, return_inverse=True)
-    index = index.ravel()
-    counts = pd.DataFrame({
-        "code": area.village_codes[unique_pairs // n_offices],
-        "office_id": area.office_ids[unique_pairs % n_offices],
-        "workers": np.bincount(index, weights=inside.workers, minlength=len(unique_pairs)),
-        "uncovered_workers": np.bincount(index, weights=uncovered, minlength=len(unique_pairs)),
-        "households": np.bincount(index, minlength=len(unique_pairs)),
-        "uncovered_households": np.bincount(index, weights=(uncovered > 0).astype(float),
-                                            minlength=len(unique_pairs)),
-    })
+    partials: list[pd.DataFrame] = []
+    for part in classification.chunks:
+        households = within_radius(part, radius_km)
+        inside = households.take(households.within)
+        pair = inside.village.astype(np.int64) * n_offices + inside.office
+        uncovered = inside.workers - inside.registered
+        unique_pairs, index = np.unique(pair, return_inverse=True)
+        index = index.ravel()
+        size = len(unique_pairs)
+        partials.append(pd.DataFrame({
+            "pair": unique_pairs,
+            "workers": np.bincount(index, weights=inside.workers, minlength=size),
+            "uncovered_workers": np.bincount(index, weights=uncovered, minlength=size),
+            "households": np.bincount(index, minlength=size).astype(np.float64),
+            "uncovered_households": np.bincount(index, weights=(uncovered > 0).astype(float),
+                                                minlength=size),
+        }))
+        if sum(len(frame) for frame in partials) > FOLD_ROWS:
+            partials = [_fold(partials)]
+    counts = _fold(partials)
+    pairs = counts.pop("pair").to_numpy(np.int64)
+    counts.insert(0, "office_id", area.office_ids[pairs % n_offices])
+    counts.insert(0, "code", area.village_codes[pairs // n_offices])
     numeric = ["workers", "uncovered_workers", "households", "uncovered_households"]
     counts[numeric] = counts[numeric].round().astype("int64")
     return counts
+
+
+FOLD_ROWS = 2_000_000
+"""Partial sums per chunk are folded together once they hold this many rows."""
+
+
+def _fold(partials: list[pd.DataFrame]) -> pd.DataFrame:
+    """Add up partial sums per ``pair`` (64-bit floats: exact far beyond any count here)."""
+    if not partials:
+        return pd.DataFrame({"pair": pd.Series(dtype="int64"),
+                             **{c: pd.Series(dtype="float64") for c in (
+                                 "workers", "uncovered_workers", "households",
+                                 "uncovered_households")}})
+    joined = pd.concat(partials, ignore_index=True)
+    return joined.groupby("pair", as_index=False, sort=True).sum()
 
 
 def _counts(households: Classified, groups: np.ndarray, size: int) -> dict[str, np.ndarray]:
@@ -135,13 +158,21 @@ def aggregate(classification: HouseholdClassification, area: StudyArea,
     HouseholdAggregates
         Integer counts; cells below ``k`` households inside the radius are suppressed.
     """
-    households = within_radius(classification.households, radius_km)
-    villages = pd.DataFrame(_counts(households, households.village, len(area.village_codes)))
+    cell_ids = classification.chunks.unique_cells()
+    sums: list[dict[str, np.ndarray]] = [{}, {}, {}]
+    sizes = (len(area.village_codes), len(area.office_ids), len(cell_ids))
+    for part in classification.chunks:
+        households = within_radius(part, radius_km)
+        groups = (households.village, households.office,
+                  np.searchsorted(cell_ids, households.h3))
+        for total, group, size in zip(sums, groups, sizes, strict=True):
+            for name, values in _counts(households, group, size).items():
+                total[name] = total[name] + values if name in total else values
+    villages, offices, cells = (
+        pd.DataFrame(total or _counts(Classified.concat([]), np.zeros(0, np.intp), size))
+        for total, size in zip(sums, sizes, strict=True))
     villages.insert(0, "code", area.village_codes)
-    offices = pd.DataFrame(_counts(households, households.office, len(area.office_ids)))
     offices.insert(0, "office_id", area.office_ids)
-    cell_ids, cell_index = np.unique(households.h3, return_inverse=True)
-    cells = pd.DataFrame(_counts(households, cell_index.ravel(), len(cell_ids)))
     cells.insert(0, "h3", h3_text(cell_ids))
     for table in (villages, offices, cells):
         numeric = table.columns[1:]

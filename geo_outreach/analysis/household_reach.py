@@ -92,7 +92,7 @@ class HouseholdInputs:
 
     def __post_init__(self) -> None:
         """Draw the cells' hexagons once per classification."""
-        cells = h3_text(np.unique(self.classification.households.h3))
+        cells = h3_text(self.classification.chunks.unique_cells())
         object.__setattr__(self, "cell_shapes", hexagons(cells))
 
 
@@ -352,7 +352,7 @@ def household_summary(households: HouseholdInputs) -> dict[str, object]:
     return {
         "source": classification.source,
         "rows_read": classification.rows_read,
-        "rows_used": len(classification.households),
+        "rows_used": len(classification.chunks),
         "rows_rejected": len(classification.rejects),
         "rejected_by_reason": {str(k): int(v) for k, v in
                                classification.rejects["reason"].value_counts().items()},

@@ -24,11 +24,14 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from h3ronpy.vector import coordinates_to_cells
 
 from geo_outreach._errors import InputError, Problem, Translatable
+from geo_outreach.analysis.household_store import (
+    Classified,
+    ClassifiedChunks,
+    DuplicateIds,
+)
 from geo_outreach.config import PARAMETERS
 from geo_outreach.inputs.household_files import (
     DEFAULT_CHUNK_ROWS,
@@ -103,65 +106,6 @@ class HouseholdParams:
                                      str(self.min_cell_households),
                                      "the suppression threshold must be at least 1",
                                      "use e.g. 10", key="households.min_cell_households"))
-
-
-CLASSIFIED_DTYPES: Final = {
-    "rows": np.int64, "village": np.int32, "office": np.int32, "distance_m": np.float32,
-    "within": bool, "h3": np.uint64, "workers": np.int32, "registered": np.int32,
-    "x": np.float32, "y": np.float32,
-}
-"""Each field of :class:`Classified` (in order) and its dtype."""
-
-
-@dataclass
-class Classified:
-    """
-    The usable households, one array element each (no coordinates, no ids kept).
-
-    Attributes
-    ----------
-    rows
-        The user's row numbers.
-    village, office
-        Indices into :attr:`StudyArea.village_codes` / :attr:`StudyArea.office_ids`.
-    distance_m
-        Straight-line distance to the nearest office.
-    within
-        True when the nearest office is within the radius.
-    h3
-        The H3 cell (uint64).
-    workers, registered
-        Counts per household.
-    x, y
-        The point in the study area's metric CRS, kept in memory only (for the distance
-        along the roads); never written to any output.
-    """
-
-    rows: np.ndarray
-    village: np.ndarray
-    office: np.ndarray
-    distance_m: np.ndarray
-    within: np.ndarray
-    h3: np.ndarray
-    workers: np.ndarray
-    registered: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-
-    @classmethod
-    def concat(cls, parts: list[Classified]) -> Classified:
-        """Join chunks (an empty list gives an empty result)."""
-        if not parts:
-            return cls(*(np.empty(0, dtype=d) for d in CLASSIFIED_DTYPES.values()))
-        return cls(*(np.concatenate([getattr(p, n) for p in parts]) for n in CLASSIFIED_DTYPES))
-
-    def take(self, keep: np.ndarray) -> Classified:
-        """Keep the rows where ``keep`` is True."""
-        return Classified(*(getattr(self, n)[keep] for n in CLASSIFIED_DTYPES))
-
-    def __len__(self) -> int:
-        """Count the households."""
-        return len(self.rows)
 
 
 def _is_numeric(values: pd.Series | None) -> bool:
@@ -286,8 +230,9 @@ class HouseholdClassification:
 
     Attributes
     ----------
-    households
-        The usable households.
+    chunks
+        The usable households, chunk by chunk (on disk for a large file): sums iterate
+        over them one chunk at a time.
     rejects
         ``row``, ``reason`` (see :data:`REJECT_REASONS`) and ``detail``, in row order.
     rows_read
@@ -296,10 +241,15 @@ class HouseholdClassification:
         The file's name.
     """
 
-    households: Classified
+    chunks: ClassifiedChunks
     rejects: pd.DataFrame
     rows_read: int
     source: str
+
+    @property
+    def households(self) -> Classified:
+        """All usable households at once, in memory (for what needs every point)."""
+        return self.chunks.whole()
 
     def problems(self) -> list[Problem]:
         """Summarise the rejects as warnings, each with its count and first row numbers."""
@@ -319,24 +269,6 @@ class HouseholdClassification:
                       "fix": Translatable(REJECT_FIXES[str(reason)],
                                           f"problem.part.reject_fix.{reason}")}))
         return found
-
-
-def _duplicates(ids: list[pd.Series]) -> tuple[pd.Series, np.ndarray]:
-    """Join the chunks' ids and mark every occurrence of an id after its first."""
-    if not ids:
-        return pd.Series([], dtype="string"), np.zeros(0, dtype=bool)
-    series = pd.concat(ids, ignore_index=True)
-    try:  # ids of digits only (KK, DTKS numbers): compare them as integers, much faster
-        numbers = pc.cast(pa.chunked_array([pa.array(chunk.array) for chunk in ids]),
-                          pa.uint64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return series, series.duplicated(keep="first").to_numpy()
-    keys = pd.Series(numbers.to_numpy())
-    # "007" and "7" are different ids: compare the text where the digits agree
-    duplicate = keys.duplicated(keep="first").to_numpy()
-    if duplicate.any():
-        duplicate = series.duplicated(keep="first").to_numpy()
-    return series, duplicate
 
 
 def classify_households(
@@ -375,14 +307,13 @@ def classify_households(
             source, mapping=mapping, chunk_rows=params.chunk_rows)
     else:
         chunks = source
-    parts, rejected, ids, rows_read = [], [], [], 0
+    store, ids, rejected, rows_read = ClassifiedChunks(), DuplicateIds(), [], 0
     for classified, rejects, chunk_ids in _classify_in_parallel(chunks, area, params):
-        parts.append(classified)
+        store.append(classified)
+        ids.add(chunk_ids, classified.rows)
         rejected.append(rejects)
-        ids.append(chunk_ids)
         rows_read += len(classified) + len(rejects)
-    return finish_classification(parts, rejected, ids, rows_read=rows_read,
-                                 name=name or "households")
+    return _finished(store, ids, rejected, rows_read=rows_read, name=name or "households")
 
 
 def _classify_in_parallel(
@@ -425,21 +356,29 @@ def finish_classification(
     HouseholdClassification
         The whole file's classification.
     """
-    households = Classified.concat(parts)
-    all_ids, duplicate = _duplicates(ids)
-    if duplicate.any():
-        first_row = pd.Series(households.rows).groupby(all_ids.to_numpy()).transform("first")
+    store, duplicates = ClassifiedChunks(), DuplicateIds()
+    for part, chunk_ids in zip(parts, ids, strict=True):
+        store.append(part)
+        duplicates.add(chunk_ids, part.rows)
+    return _finished(store, duplicates, rejected, rows_read=rows_read, name=name)
+
+
+def _finished(store: ClassifiedChunks, ids: DuplicateIds, rejected: list[pd.DataFrame], *,
+              rows_read: int, name: str) -> HouseholdClassification:
+    """Set aside repeated ids after their first row; gather the rejects in row order."""
+    positions, rows, first_rows = ids.duplicates()
+    if len(positions):
         rejected.append(pd.DataFrame({
-            "row": households.rows[duplicate], "reason": "duplicate_id",
-            "detail": "same id as row " + first_row[duplicate].astype(str)}))
-        households = households.take(~duplicate)
+            "row": rows, "reason": "duplicate_id",
+            "detail": "same id as row " + pd.Series(first_rows).astype(str)}))
+        store.drop(positions)
     rejects = (pd.concat(rejected, ignore_index=True) if rejected
                else pd.DataFrame({"row": [], "reason": []}))
     if "detail" not in rejects.columns:
         rejects["detail"] = ""
     rejects["detail"] = rejects["detail"].fillna("")
     rejects = rejects.sort_values("row", kind="stable").reset_index(drop=True)
-    return HouseholdClassification(households, rejects, rows_read, name)
+    return HouseholdClassification(store, rejects, rows_read, name)
 
 
 def within_radius(households: Classified, radius_km: float | None) -> Classified:

@@ -22,6 +22,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from typing import TYPE_CHECKING, Final
 from xml.etree import ElementTree as ET
 
@@ -34,6 +35,11 @@ if TYPE_CHECKING:
 MAX_UNPACKED_BYTES: Final = 1024 * 1024 * 1024
 """The most a workbook may unpack to (1 GB of XML): far more than 100,000 rows need, far
 less than a zip bomb asks for."""
+
+UNREADABLE: Final = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+                     KeyError, ET.ParseError, OSError, ValueError)
+"""What a damaged zip or its XML raises: such a file passes here; the reader then says what
+is wrong with it."""
 
 _BLOCK: Final = 1024 * 1024
 _MAIN: Final = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -73,7 +79,7 @@ def workbook_sheet_names(content: bytes) -> list[str]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             return [name for name, _ in _sheet_parts(archive)]
-    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
+    except UNREADABLE:
         return []
 
 
@@ -117,7 +123,7 @@ def check_workbook_size(path: Path, source: str, *, max_rows: int,
     """
     try:
         problem = _size_problem(path, source, max_rows=max_rows, sheet_name=sheet_name)
-    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
+    except UNREADABLE:
         return  # not a workbook this check can read: the reader says what is wrong
     if problem is not None:
         raise InputError(problem)
@@ -195,7 +201,7 @@ def formulas_without_values(path: Path, sheet_title: str) -> dict[tuple[int, int
             if sheet_title not in parts:
                 return {}
             data = archive.read(parts[sheet_title])
-    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
+    except UNREADABLE:
         return {}
     if b"<f" not in data:
         return {}

@@ -1,0 +1,333 @@
+"""
+Classified households held chunk by chunk: in memory while few, in a temporary folder beyond.
+
+A register of a province or of the whole country has tens of millions of rows; holding each
+household's classification (about 45 bytes) and its id in memory would make memory grow with
+the file. :class:`ClassifiedChunks` keeps the chunks as the classification makes them; past
+:data:`SPILL_ROWS` households they go to ``.npy`` files in a private temporary folder
+(removed with the object), and every sum is made by reading them back one chunk at a time.
+Memory then stays at a chunk, the running sums and a one-byte-per-row "kept" mask.
+
+:class:`DuplicateIds` finds ids seen before in the same two regimes: while few, by comparing
+the ids themselves; beyond, by a 128-bit hash of each id (two independent 64-bit hashes:
+the chance that two different ids of a 100-million-row file agree on both is about 1 in
+10^22) written to 16 partition files by the hash's first bits, each partition then sorted on
+its own.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+SPILL_ROWS: Final = 4_000_000
+"""Households kept in memory before the chunks go to disk (about 200 MB with their ids)."""
+
+UNIQUE_FOLD: Final = 4_000_000
+"""Per-chunk distinct cells are merged once they hold this many."""
+
+PARTITION_BITS: Final = 4
+"""Ids are hashed into 2**4 = 16 partition files by their hash's first bits."""
+_HASH_KEYS: Final = ("geo-outreach-id1", "geo-outreach-id2")  # 16 characters each
+_RECORD: Final = np.dtype([("h1", "<u8"), ("h2", "<u8"), ("position", "<i8"), ("row", "<i8")])
+
+
+CLASSIFIED_DTYPES: Final = {
+    "rows": np.int64, "village": np.int32, "office": np.int32, "distance_m": np.float32,
+    "within": bool, "h3": np.uint64, "workers": np.int32, "registered": np.int32,
+    "x": np.float32, "y": np.float32,
+}
+"""Each field of :class:`Classified` (in order) and its dtype."""
+
+
+@dataclass
+class Classified:
+    """
+    The usable households, one array element each (no coordinates, no ids kept).
+
+    Attributes
+    ----------
+    rows
+        The user's row numbers.
+    village, office
+        Indices into :attr:`StudyArea.village_codes` / :attr:`StudyArea.office_ids`.
+    distance_m
+        Straight-line distance to the nearest office.
+    within
+        True when the nearest office is within the radius.
+    h3
+        The H3 cell (uint64).
+    workers, registered
+        Counts per household.
+    x, y
+        The point in the study area's metric CRS, kept in memory only (for the distance
+        along the roads); never written to any output.
+    """
+
+    rows: np.ndarray
+    village: np.ndarray
+    office: np.ndarray
+    distance_m: np.ndarray
+    within: np.ndarray
+    h3: np.ndarray
+    workers: np.ndarray
+    registered: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+
+    @classmethod
+    def concat(cls, parts: list[Classified]) -> Classified:
+        """Join chunks (an empty list gives an empty result)."""
+        if not parts:
+            return cls(*(np.empty(0, dtype=d) for d in CLASSIFIED_DTYPES.values()))
+        return cls(*(np.concatenate([getattr(p, n) for p in parts]) for n in CLASSIFIED_DTYPES))
+
+    def take(self, keep: np.ndarray) -> Classified:
+        """Keep the rows where ``keep`` is True."""
+        return Classified(*(getattr(self, n)[keep] for n in CLASSIFIED_DTYPES))
+
+    def __len__(self) -> int:
+        """Count the households."""
+        return len(self.rows)
+
+
+def _duplicates(ids: list[pd.Series]) -> tuple[pd.Series, np.ndarray]:
+    """Join the chunks' ids and mark every occurrence of an id after its first."""
+    if not ids:
+        return pd.Series([], dtype="string"), np.zeros(0, dtype=bool)
+    series = pd.concat(ids, ignore_index=True)
+    try:  # ids of digits only (KK, DTKS numbers): compare them as integers, much faster
+        numbers = pc.cast(pa.chunked_array([pa.array(chunk.array) for chunk in ids]),
+                          pa.uint64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return series, series.duplicated(keep="first").to_numpy()
+    keys = pd.Series(numbers.to_numpy())
+    # "007" and "7" are different ids: compare the text where the digits agree
+    duplicate = keys.duplicated(keep="first").to_numpy()
+    if duplicate.any():
+        duplicate = series.duplicated(keep="first").to_numpy()
+    return series, duplicate
+
+
+def private_folder(owner: object, prefix: str) -> Path:
+    """
+    Make a temporary folder (readable by this user only) removed when ``owner`` goes.
+
+    Parameters
+    ----------
+    owner
+        The object whose data the folder holds.
+    prefix
+        The folder name's start, so a user who finds one knows what it is.
+
+    Returns
+    -------
+    Path
+        The folder; removed with its files when ``owner`` is garbage-collected or at exit.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    weakref.finalize(owner, shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+class ClassifiedChunks:
+    """
+    The classified households of one file, in row order, chunk by chunk.
+
+    Parameters
+    ----------
+    spill_rows
+        Households held in memory before the chunks are written to disk
+        (:data:`SPILL_ROWS` when None).
+    """
+
+    def __init__(self, spill_rows: int | None = None) -> None:
+        self._spill_rows = SPILL_ROWS if spill_rows is None else spill_rows
+        self._memory: list[Classified] = []
+        self._files: list[Path] = []
+        self._folder: Path | None = None
+        self._sizes: list[int] = []
+        self._dropped = np.zeros(0, dtype=bool)
+        self._whole: Classified | None = None
+        self._cells: np.ndarray | None = None
+
+    @property
+    def spilled(self) -> bool:
+        """True once the chunks live on disk."""
+        return self._folder is not None
+
+    @property
+    def positions(self) -> int:
+        """Households appended (before duplicates are dropped)."""
+        return sum(self._sizes)
+
+    def append(self, part: Classified) -> None:
+        """Add the next chunk (row order); past :data:`SPILL_ROWS` every chunk goes to disk."""
+        self._sizes.append(len(part))
+        self._whole = self._cells = None
+        if self._folder is None and self.positions > self._spill_rows:
+            self._folder = private_folder(self, "geo-outreach-households-")
+            for earlier in self._memory:
+                self._write(earlier)
+            self._memory = []
+        if self._folder is None:
+            self._memory.append(part)
+        else:
+            self._write(part)
+
+    def _write(self, part: Classified) -> None:
+        assert self._folder is not None
+        path = self._folder / f"chunk-{len(self._files):06d}.npy"
+        record = np.empty(len(part), dtype=list(CLASSIFIED_DTYPES.items()))
+        for name in CLASSIFIED_DTYPES:
+            record[name] = getattr(part, name)
+        np.save(path, record, allow_pickle=False)
+        self._files.append(path)
+
+    def drop(self, positions: np.ndarray) -> None:
+        """Leave out the households at these positions (0-based, in appended order)."""
+        if len(self._dropped) != self.positions:
+            self._dropped = np.zeros(self.positions, dtype=bool)
+        self._dropped[positions] = True
+        self._whole = self._cells = None
+
+    def _all_chunks(self) -> Iterator[Classified]:
+        if self._folder is None:
+            yield from self._memory
+            return
+        for path in self._files:
+            record = np.load(path, allow_pickle=False)
+            yield Classified(*(np.ascontiguousarray(record[name]) for name in CLASSIFIED_DTYPES))
+
+    def __iter__(self) -> Iterator[Classified]:
+        """Yield each chunk's kept households, one chunk in memory at a time."""
+        start = 0
+        for part in self._all_chunks():
+            end = start + len(part)
+            dropped = self._dropped[start:end] if len(self._dropped) else None
+            start = end
+            yield part if dropped is None or not dropped.any() else part.take(~dropped)
+
+    def __len__(self) -> int:
+        """Households kept."""
+        return self.positions - int(self._dropped.sum())
+
+    def unique_cells(self) -> np.ndarray:
+        """Return the distinct H3 cells of the kept households, sorted (uint64)."""
+        if self._cells is None:
+            found: list[np.ndarray] = []
+            for part in self:
+                found.append(np.unique(part.h3))
+                if sum(len(cells) for cells in found) > UNIQUE_FOLD:
+                    found = [np.unique(np.concatenate(found))]
+            self._cells = (np.unique(np.concatenate(found)) if found
+                           else np.zeros(0, dtype=np.uint64))
+        return self._cells
+
+    def whole(self) -> Classified:
+        """All kept households as one :class:`Classified` (in memory: for small files)."""
+        if self._whole is None:
+            self._whole = Classified.concat(list(self))
+        return self._whole
+
+
+class DuplicateIds:
+    """
+    Find household ids seen before, chunk by chunk; exact ids while few, hashes beyond.
+
+    Parameters
+    ----------
+    spill_rows
+        Ids held in memory before they are hashed into partition files
+        (:data:`SPILL_ROWS` when None).
+    """
+
+    def __init__(self, spill_rows: int | None = None) -> None:
+        self._spill_rows = SPILL_ROWS if spill_rows is None else spill_rows
+        self._ids: list[pd.Series] = []
+        self._rows: list[np.ndarray] = []
+        self._count = 0
+        self._folder: Path | None = None
+
+    def add(self, ids: pd.Series, rows: np.ndarray) -> None:
+        """Add a chunk's ids of usable households, with their row numbers."""
+        if self._folder is None and self._count + len(ids) > self._spill_rows:
+            self._folder = private_folder(self, "geo-outreach-ids-")
+            start = 0
+            for earlier, earlier_rows in zip(self._ids, self._rows, strict=True):
+                self._hash_to_partitions(earlier, earlier_rows, start)
+                start += len(earlier)
+            self._ids, self._rows = [], []
+        if self._folder is None:
+            self._ids.append(ids.reset_index(drop=True))
+            self._rows.append(rows)
+        else:
+            self._hash_to_partitions(ids, rows, self._count)
+        self._count += len(ids)
+
+    def _hash_to_partitions(self, ids: pd.Series, rows: np.ndarray, start: int) -> None:
+        assert self._folder is not None
+        values = ids.astype("string").to_numpy(dtype=object, na_value="")
+        record = np.empty(len(values), dtype=_RECORD)
+        for field, key in zip(("h1", "h2"), _HASH_KEYS, strict=True):
+            record[field] = pd.util.hash_array(values, hash_key=key, categorize=False)
+        record["position"] = np.arange(start, start + len(values))
+        record["row"] = rows
+        part = (record["h1"] >> np.uint64(64 - PARTITION_BITS)).astype(np.intp)
+        for number in np.unique(part):
+            path = self._folder / f"ids-{number:02d}.bin"
+            with path.open("ab") as handle:
+                record[part == number].tofile(handle)
+
+    def duplicates(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """
+        Every occurrence of an id after its first.
+
+        Returns
+        -------
+        positions, rows, first_rows
+            The repeats' positions (0-based, in added order) and rows, and the row of
+            each one's first occurrence; sorted by position.
+        """
+        if self._folder is None:
+            return self._exact()
+        found = [self._partition(path) for path in sorted(self._folder.iterdir())]
+        found = [part for part in found if len(part[0])]
+        if not found:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        positions, rows, firsts = (np.concatenate(column) for column in zip(*found, strict=True))
+        order = np.argsort(positions, kind="stable")
+        return positions[order], rows[order], firsts[order]
+
+    def _exact(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        series, repeated = _duplicates(self._ids)
+        rows = np.concatenate(self._rows) if self._rows else np.zeros(0, dtype=np.int64)
+        if not repeated.any():
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        first = pd.Series(rows).groupby(series.to_numpy()).transform("first").to_numpy()
+        positions = np.flatnonzero(repeated)
+        return positions, rows[positions], first[positions]
+
+    @staticmethod
+    def _partition(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        record = np.fromfile(path, dtype=_RECORD)
+        record = record[np.lexsort((record["position"], record["h2"], record["h1"]))]
+        same = np.zeros(len(record), dtype=bool)
+        same[1:] = (record["h1"][1:] == record["h1"][:-1]) & (record["h2"][1:] == record["h2"][:-1])
+        group_start = np.maximum.accumulate(np.where(same, 0, np.arange(len(record))))
+        return (record["position"][same], record["row"][same],
+                record["row"][group_start][same])
