@@ -21,6 +21,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 GENERATE = """
 import sys
@@ -70,6 +74,13 @@ def python(code: str, *args: str) -> str:
     return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
 
 
+def _made(path: Path, write: Callable[[Path], object]) -> None:
+    """Write a register under a temporary name, then rename it: no half file is reused."""
+    partial = path.with_name(path.name + ".partial")
+    write(partial)
+    partial.replace(path)
+
+
 def main() -> int:
     """Generate the registers, run each once in a fresh process, print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -82,15 +93,18 @@ def main() -> int:
         folder.mkdir(parents=True, exist_ok=True)
         base = folder / "households_10000000.parquet"
         if not base.exists():
-            python(GENERATE, str(base), "10000000")
+            _made(base, lambda partial: python(GENERATE, str(partial), "10000000"))
         print("| households | wall time | peak memory | rows used |")
         print("|---|---|---|---|")
         for size in (int(s) for s in args.sizes):
             path = folder / f"households_{size}.parquet"
             if not path.exists():
-                python(REPEAT, str(base), str(path), str(size))
+                _made(path, lambda partial, s=size: python(REPEAT, str(base), str(partial), str(s)))
             out = Path(tmp) / f"out_{size}"
             measured = json.loads(python(RUN, str(path), str(out)))
+            if measured["code"] != 0:
+                print(f"| {size:,} | failed (exit {measured['code']}) | | |")
+                continue
             manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
             used = manifest["households"]["rows_used"]
             print(f"| {size:,} | {measured['seconds']:.1f} s | {measured['peak_mb']:,.0f} MB | "
