@@ -10,6 +10,7 @@ import pytest
 import shapely
 from hypothesis import HealthCheck, settings
 
+from geo_outreach.analysis.locator_cache import ENV_VAR as GRID_CACHE_ENV_VAR
 from geo_outreach.inputs import bundled
 from geo_outreach.publish.export_log import ENV_VAR as EXPORT_LOG_ENV_VAR
 from geo_outreach.roads.online import OFFLINE_ENV
@@ -118,6 +119,16 @@ def _session_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(DATABASE_ENV, f"sqlite:///{folder / 'progress.db'}")
         patch.setenv("XDG_DATA_HOME", str(folder / "data"))
+        yield folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_grid_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep village lookup grids in a temporary folder shared by the session's tests (and
+    their servers and subprocesses), never in the user's cache folder."""
+    folder = tmp_path_factory.mktemp("grid-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(GRID_CACHE_ENV_VAR, str(folder))
         yield folder
 
 

@@ -15,11 +15,16 @@ import shapely
 from pyproj import Transformer
 from scipy.spatial import cKDTree
 
+from geo_outreach.analysis.locator_cache import cached_grid
 from geo_outreach.crs import choose_metric_crs
 
 if TYPE_CHECKING:
 
     import geopandas as gpd
+
+
+GRID_CELL_M = 25.0
+"""The lookup grid's cell size in metres."""
 
 
 class VillageLocator:
@@ -49,6 +54,37 @@ class VillageLocator:
         self.near_index = np.full(self.shape[0] * self.shape[1], -1, dtype=np.int32)
         self.near_index[near_cells] = np.arange(len(near_cells), dtype=np.int32)
         self.candidate_start, self.candidates = self._candidates(near_cells)
+
+    @classmethod
+    def from_arrays(cls, polygons: np.ndarray, *, cell_m: float, origin: tuple[float, ...],
+                    shape: tuple[int, ...], labels: np.ndarray, near_index: np.ndarray,
+                    candidate_start: np.ndarray, candidates: np.ndarray) -> VillageLocator:
+        """
+        Rebuild a locator from the arrays a built one holds (kept on disk by the cache).
+
+        Parameters
+        ----------
+        polygons
+            The polygons it was built from, in the same order.
+        cell_m, origin, shape
+            The grid.
+        labels, near_index, candidate_start, candidates
+            The lookups (see the class description); may be read-only memory maps.
+
+        Returns
+        -------
+        VillageLocator
+            A locator that answers exactly as the one that was built.
+        """
+        locator = cls.__new__(cls)
+        locator.polygons = polygons
+        shapely.prepare(polygons)
+        locator.cell_m = cell_m
+        locator.origin = (float(origin[0]), float(origin[1]))
+        locator.shape = (int(shape[0]), int(shape[1]))
+        locator.labels, locator.near_index = labels, near_index
+        locator.candidate_start, locator.candidates = candidate_start, candidates
+        return locator
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle for Dask workers (shapely geometries pickle as WKB)."""
@@ -206,7 +242,9 @@ def build_study_area(villages: gpd.GeoDataFrame, offices: gpd.GeoDataFrame, *,
         radius_m=radius_km * 1000.0,
         metric_crs=metric_crs,
         bounds_lonlat=tuple(float(v) for v in villages.to_crs("EPSG:4326").total_bounds),
-        locator=VillageLocator(villages_m.geometry.to_numpy()),
+        locator=cached_grid(villages_m.geometry.to_numpy(), GRID_CELL_M,
+                            build=lambda polygons, cell: VillageLocator(polygons, cell_m=cell),
+                            restore=VillageLocator.from_arrays),
         office_tree=cKDTree(office_xy),
         to_metric=Transformer.from_crs("EPSG:4326", metric_crs, always_xy=True),
     )

@@ -11,6 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely import STRtree
 
 from geo_outreach._errors import Measure
 from geo_outreach.inputs.cells import cell_problem, parse_coordinate, text_series
@@ -51,28 +52,33 @@ decimals are already 11 m apart): no warning that it lies "0.0 km outside"."""
 
 @dataclass(frozen=True)
 class _StudyArea:
-    """The study area in its UTM zone, to measure how far a point lies from it."""
+    """The study area's villages in their UTM zone, to measure how far a point lies from it.
 
-    shape: shapely.Geometry
+    The distance to the area is the distance to its nearest village (an STR tree query):
+    the same as to the villages' union, without building the union (0.4 s for DIY).
+    """
+
+    villages: STRtree
     crs: object
     centre: str  # "lat -7.9, lon 110.4", for messages
 
     @classmethod
     def of(cls, villages: gpd.GeoDataFrame) -> _StudyArea | None:
-        """Measure the villages' outline in their UTM zone; None without CRS or villages."""
+        """Index the villages in their UTM zone; None without CRS or villages."""
         if villages.crs is None or villages.empty:
             return None
         crs = villages.estimate_utm_crs()
-        shape = shapely.union_all(villages.to_crs(crs).geometry.to_numpy())
-        middle = gpd.GeoSeries([shape.representative_point()], crs=crs).to_crs("EPSG:4326")
-        return cls(shape, crs, f"lat {middle.y.iloc[0]:.1f}, lon {middle.x.iloc[0]:.1f}")
+        west, south, east, north = villages.to_crs("EPSG:4326").total_bounds
+        centre = f"lat {(south + north) / 2:.1f}, lon {(west + east) / 2:.1f}"
+        return cls(STRtree(villages.to_crs(crs).geometry.to_numpy()), crs, centre)
 
     def distance_m(self, lon: float, lat: float) -> float:
         """Metres from a lon/lat point to the area; inf for impossible coordinates."""
         if not (abs(lat) <= MAX_LATITUDE and abs(lon) <= MAX_LONGITUDE):
             return math.inf
         point = gpd.GeoSeries([shapely.Point(lon, lat)], crs="EPSG:4326").to_crs(self.crs)
-        distance = float(shapely.distance(self.shape, point.iloc[0]))
+        _, distances = self.villages.query_nearest(point.iloc[0], return_distance=True)
+        distance = float(distances.min()) if len(distances) else math.inf
         return distance if math.isfinite(distance) else math.inf
 
 
