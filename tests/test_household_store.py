@@ -18,7 +18,7 @@ import pytest
 
 from geo_outreach.analysis import household_store
 from geo_outreach.analysis.household_cells import aggregate, village_office_counts
-from geo_outreach.analysis.household_store import CLASSIFIED_DTYPES, ClassifiedChunks
+from geo_outreach.analysis.household_store import CLASSIFIED_DTYPES, ClassifiedChunks, id_keys
 from geo_outreach.analysis.households import HouseholdParams, classify_households
 from geo_outreach.analysis.village_locator import build_study_area
 from geo_outreach.inputs.prepare import InputPaths, prepare_inputs
@@ -113,3 +113,13 @@ def _part(rows: range):
     return Classified(*(np.arange(rows.start, rows.stop).astype(dtype) if name == "rows"
                         else np.zeros(size, dtype=dtype)
                         for name, dtype in CLASSIFIED_DTYPES.items()))
+
+
+def test_id_keys_are_equal_exactly_when_the_ids_are():
+    ids = pd.Series(["3404010001000001", "007", "7", "KK-7", "kk-7", "3404010001000001",
+                     "KK-7", "99999999999999999999", "", "18446744073709551615"])
+    h1, h2 = id_keys(ids)
+    keys = list(zip(h1.tolist(), h2.tolist(), strict=True))
+    for i, first in enumerate(ids):
+        for j, second in enumerate(ids):
+            assert (keys[i] == keys[j]) == (first == second), (first, second)

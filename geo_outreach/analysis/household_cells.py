@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo_outreach.analysis.household_store import mix64
 from geo_outreach.analysis.households import (
     Classified,
     HouseholdClassification,
@@ -239,11 +240,7 @@ def pseudonyms(rows: np.ndarray, key: int | None = None) -> np.ndarray:
         so no two households share one).
     """
     key = secrets.randbits(64) if key is None else key
-    with np.errstate(over="ignore"):
-        z = rows.astype(np.uint64) ^ np.uint64(key)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        z = z ^ (z >> np.uint64(31))
+    z = mix64(rows.astype(np.uint64) ^ np.uint64(key))
     return np.char.add("HH", hex_digits(z, upper=True))
 
 

@@ -11,8 +11,8 @@ Memory then stays at a chunk, the running sums and a one-byte-per-row "kept" mas
 :class:`DuplicateIds` finds ids seen before in the same two regimes: while few, by comparing
 the ids themselves; beyond, by a 128-bit hash of each id (two independent 64-bit hashes:
 the chance that two different ids of a 100-million-row file agree on both is about 1 in
-10^22) written to 16 partition files by the hash's first bits, each partition then sorted on
-its own.
+10^22; ids of digits only are keyed exactly by their value and length) written to 16
+partition files, each partition then sorted on its own.
 """
 
 from __future__ import annotations
@@ -140,6 +140,66 @@ def private_folder(owner: object, prefix: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     weakref.finalize(owner, shutil.rmtree, folder, ignore_errors=True)
     return folder
+
+
+_NUMERIC: Final = np.uint64(1 << 63)
+"""Marks a key made of the id's digits (never set in a hashed key's second half)."""
+
+
+def id_keys(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """
+    Give each id a 128-bit key (two uint64): equal ids, equal keys.
+
+    Ids of digits only (KK numbers, up to 19 digits) are keyed exactly by their value and
+    their length, so ``007`` and ``7`` differ and no two such ids can collide; other ids by
+    two independent 64-bit hashes of their text (top bit of the second cleared, so the two
+    kinds never meet).
+
+    Parameters
+    ----------
+    ids
+        The ids as text.
+
+    Returns
+    -------
+    h1, h2
+        The keys' two halves.
+    """
+    text = pa.array(ids.astype("string").fillna(""), type=pa.large_string())
+    digits = pc.match_substring_regex(text, r"^[0-9]{1,19}$").to_numpy(zero_copy_only=False)
+    h1 = np.empty(len(ids), dtype=np.uint64)
+    h2 = np.empty(len(ids), dtype=np.uint64)
+    if digits.any():
+        numbers = pc.filter(text, pa.array(digits))
+        h1[digits] = pc.cast(numbers, pa.uint64()).to_numpy()
+        h2[digits] = pc.utf8_length(numbers).to_numpy().astype(np.uint64) | _NUMERIC
+    if not digits.all():
+        others = ids.astype("string").fillna("").to_numpy(dtype=object)[~digits]
+        h1[~digits] = pd.util.hash_array(others, hash_key=_HASH_KEYS[0], categorize=False)
+        h2[~digits] = pd.util.hash_array(others, hash_key=_HASH_KEYS[1],
+                                         categorize=False) & ~_NUMERIC
+    return h1, h2
+
+
+def mix64(values: np.ndarray) -> np.ndarray:
+    """
+    Spread 64-bit values over all bits, one to one (splitmix64's finaliser).
+
+    Parameters
+    ----------
+    values
+        uint64 values.
+
+    Returns
+    -------
+    np.ndarray
+        uint64, wrapping multiplication (as the finaliser is defined).
+    """
+    with np.errstate(over="ignore"):
+        z = values.astype(np.uint64)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
 
 
 class ClassifiedChunks:
@@ -279,13 +339,12 @@ class DuplicateIds:
 
     def _hash_to_partitions(self, ids: pd.Series, rows: np.ndarray, start: int) -> None:
         assert self._folder is not None
-        values = ids.astype("string").to_numpy(dtype=object, na_value="")
-        record = np.empty(len(values), dtype=_RECORD)
-        for field, key in zip(("h1", "h2"), _HASH_KEYS, strict=True):
-            record[field] = pd.util.hash_array(values, hash_key=key, categorize=False)
-        record["position"] = np.arange(start, start + len(values))
+        record = np.empty(len(ids), dtype=_RECORD)
+        record["h1"], record["h2"] = id_keys(ids)
+        record["position"] = np.arange(start, start + len(ids))
         record["row"] = rows
-        part = (record["h1"] >> np.uint64(64 - PARTITION_BITS)).astype(np.intp)
+        part = (mix64(record["h1"] ^ record["h2"]) >> np.uint64(64 - PARTITION_BITS)
+                ).astype(np.intp)
         for number in np.unique(part):
             path = self._folder / f"ids-{number:02d}.bin"
             with path.open("ab") as handle:
