@@ -50,11 +50,13 @@ def _write(folder: Path, workers: list, suffix: str) -> Path:
         "workers": [float(w) if isinstance(w, float) else str(w) for w in workers]
                    if suffix == ".csv" else [float(w) for w in workers],
         "registered": [0] * len(workers)})
-    path = folder / f"h{suffix}"
-    if suffix == ".csv":
-        frame.to_csv(path, index=False)
-    else:
-        frame.to_parquet(path, index=False)
+    return _saved(frame, folder / f"h{suffix}")
+
+
+def _saved(table: pd.DataFrame, path: Path) -> Path:
+    """Write a table in the format its suffix names (.csv, .parquet or .xlsx)."""
+    writers = {".csv": table.to_csv, ".parquet": table.to_parquet, ".xlsx": table.to_excel}
+    writers[path.suffix](path, index=False)
     return path
 
 
@@ -98,12 +100,7 @@ def _participation(folder: Path, labour: list, suffix: str) -> Path:
     table["angkatan_kerja"] = [str(v) if suffix == ".csv" else v for v in labour]
     table["peserta_aktif"] = [v if isinstance(v, int) and 0 <= v <= VILLAGE_BOUND else 0
                               for v in labour]  # never above the labour force
-    path = folder / f"peserta{suffix}"
-    if suffix == ".csv":
-        table.to_csv(path, index=False)
-    else:
-        table.to_excel(path, index=False)
-    return path
+    return _saved(table, folder / f"peserta{suffix}")
 
 
 def _check_participation(labour: list, suffix: str) -> None:
