@@ -68,6 +68,27 @@ def test_catchment_nodes_match_networkx_on_the_grid(city):
     assert got.reindex(ids[within]).to_numpy() == pytest.approx(expected[within])
 
 
+def test_the_office_graph_is_built_once_and_reused_across_radii(city, monkeypatch):
+    offices = _offices([OFFICE_M])
+    first = catchments.office_reach(city, offices, radius_km=1.0)
+
+    def never(*_args: object, **_kwargs: object) -> None:
+        pytest.fail("the graph was built again")
+
+    monkeypatch.setattr(catchments, "build_graph", never)
+    again = catchments.office_reach(city, offices, radius_km=2.0)
+    assert again.graph is first.graph
+    wider = catchments.catchment_nodes(city, again)
+    narrower = catchments.catchment_nodes(city, first)
+    assert set(narrower["node_id"]) <= set(wider["node_id"])  # same graph, longer search
+    monkeypatch.undo()
+    other = catchments.office_reach(city, _offices([(OFFICE_M[0] + 300, OFFICE_M[1])]),
+                                    radius_km=1.0)
+    assert other.graph is not first.graph  # another office, another graph
+    directed = catchments.office_reach(city, offices, radius_km=1.0, directed=True)
+    assert directed.graph is not first.graph
+
+
 def test_catchment_nodes_match_networkx_on_the_bundled_network(kota, bundled_result):
     offices = bundled_result.offices
     reach = catchments.office_reach(kota, offices, radius_km=5.0)

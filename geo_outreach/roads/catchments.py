@@ -8,6 +8,7 @@ reached whole or in part become the catchment polygons.
 from __future__ import annotations
 
 import functools
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -105,6 +106,50 @@ def on_network(network: RoadNetwork, frame: gpd.GeoDataFrame) -> np.ndarray:
     return network.covers_xy(metric_xy(frame, network))
 
 
+MAX_OFFICE_GRAPHS: Final = 8
+"""Office sets whose graph is kept per network (the app's office choices, the CLI's one)."""
+
+_OFFICE_GRAPHS: weakref.WeakKeyDictionary[RoadNetwork, dict[tuple[bytes, bool],
+                                                         tuple[SnappedPoints, RoadGraph]]]
+_OFFICE_GRAPHS = weakref.WeakKeyDictionary()
+
+
+def office_graph(network: RoadNetwork, office_xy: np.ndarray, *, directed: bool = False
+                 ) -> tuple[SnappedPoints, RoadGraph]:
+    """
+    Snap the offices to the roads and insert them as graph nodes, once per office set.
+
+    Snapping and inserting are most of a catchment's cost (3.7 ms of 6.5 ms for five
+    offices on Kota Yogyakarta) and depend neither on the radius nor on the call: the
+    result is kept with the network (dropped with it) for the last
+    :data:`MAX_OFFICE_GRAPHS` office sets, and only read afterwards.
+
+    Parameters
+    ----------
+    network
+        The network.
+    office_xy
+        Office points in the network's CRS, inside its extent.
+    directed
+        Keep one-way rules.
+
+    Returns
+    -------
+    SnappedPoints, RoadGraph
+        The offices on the roads, and the graph with a door node per office.
+    """
+    key = (np.ascontiguousarray(office_xy, dtype=np.float64).tobytes(), directed)
+    kept = _OFFICE_GRAPHS.setdefault(network, {})
+    found = kept.get(key)
+    if found is None:
+        snapped = snap_points(network, office_xy)
+        found = (snapped, build_graph(network, snapped, directed=directed, doors=True))
+        if len(kept) >= MAX_OFFICE_GRAPHS:
+            kept.pop(next(iter(kept)))
+        kept[key] = found
+    return found
+
+
 def office_reach(
     network: RoadNetwork,
     offices: gpd.GeoDataFrame,
@@ -142,8 +187,7 @@ def office_reach(
     inside = network.covers_xy(all_xy)
     chosen = offices[inside]
     office_xy = all_xy[inside]
-    snapped = snap_points(network, office_xy)
-    graph = build_graph(network, snapped, directed=directed, doors=True)
+    snapped, graph = office_graph(network, office_xy, directed=directed)
     radius_m = radius_km * 1000
     nearest = None
     size = graph.matrix.shape[0]
