@@ -8,11 +8,11 @@ the file. :class:`ClassifiedChunks` keeps the chunks as the classification makes
 (removed with the object), and every sum is made by reading them back one chunk at a time.
 Memory then stays at a chunk, the running sums and a one-byte-per-row "kept" mask.
 
-:class:`DuplicateIds` finds ids seen before in the same two regimes: while few, by comparing
-the ids themselves; beyond, by a 128-bit hash of each id (two independent 64-bit hashes:
-the chance that two different ids of a 100-million-row file agree on both is about 1 in
-10^22; ids of digits only are keyed exactly by their value and length) written to 16
-partition files, each partition then sorted on its own.
+:class:`DuplicateIds` finds ids seen before by a 128-bit key per id, in the same two
+regimes: the keys in memory while few, in 16 partition files beyond (each sorted on its own).
+A key (:func:`id_keys`) is the id's value and length for ids of digits only (exact), else two
+independent 64-bit hashes of its text: the chance that two different ids of a
+100-million-row file agree on both is about 1 in 10^22.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ import pyarrow.compute as pc
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-SPILL_ROWS: Final = 4_000_000
-"""Households kept in memory before the chunks go to disk (about 200 MB with their ids)."""
+SPILL_ROWS: Final = 6_000_000
+"""Households kept in memory before the chunks go to disk (77 bytes each with the id's
+key: about 460 MB at the threshold, so a whole run stays under 1.5 GB)."""
 
 UNIQUE_FOLD: Final = 4_000_000
 """Per-chunk distinct cells are merged once they hold this many."""
@@ -101,24 +102,6 @@ class Classified:
     def __len__(self) -> int:
         """Count the households."""
         return len(self.rows)
-
-
-def _duplicates(ids: list[pd.Series]) -> tuple[pd.Series, np.ndarray]:
-    """Join the chunks' ids and mark every occurrence of an id after its first."""
-    if not ids:
-        return pd.Series([], dtype="string"), np.zeros(0, dtype=bool)
-    series = pd.concat(ids, ignore_index=True)
-    try:  # ids of digits only (KK, DTKS numbers): compare them as integers, much faster
-        numbers = pc.cast(pa.chunked_array([pa.array(chunk.array) for chunk in ids]),
-                          pa.uint64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return series, series.duplicated(keep="first").to_numpy()
-    keys = pd.Series(numbers.to_numpy())
-    # "007" and "7" are different ids: compare the text where the digits agree
-    duplicate = keys.duplicated(keep="first").to_numpy()
-    if duplicate.any():
-        duplicate = series.duplicated(keep="first").to_numpy()
-    return series, duplicate
 
 
 def private_folder(owner: object, prefix: str) -> Path:
@@ -305,44 +288,43 @@ class ClassifiedChunks:
 
 class DuplicateIds:
     """
-    Find household ids seen before, chunk by chunk; exact ids while few, hashes beyond.
+    Find household ids seen before, chunk by chunk, by each id's 128-bit key (:func:`id_keys`).
+
+    The keys (32 bytes a row with position and row number) stay in memory while few; past
+    ``spill_rows`` they go to 16 partition files, each sorted on its own at the end.
 
     Parameters
     ----------
     spill_rows
-        Ids held in memory before they are hashed into partition files
+        Ids held in memory before their keys go to partition files
         (:data:`SPILL_ROWS` when None).
     """
 
     def __init__(self, spill_rows: int | None = None) -> None:
         self._spill_rows = SPILL_ROWS if spill_rows is None else spill_rows
-        self._ids: list[pd.Series] = []
-        self._rows: list[np.ndarray] = []
+        self._records: list[np.ndarray] = []
         self._count = 0
         self._folder: Path | None = None
 
     def add(self, ids: pd.Series, rows: np.ndarray) -> None:
         """Add a chunk's ids of usable households, with their row numbers."""
-        if self._folder is None and self._count + len(ids) > self._spill_rows:
-            self._folder = private_folder(self, "geo-outreach-ids-")
-            start = 0
-            for earlier, earlier_rows in zip(self._ids, self._rows, strict=True):
-                self._hash_to_partitions(earlier, earlier_rows, start)
-                start += len(earlier)
-            self._ids, self._rows = [], []
-        if self._folder is None:
-            self._ids.append(ids.reset_index(drop=True))
-            self._rows.append(rows)
-        else:
-            self._hash_to_partitions(ids, rows, self._count)
-        self._count += len(ids)
-
-    def _hash_to_partitions(self, ids: pd.Series, rows: np.ndarray, start: int) -> None:
-        assert self._folder is not None
         record = np.empty(len(ids), dtype=_RECORD)
         record["h1"], record["h2"] = id_keys(ids)
-        record["position"] = np.arange(start, start + len(ids))
+        record["position"] = np.arange(self._count, self._count + len(ids))
         record["row"] = rows
+        self._count += len(ids)
+        if self._folder is None and self._count > self._spill_rows:
+            self._folder = private_folder(self, "geo-outreach-ids-")
+            for earlier in self._records:
+                self._to_partitions(earlier)
+            self._records = []
+        if self._folder is None:
+            self._records.append(record)
+        else:
+            self._to_partitions(record)
+
+    def _to_partitions(self, record: np.ndarray) -> None:
+        assert self._folder is not None
         part = (mix64(record["h1"] ^ record["h2"]) >> np.uint64(64 - PARTITION_BITS)
                 ).astype(np.intp)
         for number in np.unique(part):
@@ -361,9 +343,11 @@ class DuplicateIds:
             each one's first occurrence; sorted by position.
         """
         if self._folder is None:
-            return self._exact()
-        found = [self._partition(path) for path in sorted(self._folder.iterdir())]
-        found = [part for part in found if len(part[0])]
+            parts = [_repeats(np.concatenate(self._records))] if self._records else []
+        else:
+            parts = [_repeats(np.fromfile(path, dtype=_RECORD))
+                     for path in sorted(self._folder.iterdir())]
+        found = [part for part in parts if len(part[0])]
         if not found:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
@@ -371,22 +355,11 @@ class DuplicateIds:
         order = np.argsort(positions, kind="stable")
         return positions[order], rows[order], firsts[order]
 
-    def _exact(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        series, repeated = _duplicates(self._ids)
-        rows = np.concatenate(self._rows) if self._rows else np.zeros(0, dtype=np.int64)
-        if not repeated.any():
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, empty
-        first = pd.Series(rows).groupby(series.to_numpy()).transform("first").to_numpy()
-        positions = np.flatnonzero(repeated)
-        return positions, rows[positions], first[positions]
 
-    @staticmethod
-    def _partition(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        record = np.fromfile(path, dtype=_RECORD)
-        record = record[np.lexsort((record["position"], record["h2"], record["h1"]))]
-        same = np.zeros(len(record), dtype=bool)
-        same[1:] = (record["h1"][1:] == record["h1"][:-1]) & (record["h2"][1:] == record["h2"][:-1])
-        group_start = np.maximum.accumulate(np.where(same, 0, np.arange(len(record))))
-        return (record["position"][same], record["row"][same],
-                record["row"][group_start][same])
+def _repeats(record: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Find the records whose key came before: their position, row and first row."""
+    record = record[np.lexsort((record["position"], record["h2"], record["h1"]))]
+    same = np.zeros(len(record), dtype=bool)
+    same[1:] = (record["h1"][1:] == record["h1"][:-1]) & (record["h2"][1:] == record["h2"][:-1])
+    group_start = np.maximum.accumulate(np.where(same, 0, np.arange(len(record))))
+    return (record["position"][same], record["row"][same], record["row"][group_start][same])
