@@ -89,6 +89,27 @@ def test_the_office_graph_is_built_once_and_reused_across_radii(city, monkeypatc
     assert directed.graph is not first.graph
 
 
+@pytest.mark.parametrize("nearest_only", [False, True])
+def test_a_smaller_radius_is_cut_from_a_wider_search_with_the_same_answer(city, nearest_only):
+    offices = _offices([OFFICE_M, (OFFICE_M[0] + 900, OFFICE_M[1] + 400)])
+
+    def nodes(radius_km: float) -> pd.DataFrame:
+        reach = catchments.office_reach(city, offices, radius_km=radius_km,
+                                        nearest_only=nearest_only)
+        return catchments.catchment_nodes(city, reach)
+
+    catchments._OFFICE_GRAPHS.pop(city, None)  # nothing kept: a search of its own
+    searched = nodes(0.8)
+    catchments._OFFICE_GRAPHS.pop(city, None)
+    wide = nodes(2.0)  # kept, then cut down
+    cut = nodes(0.8)
+    pd.testing.assert_frame_equal(cut, searched)
+    assert len(wide) > len(cut)
+    reach = catchments.office_reach(city, offices, radius_km=2.0, nearest_only=nearest_only)
+    with pytest.raises(ValueError, match="read-only"):
+        reach.node_distance[0, 0] = 0.0  # shared by later calls
+
+
 def test_catchment_nodes_match_networkx_on_the_bundled_network(kota, bundled_result):
     offices = bundled_result.offices
     reach = catchments.office_reach(kota, offices, radius_km=5.0)

@@ -109,8 +109,12 @@ def on_network(network: RoadNetwork, frame: gpd.GeoDataFrame) -> np.ndarray:
 MAX_OFFICE_GRAPHS: Final = 8
 """Office sets whose graph is kept per network (the app's office choices, the CLI's one)."""
 
+Searches = dict[bool, tuple[float, np.ndarray, "np.ndarray | None"]]
+"""The widest search kept for an office graph: nearest_only → (radius, distance, nearest)."""
+
 _OFFICE_GRAPHS: weakref.WeakKeyDictionary[RoadNetwork, dict[tuple[bytes, bool],
-                                                         tuple[SnappedPoints, RoadGraph]]]
+                                                         tuple[SnappedPoints, RoadGraph,
+                                                               Searches]]]
 _OFFICE_GRAPHS = weakref.WeakKeyDictionary()
 
 
@@ -138,16 +142,63 @@ def office_graph(network: RoadNetwork, office_xy: np.ndarray, *, directed: bool 
     SnappedPoints, RoadGraph
         The offices on the roads, and the graph with a door node per office.
     """
+    snapped, graph, _searches = _office_entry(network, office_xy, directed=directed)
+    return snapped, graph
+
+
+def _office_entry(network: RoadNetwork, office_xy: np.ndarray, *, directed: bool
+                  ) -> tuple[SnappedPoints, RoadGraph, Searches]:
     key = (np.ascontiguousarray(office_xy, dtype=np.float64).tobytes(), directed)
     kept = _OFFICE_GRAPHS.setdefault(network, {})
     found = kept.get(key)
     if found is None:
         snapped = snap_points(network, office_xy)
-        found = (snapped, build_graph(network, snapped, directed=directed, doors=True))
+        found = (snapped, build_graph(network, snapped, directed=directed, doors=True), {})
         if len(kept) >= MAX_OFFICE_GRAPHS:
             kept.pop(next(iter(kept)))
         kept[key] = found
     return found
+
+
+MAX_KEPT_SEARCH_BYTES: Final = 64 * 1024 * 1024
+"""The largest search result kept for reuse (offices × nodes × 8 bytes)."""
+
+def _searched(graph: RoadGraph, searches: Searches, office_xy: np.ndarray, radius_m: float, *,
+              nearest_only: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """
+    Search from the offices up to ``radius_m``, or cut a wider search kept for this graph.
+
+    A search up to R reaches every node within r < R at the same distance, so a smaller
+    radius (the app's slider going down) needs no new search: distances beyond r become
+    ``inf`` and their nearest office -1. A wider radius searches again and is kept instead.
+    """
+    size = graph.matrix.shape[0]
+    if len(office_xy) == 0:
+        return (np.full((1 if nearest_only else 0, size), np.inf),
+                np.full(size, -1) if nearest_only else None)
+    kept = searches.get(nearest_only)
+    if kept is None or kept[0] < radius_m:
+        if nearest_only:
+            distance, _previous, source = csgraph.dijkstra(
+                graph.matrix, directed=True, indices=graph.door_nodes, limit=radius_m,
+                min_only=True, return_predecessors=True)
+            nearest = np.where(source >= 0, source - graph.door_nodes[0], -1)
+        else:
+            distance, nearest = csgraph.dijkstra(graph.matrix, directed=True,
+                                                 indices=graph.door_nodes, limit=radius_m), None
+        distance = np.atleast_2d(distance)
+        if distance.nbytes <= MAX_KEPT_SEARCH_BYTES:
+            for array in (distance, nearest):
+                if array is not None:
+                    array.flags.writeable = False  # shared by later calls: read only
+            searches[nearest_only] = (radius_m, distance, nearest)
+        return distance, nearest
+    searched_m, distance, nearest = kept
+    if searched_m == radius_m:
+        return distance, nearest
+    within = distance <= radius_m
+    cut = np.where(within, distance, np.inf)
+    return cut, (np.where(within[0], nearest, -1) if nearest is not None else None)
 
 
 def office_reach(
@@ -187,24 +238,13 @@ def office_reach(
     inside = network.covers_xy(all_xy)
     chosen = offices[inside]
     office_xy = all_xy[inside]
-    snapped, graph = office_graph(network, office_xy, directed=directed)
+    snapped, graph, searches = _office_entry(network, office_xy, directed=directed)
     radius_m = radius_km * 1000
-    nearest = None
-    size = graph.matrix.shape[0]
-    if len(office_xy) == 0:
-        distance = np.full((1 if nearest_only else 0, size), np.inf)
-        nearest = np.full(size, -1) if nearest_only else None
-    elif nearest_only:
-        distance, _previous, source = csgraph.dijkstra(
-            graph.matrix, directed=True, indices=graph.door_nodes, limit=radius_m,
-            min_only=True, return_predecessors=True)
-        nearest = np.where(source >= 0, source - graph.door_nodes[0], -1)
-    else:
-        distance = csgraph.dijkstra(graph.matrix, directed=True, indices=graph.door_nodes,
-                                    limit=radius_m)
+    distance, nearest = _searched(graph, searches, office_xy, radius_m,
+                                  nearest_only=nearest_only)
     return OfficeReach(office_ids=chosen["office_id"].astype(str).to_numpy(),
                        office_xy=office_xy, snapped=snapped, graph=graph,
-                       node_distance=np.atleast_2d(distance), radius_m=radius_m,
+                       node_distance=distance, radius_m=radius_m,
                        directed=directed, nearest_office=nearest)
 
 
