@@ -2,11 +2,13 @@
 A whole household run against SedonaDB, the single-node spatial engine a user might pick.
 
 Run: ``.venv/bin/python benchmarks/bench_household_peers.py [--sizes 1e6 5e6] [--runs 5]``
-(needs ``pip install -e ".[peers]"``: SedonaDB, benchmark-only; and ``farm-bench``).
+(needs ``pip install -e ".[peers]"``: SedonaDB, benchmark-only).
 
 Both sides are whole processes on the same seeded Parquet register over DIY (the DEMO
-layer's density), timed side by side in one ``farm-bench --vs`` call (A and B in turn,
-medians, A/B pair by pair):
+layer's density), timed side by side: A and B run in turn (A B A B ..., after one warm-up
+run each), each a fresh process whose wall time and peak memory (its own max RSS, from
+``wait4``) are taken; the medians are printed, and the A/B ratio is taken pair by pair so a
+drift in the machine's speed does not move it:
 
 - **A, geo-outreach**: ``geo-outreach analyze --households FILE --out DIR --force``: every
   household's village (exact), nearest office, distance, H3 cell, duplicate ids, rejects,
@@ -18,16 +20,18 @@ medians, A/B pair by pair):
   for the nearest office, the sums per village and office written to one CSV. It does less:
   no H3, no duplicate or count checks, and a point on a shared boundary counts twice.
 
-Prints farm-bench's report per size (quote the medians).
+Prints a Markdown table per size.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
@@ -86,8 +90,33 @@ def _register(path: Path, rows: int) -> None:
     subprocess.run([PYTHON, "-c", code, str(path), str(rows)], check=True)  # noqa: S603
 
 
+def timed(command: list[str]) -> tuple[float, float]:
+    """Run a command in a fresh process; its wall seconds and peak memory (MiB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL,  # noqa: S603
+                               stderr=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return seconds, usage.ru_maxrss / 1024
+
+
+def side_by_side(ours: list[str], theirs: list[str], runs: int) -> str:
+    """Time two commands in turn; a Markdown table of medians and the paired ratio."""
+    timed(ours), timed(theirs)  # warm-up: caches, the lookup grid, the page cache
+    pairs = [(timed(ours), timed(theirs)) for _ in range(runs)]
+    ours_s = statistics.median(a[0] for a, _ in pairs)
+    theirs_s = statistics.median(b[0] for _, b in pairs)
+    ratio = statistics.median(a[0] / b[0] for a, b in pairs)
+    return (f"| geo-outreach | {ours_s:.2f} s | {max(a[1] for a, _ in pairs):,.0f} MiB |\n"
+            f"| SedonaDB | {theirs_s:.2f} s | {max(b[1] for _, b in pairs):,.0f} MiB |\n"
+            f"| ratio (median of pairs) | {ratio:.2f} | |")
+
+
 def main() -> int:
-    """Generate the registers and time both sides with ``farm-bench --vs``."""
+    """Generate the registers and time both sides in turn."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("mode", nargs="?", default="compare", choices=["compare", "sedona"])
     parser.add_argument("paths", nargs="*")
@@ -103,13 +132,13 @@ def main() -> int:
         for size in (int(s) for s in args.sizes):
             register = folder / f"households_{size}.parquet"
             _register(register, size)
-            ours = f"{GEO_OUTREACH} analyze --households {register} --out {folder / 'out'} --force"
-            theirs = (f"{PYTHON} {HERE} sedona {register} {villages} {offices} "
-                      f"{folder / 'sedona.csv'}")
-            print(f"## {size:,} households: A = geo-outreach, B = SedonaDB", flush=True)
-            subprocess.run([shutil.which("farm-bench") or "farm-bench", "-n", str(args.runs),  # noqa: S603
-                            "--timeout", "1200", "--vs", theirs, "--", *ours.split()],
-                           check=False)
+            ours = [GEO_OUTREACH, "analyze", "--households", str(register),
+                     "--out", str(folder / "out"), "--force"]
+            theirs = [PYTHON, str(HERE), "sedona", str(register), str(villages), str(offices),
+                      str(folder / "sedona.csv")]
+            print(f"\n{size:,} households, whole processes, medians of {args.runs}:\n")
+            print("| | wall time | peak memory |\n|---|---|---|")
+            print(side_by_side(ours, theirs, args.runs), flush=True)
     return 0
 
 
