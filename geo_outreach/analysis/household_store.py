@@ -26,8 +26,6 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -125,6 +123,9 @@ def private_folder(owner: object, prefix: str) -> Path:
     return folder
 
 
+MAX_DIGITS: Final = 19
+"""The longest id of digits keyed by its value (any 19-digit number fits in 64 bits)."""
+
 _NUMERIC: Final = np.uint64(1 << 63)
 """Marks a key made of the id's digits (never set in a hashed key's second half)."""
 
@@ -148,16 +149,17 @@ def id_keys(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     h1, h2
         The keys' two halves.
     """
-    text = pa.array(ids.astype("string").fillna(""), type=pa.large_string())
-    digits = pc.match_substring_regex(text, r"^[0-9]{1,19}$").to_numpy(zero_copy_only=False)
-    h1 = np.empty(len(ids), dtype=np.uint64)
-    h2 = np.empty(len(ids), dtype=np.uint64)
+    text = ids.astype("string").fillna("").to_numpy(dtype=object)
+    digits = np.fromiter((len(t) <= MAX_DIGITS and t.isascii() and t.isdigit() for t in text),
+                         dtype=bool, count=len(text))
+    h1 = np.empty(len(text), dtype=np.uint64)
+    h2 = np.empty(len(text), dtype=np.uint64)
     if digits.any():
-        numbers = pc.filter(text, pa.array(digits))
-        h1[digits] = pc.cast(numbers, pa.uint64()).to_numpy()
-        h2[digits] = pc.utf8_length(numbers).to_numpy().astype(np.uint64) | _NUMERIC
+        numbers = text[digits].astype(str)
+        h1[digits] = numbers.astype(np.uint64)
+        h2[digits] = np.char.str_len(numbers).astype(np.uint64) | _NUMERIC
     if not digits.all():
-        others = ids.astype("string").fillna("").to_numpy(dtype=object)[~digits]
+        others = text[~digits]
         h1[~digits] = pd.util.hash_array(others, hash_key=_HASH_KEYS[0], categorize=False)
         h2[~digits] = pd.util.hash_array(others, hash_key=_HASH_KEYS[1],
                                          categorize=False) & ~_NUMERIC
