@@ -21,9 +21,11 @@ from geo_outreach._errors import InputError, Problem
 from geo_outreach.escape import escape_html
 from geo_outreach.i18n import MISSING_VALUE
 from geo_outreach.privacy import shareable
-from geo_outreach.render import rendered_text
+from geo_outreach.render import geojson_text, rendered_text
+from geo_outreach.render.geojson_text import FeatureCollection, finite_geometry, shape_pieces
 
 rendered_text.install()  # maps write their data once (see the module)
+geojson_text.install()  # and each shape's JSON text once per process (see the module)
 
 if TYPE_CHECKING:
 
@@ -176,9 +178,7 @@ def select_regency(result: AnalysisResult, regency: str | None) -> MapData:
     districts = result.districts
     if "regency" in districts.columns:
         districts = districts[in_regency(districts, name, code, column="regency")]
-    shown = drawn_area(villages)
-    near = result.discs.geometry.intersects(shown).to_numpy()
-    discs = result.discs[near]
+    discs = result.discs[meets_drawn(result.discs.geometry.to_numpy(), villages)]
     offices = result.offices[result.offices["office_id"].isin(discs["office_id"])]
     return MapData(villages, districts, result.regencies, offices, discs, name)
 
@@ -226,63 +226,60 @@ def _bare(text: str) -> str:
 
 # --- geometry ---------------------------------------------------------------------
 def feature_collection(geometries: gpd.GeoSeries, properties: list[dict[str, Any]], *,
-                       simplify: bool = True) -> dict[str, Any]:
-    """Build a compact FeatureCollection: simplified, rounded, only the given properties."""
-    raw = _wgs84(geometries).to_numpy()
-    drawable = finite_geometry(raw)
-    compact = _compact(np.where(drawable, raw, None), simplify=simplify)
-    features = [
-        {"type": "Feature", "id": index, "properties": props,
-         "geometry": shapely.geometry.mapping(geometry)}
-        for index, (geometry, props, keep) in enumerate(zip(compact, properties, drawable,
-                                                            strict=True))
-        if keep and not geometry.is_empty
-    ]
-    return {"type": "FeatureCollection", "features": features}
-
-
-def finite_geometry(geometries: np.ndarray) -> np.ndarray:
+                       simplify: bool = True) -> FeatureCollection:
     """
-    Tell which geometries can be drawn: present, not empty, every coordinate finite.
+    Build a compact FeatureCollection: simplified, rounded, only the given properties.
 
     Parameters
     ----------
     geometries
-        Shapely geometries (None allowed).
+        The shapes (reprojected to EPSG:4326 when they carry another CRS).
+    properties
+        Each shape's properties, in order.
+    simplify
+        Simplify the shapes for drawing (see :data:`SIMPLIFY_DEGREES`); False for shapes
+        that must stay exact (radius rings, hexagons).
+
+    Returns
+    -------
+    FeatureCollection
+        A GeoJSON dict; shapes that cannot be drawn are left out, the others keep their
+        position as ``id``. Each shape is made ready once per process
+        (:mod:`geo_outreach.render.geojson_text`).
+    """
+    raw = _wgs84(geometries).to_numpy()
+    pieces = shape_pieces(raw, simplify=simplify,
+                          compact=lambda shapes: _compact(shapes, simplify=simplify))
+    kept = [(index, piece) for index, piece in enumerate(pieces) if piece is not None]
+    features = [{"type": "Feature", "id": index, "properties": properties[index],
+                 "geometry": piece.mapping} for index, piece in kept]
+    return FeatureCollection(features, [piece for _, piece in kept])
+
+
+def meets_drawn(geometries: np.ndarray, layer: gpd.GeoDataFrame) -> np.ndarray:
+    """
+    Tell which geometries meet (intersect) at least one of a layer's drawable shapes.
+
+    Parameters
+    ----------
+    geometries
+        Shapes in the layer's CRS (None allowed: never meets).
+    layer
+        E.g. the villages shown (see :func:`finite_geometry`).
 
     Returns
     -------
     numpy.ndarray
-        One bool per geometry. A NaN coordinate would reach Leaflet as
-        ``Invalid LatLng object: (NaN, NaN)`` and stop the page's script.
+        One bool per geometry; found with a spatial index, no union of the layer.
     """
-    geometries = np.asarray(geometries, dtype=object)
-    finite = ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)
-    if finite.any():
-        present = np.flatnonzero(finite)
-        counts = shapely.get_num_coordinates(geometries[present])
-        bad = ~np.isfinite(shapely.get_coordinates(geometries[present])).all(axis=1)
-        if bad.any():
-            finite[np.unique(np.repeat(present, counts)[bad])] = False
-    return finite
-
-
-def drawn_area(layer: gpd.GeoDataFrame) -> shapely.Geometry:
-    """
-    Return the union of a layer's drawable shapes (see :func:`finite_geometry`).
-
-    Parameters
-    ----------
-    layer
-        E.g. the villages shown.
-
-    Returns
-    -------
-    shapely.Geometry
-        Their union, in the layer's CRS; empty when none can be drawn.
-    """
-    geometry = layer.geometry.to_numpy()
-    return shapely.union_all(geometry[finite_geometry(geometry)])
+    shapes = layer.geometry.to_numpy()
+    shapes = shapes[finite_geometry(shapes)]
+    meets = np.zeros(len(geometries), dtype=bool)
+    if len(shapes) and len(geometries):
+        pairs = shapely.STRtree(shapes).query(np.asarray(geometries, dtype=object),
+                                              predicate="intersects")
+        meets[np.unique(pairs[0])] = True
+    return meets
 
 
 def _compact(geometries: np.ndarray, *, simplify: bool) -> np.ndarray:

@@ -27,12 +27,12 @@ from geo_outreach.privacy import DEFAULT_K
 from geo_outreach.render.map_data import (
     COORDINATE_DECIMALS,
     MapData,
-    drawn_area,
     feature_collection,
     finite_geometry,
     is_missing,
     is_truthy,
     map_text,
+    meets_drawn,
     row_value,
 )
 from geo_outreach.render.map_style import (
@@ -235,7 +235,7 @@ def hex_layer(cells: gpd.GeoDataFrame, data: MapData, lang: Language, *,
     """
     inside = cells[cells["households_within_radius_label"].astype(str) != "0"]
     if len(data.villages):
-        inside = inside[inside.intersects(drawn_area(data.villages))]
+        inside = inside[meets_drawn(inside.geometry.to_numpy(), data.villages)]
     uncovered = inside["uncovered_households_within_radius"]
     suppressed = uncovered.isna().to_numpy()
     values = uncovered.fillna(0).to_numpy(dtype=float)
