@@ -1,12 +1,13 @@
 """
 Benchmark the app's server side: the first run, and a rerun after a radius change.
 
-Drives the app headless with Streamlit's AppTest on the bundled DIY data (DEMO household
-points on, as the app starts), one fresh process per round, and prints the median of each
-measure. With pages, a run
-draws only the page shown: the radius change is measured on the summary page and on the
-map page (which builds the folium map), and so is opening the map page; then a plan of the
-Rute page's default size (KC Yogyakarta, 2 teams, 5 days, 30 villages) is made and drawn.
+Drives the app headless with Streamlit's AppTest on the bundled DIY data (no household
+points, as the app starts), one fresh process per round, and prints the median of each
+measure. With pages, a run draws only the page shown: the radius change is measured on the
+summary page and on the map page (which builds the folium map), and so is opening the map
+page; then the DEMO household points are turned on and the radius changed again on the map
+page (hotspot cells drawn); then a plan of the Rute page's default size (KC Yogyakarta,
+2 teams, 5 days, 30 villages) is made and drawn.
 
     .venv/bin/python benchmarks/bench_app.py [--repeats 5] [--app PATH/app.py]
 
@@ -51,6 +52,13 @@ def one_round(app: Path, *, has_pages: bool) -> dict[str, float]:
         start = time.perf_counter()
         at.sidebar.slider(key="radius_km").set_value(RADII[1]).run()
         seconds["radius change, map page"] = time.perf_counter() - start
+        start = time.perf_counter()
+        at.sidebar.radio(key="households").set_value("demo").run()
+        seconds["DEMO households on, map page (classify)"] = time.perf_counter() - start
+        start = time.perf_counter()
+        at.sidebar.slider(key="radius_km").set_value(RADII[0]).run()
+        seconds["radius change, map page, DEMO households"] = time.perf_counter() - start
+        at.sidebar.radio(key="households").set_value("none").run()
         at.switch_page("app_pages/routes.py").run()
         start = time.perf_counter()
         at.button(key="route_plan").click().run()

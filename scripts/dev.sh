@@ -48,7 +48,9 @@ case "${1:-}" in
         system_packages
         shift
         "$VENV/bin/ruff" check .
-        exec "$VENV/bin/python" -m pytest "$@"
+        # one worker per core (at most 4): a test file stays on one worker, the browser
+        # tests share one (tests/conftest.py); "-n 0" as an argument runs in one process
+        exec "$VENV/bin/python" -m pytest -n auto --maxprocesses 4 --dist loadgroup "$@"
         ;;
     setup)
         setup

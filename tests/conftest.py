@@ -287,3 +287,14 @@ def deferred_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[]
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", remember)
     return makers
+
+
+# --- parallel runs (pytest-xdist, as scripts/dev.sh test runs the suite) ----------------
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep each test file on one worker (its module fixtures are made once), and every
+    browser test on the same worker (one Chromium and app server at a time)."""
+    del config
+    for item in items:
+        group = "browser" if "browser" in item.path.parts else item.path.stem
+        item.add_marker(pytest.mark.xdist_group(group))

@@ -116,8 +116,13 @@ def share_inside(
     """
     geometries = villages.geometry.to_numpy()
     shapely.prepare(area)
-    inside = shapely.area(shapely.intersection(geometries, area))
     total = shapely.area(geometries)
+    # only villages the area's edge crosses are cut; the others are wholly in or out
+    meets = shapely.intersects(area, geometries)
+    wholly_in = meets & shapely.contains(area, geometries)
+    inside = np.where(wholly_in, total, 0.0)
+    crossed = np.flatnonzero(meets & ~wholly_in)
+    inside[crossed] = shapely.area(shapely.intersection(geometries[crossed], area))
     shares = np.divide(inside, total, out=np.zeros(len(total)), where=total > 0)
     if weights is not None and len(weights):
         weight_inside = shapely.contains_xy(area, weights.geometry.x, weights.geometry.y)

@@ -189,11 +189,11 @@ def test_office_labels_do_not_overlap(page: Page, diy_file: Path):
     assert shown >= 3
     assert overlaps == 0
     start = page.evaluate(f"{MAP}.getZoom()")
-    page.evaluate(f"{MAP}.setZoom({start} - 1, {{animate: false}})")
+    page.evaluate(f"() => {{ {MAP}.setZoom({start} - 1, {{animate: false}}); }}")
     page.wait_for_function(f"{MAP}.getZoom() === {start} - 1")
     page.evaluate("() => new Promise(done => setTimeout(done, 50))")
     assert page.evaluate(LABELS_OVERLAP)[1] == 0  # zoomed out, more give way
-    page.evaluate(f"{MAP}.setZoom({start} + 2, {{animate: false}})")
+    page.evaluate(f"() => {{ {MAP}.setZoom({start} + 2, {{animate: false}}); }}")
     page.wait_for_function(f"{MAP}.getZoom() === {start} + 2")
     assert page.evaluate(LABELS_OVERLAP)[1] == 0
     assert visit.problems == []

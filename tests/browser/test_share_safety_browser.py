@@ -230,9 +230,9 @@ def use_the_map(page: Page, *, skip_layer: str | None = None) -> None:
     page.mouse.down()
     page.mouse.move(middle[0] + 200, middle[1] + 120, steps=8)
     page.mouse.up()
-    page.evaluate(f"{MAP}.setZoom(15, {{animate: false}})")
-    page.evaluate(f"{MAP}.panBy([400, -300], {{animate: false}})")
-    page.evaluate(f"{MAP}.setZoom(9, {{animate: false}})")
+    page.evaluate(f"() => {{ {MAP}.setZoom(15, {{animate: false}}); }}")
+    page.evaluate(f"() => {{ {MAP}.panBy([400, -300], {{animate: false}}); }}")
+    page.evaluate(f"() => {{ {MAP}.setZoom(9, {{animate: false}}); }}")
     page.locator(".leaflet-control-layers").hover()
     boxes = page.locator(".leaflet-control-layers-overlays label")
     for index in range(boxes.count()):
