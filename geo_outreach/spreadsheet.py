@@ -122,7 +122,7 @@ def cell_value(value: object) -> object:
     return value
 
 
-def append_row(sheet: Worksheet, values: list[object]) -> None:
+def append_row(sheet: Worksheet, values: list[object]) -> int:
     """
     Append one row to a worksheet; text that looks like a formula is stored as text.
 
@@ -132,13 +132,24 @@ def append_row(sheet: Worksheet, values: list[object]) -> None:
         An openpyxl worksheet.
     values
         The row's cells (converted by :func:`cell_value`).
+
+    Returns
+    -------
+    int
+        The row's number (1-based).
     """
-    cells = [cell_value(value) for value in values]
-    sheet.append(cells)
-    row = sheet.max_row
-    for column, value in enumerate(cells, start=1):
+    from openpyxl.cell.cell import Cell  # noqa: PLC0415  (openpyxl loads only when writing)
+
+    cells = []
+    for value in map(cell_value, values):
+        cell = Cell(sheet, value=value)
         if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            sheet.cell(row=row, column=column).data_type = "s"  # a text cell, not a formula
+            cell.data_type = "s"  # a text cell, not a formula
+        cells.append(cell)
+    # the cells are made here, not by append, so no lookup of the row just written (the
+    # sheet's max_row walks every cell: quadratic over a sheet)
+    sheet.append(cells)
+    return int(cells[0].row) if cells else int(sheet.max_row)
 
 
 def write_sheet(sheet: Worksheet, table: pd.DataFrame, *,
@@ -167,9 +178,9 @@ def write_sheet(sheet: Worksheet, table: pd.DataFrame, *,
     link_position = (list(table.columns).index(link_column) + 1
                      if link_column in table.columns else None)
     for row in table.itertuples(index=False):
-        append_row(sheet, list(row))
+        number = append_row(sheet, list(row))
         if link_position is not None:
-            cell = sheet.cell(row=sheet.max_row, column=link_position)
+            cell = sheet.cell(row=number, column=link_position)
             if isinstance(cell.value, str) and cell.value.startswith("https://"):
                 cell.hyperlink = cell.value
                 cell.style = "Hyperlink"

@@ -26,9 +26,10 @@ import shapely
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-MAX_CACHED_COORDINATES: Final = 3_000_000
-"""Coordinates of the shapes kept ready (about 90 bytes each as mapping and text: ~270 MB
-at most; DIY's villages, kapanewon, kabupaten and hotspot cells are about 160,000)."""
+MAX_CACHED_COORDINATES: Final = 1_000_000
+"""Coordinates of the shapes kept ready: about 160 bytes each as mapping and text (measured),
+so 160 MB at most. DIY's villages take 63,000 once simplified; with its kapanewon,
+kabupaten, radius rings and hotspot cells a map holds about 110,000."""
 
 _JSON_ARGS: Final = {"sort_keys": True}
 """What Jinja's ``tojson`` filter passes to ``json.dumps`` (its default policy)."""

@@ -247,6 +247,8 @@ def feature_collection(geometries: gpd.GeoSeries, properties: list[dict[str, Any
         position as ``id``. Each shape is made ready once per process
         (:mod:`geo_outreach.render.geojson_text`).
     """
+    if len(properties) != len(geometries):
+        raise ValueError(f"{len(geometries)} shapes but {len(properties)} property sets")
     raw = _wgs84(geometries).to_numpy()
     pieces = shape_pieces(raw, simplify=simplify,
                           compact=lambda shapes: _compact(shapes, simplify=simplify))
