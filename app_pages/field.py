@@ -356,7 +356,8 @@ def draw_map(report: FieldReport, frame: Frame) -> None:
         return
     show_field_note(frame.field_count, lang)
     st_folium(field_map(frame.result, report, lang=lang, asset_base_url=STATIC_URL),
-              height=600, use_container_width=True, returned_objects=[], key="field_map")
+              height=600, use_container_width=True, returned_objects=[], render=False,
+              key="field_map")
 
 
 def show_field(frame: Frame) -> None:

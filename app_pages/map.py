@@ -35,7 +35,9 @@ def show_map(result: AnalysisResult, lang: Language, regency: str | None,
     """Show the coverage map (zoomed to *my office*'s ring when chosen), and its download."""
     shown = maps.coverage_map(result, regency=regency, lang=lang, asset_base_url=STATIC_URL,
                               focus=office_bounds(result, office_id))
-    st_folium(shown, height=640, use_container_width=True, returned_objects=[],
+    # render=False: st_folium renders the map itself; its extra whole-page render only
+    # repeated every layer's script (on every page's map)
+    st_folium(shown, height=640, use_container_width=True, returned_objects=[], render=False,
               key="coverage_map")
     # Built only when clicked, and as a fresh map: folium adds its scripts again each time
     # a map is rendered.

@@ -373,7 +373,8 @@ def show_result(placement: Placement, result: AnalysisResult, lang: Language) ->
                      column_config=_localized(shown))
     st.subheader(i18n.t("placement_page.map", lang))
     st_folium(placement_map(result, placement, lang=lang, asset_base_url=STATIC_URL),
-              height=600, use_container_width=True, returned_objects=[], key="placement_map")
+              height=600, use_container_width=True, returned_objects=[], render=False,
+              key="placement_map")
     show_downloads(placement, result, lang)
 
 
@@ -403,7 +404,7 @@ def show_placement(frame: Frame) -> None:
                        else "placement_page.press", lang))
         st_folium(placement_map(result, None, lang=lang, regency=settings.regency,
                                 asset_base_url=STATIC_URL),
-                  height=600, use_container_width=True, returned_objects=[],
+                  height=600, use_container_width=True, returned_objects=[], render=False,
                   key="placement_map")
     show_mobile_week(frame, settings)
 
@@ -486,7 +487,7 @@ def show_mobile_week(frame: Frame, settings: PlacementSettings) -> None:
     st.dataframe(shown, hide_index=True, width="stretch", key="mobile_days_table",
                  column_config=_localized(shown))
     st_folium(mobile_week_map(result, week, lang=lang, asset_base_url=STATIC_URL), height=480,
-              use_container_width=True, returned_objects=[], key="mobile_week_map")
+              use_container_width=True, returned_objects=[], render=False, key="mobile_week_map")
     file_name = PLACEMENT_FILES["mobile_week"]
     st.download_button(i18n.t("mobile_page.download", lang), logged_download(
         result, lambda: table_csv(days_table(week, csv=True), lang), file_name=file_name,

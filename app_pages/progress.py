@@ -149,7 +149,8 @@ def show_progress(places: PreparedInputs, params: AnalysisParams, lang: Language
     st.subheader(i18n.t("progress.page.map", lang))
     st_folium(progress_map(result, report, lang=lang, regency=regency, inline_assets=False,
                            asset_base_url=STATIC_URL),
-              height=600, use_container_width=True, returned_objects=[], key="progress_map")
+              height=600, use_container_width=True, returned_objects=[], render=False,
+              key="progress_map")
     level = st.radio(i18n.t("progress.page.level", lang), LEVELS, horizontal=True,
                      format_func=lambda value: i18n.t(f"progress.page.level.{value}", lang),
                      key="progress_level")

@@ -305,7 +305,7 @@ def _show_plan(plan: RoutePlan, result: AnalysisResult, settings: dict[str, obje
         with st.expander(f"{i18n.t('routes.unserved', lang)} ({len(plan.unserved)})"):
             st.dataframe(unserved_shown(plan, lang), hide_index=True, width="stretch")
     shown = route_map(result, plan, lang=lang, day=day, asset_base_url=STATIC_URL)
-    st_folium(shown, height=560, use_container_width=True, returned_objects=[],
+    st_folium(shown, height=560, use_container_width=True, returned_objects=[], render=False,
               key=f"route_map_{day}")
     zip_name = f"rute_{settings['office_id']}.zip"
     st.download_button(i18n.t("routes.download", lang), logged_download(
