@@ -13,6 +13,7 @@ byte for byte: ``tests/test_geojson_text.py`` compares with folium's own output.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections import OrderedDict
@@ -164,7 +165,10 @@ def shape_pieces(geometries: np.ndarray, *, simplify: bool,
         coordinate not finite).
     """
     drawable = finite_geometry(geometries)
-    keys = shapely.to_wkb(np.where(drawable, geometries, None))
+    # keyed by a digest of the WKB: the raw shapes (548,000 coordinates for DIY) are not
+    # kept in the cache, only what the bound counts
+    keys = [None if wkb is None else hashlib.blake2b(wkb, digest_size=16).digest()
+            for wkb in shapely.to_wkb(np.where(drawable, geometries, None))]
     pieces: list[ShapePiece | None] = [None] * len(geometries)
     missing = []
     for index in np.flatnonzero(drawable):
